@@ -1,0 +1,321 @@
+// Package config reads Tandem's configuration from the environment,
+// applies the documented defaults and validates it at start-up. Every
+// error names the variable to fix.
+//
+// Credentials left unset mean sandbox mode for that system: Tandem talks
+// to the in-process Salesforce or NetSuite sandbox instead.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// Config is everything Tandem reads from the environment. Each field's env
+// tag names its variable, default its value when unset, and doc what it is
+// for; Variables lists them for the README and `tandem help`.
+type Config struct {
+	Addr      string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
+	PublicURL string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
+	RedisURL  string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
+	LogFormat string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
+	LogLevel  string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
+
+	Salesforce Salesforce
+	NetSuite   NetSuite
+	Worker     Worker
+	Sandbox    Sandbox
+}
+
+// Salesforce is how Tandem reaches and trusts one Salesforce org.
+type Salesforce struct {
+	LoginURL      string   `env:"TANDEM_SF_LOGIN_URL" validate:"omitempty,url" doc:"Token endpoint base: https://login.salesforce.com, https://test.salesforce.com, or the org's My Domain URL (required for client credentials). Unset with TANDEM_SF_CLIENT_ID: Salesforce sandbox mode."`
+	ClientID      string   `env:"TANDEM_SF_CLIENT_ID" doc:"Connected app / external client app consumer key."`
+	ClientSecret  string   `env:"TANDEM_SF_CLIENT_SECRET" secret:"true" doc:"Consumer secret, for the client credentials flow."`
+	JWTKeyFile    string   `env:"TANDEM_SF_JWT_KEY_FILE" validate:"omitempty,file" doc:"PEM RSA private key for the JWT bearer flow (with TANDEM_SF_USERNAME)."`
+	Username      string   `env:"TANDEM_SF_USERNAME" doc:"Integration user's username, for the JWT bearer flow."`
+	APIVersion    string   `env:"TANDEM_SF_API_VERSION" default:"62.0" validate:"api_version" doc:"REST API version."`
+	OrgIDs        []string `env:"TANDEM_SF_ORG_IDS" validate:"dive,sf_org_id" doc:"Comma-separated organization ids allowed to post Outbound Messages (15 or 18 chars). Required outside sandbox mode."`
+	OutboundToken string   `env:"TANDEM_SF_OUTBOUND_TOKEN" secret:"true" doc:"If set, Outbound Message endpoint URLs must carry ?token=<this> (Outbound Messages have no signature)."`
+	RateLimit     int      `env:"TANDEM_SF_RATE_LIMIT" default:"25" validate:"gte=1" doc:"Salesforce API requests per second, shared by every worker through Redis."`
+}
+
+// NetSuite is how Tandem reaches one NetSuite account.
+type NetSuite struct {
+	AccountID      string `env:"TANDEM_NS_ACCOUNT_ID" validate:"omitempty,ns_account" doc:"Account id, e.g. 1234567 or 1234567_SB1. Unset: NetSuite sandbox mode."`
+	BaseURL        string `env:"TANDEM_NS_BASE_URL" validate:"omitempty,url" doc:"REST base URL; default https://<account>.suitetalk.api.netsuite.com (copy it from Setup > Company > Company Information > Company URLs)."`
+	ClientID       string `env:"TANDEM_NS_CLIENT_ID" doc:"OAuth 2.0 client credentials (M2M): integration record client id."`
+	CertificateID  string `env:"TANDEM_NS_CERTIFICATE_ID" doc:"M2M: certificate id shown in the OAuth 2.0 Client Credentials Setup mapping (the JWT kid)."`
+	PrivateKeyFile string `env:"TANDEM_NS_PRIVATE_KEY_FILE" validate:"omitempty,file" doc:"M2M: PEM private key of that certificate (RSA → PS256, EC P-256 → ES256)."`
+	ConsumerKey    string `env:"TANDEM_NS_CONSUMER_KEY" doc:"Token-based authentication (existing integrations): consumer key."`
+	ConsumerSecret string `env:"TANDEM_NS_CONSUMER_SECRET" secret:"true" doc:"TBA consumer secret."`
+	TokenID        string `env:"TANDEM_NS_TOKEN_ID" doc:"TBA token id."`
+	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" secret:"true" doc:"TBA token secret."`
+	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up."`
+}
+
+// Worker tunes the job workers.
+type Worker struct {
+	Concurrency     int           `env:"TANDEM_WORKER_CONCURRENCY" default:"20" validate:"gte=1,lte=1000" doc:"Jobs run at once by one worker process."`
+	ShutdownTimeout time.Duration `env:"TANDEM_SHUTDOWN_TIMEOUT" default:"30s" validate:"gt=0" doc:"How long running jobs get to finish on SIGTERM; unfinished jobs go back to the queue."`
+	MaxRetry        int           `env:"TANDEM_MAX_RETRY" default:"12" validate:"gte=0" doc:"Failed attempts before a job is archived (throttle waits do not count)."`
+}
+
+// Sandbox configures the built-in Salesforce and NetSuite sandboxes.
+type Sandbox struct {
+	Addr          string        `env:"TANDEM_SANDBOX_ADDR" default:"127.0.0.1:8090" validate:"required,hostname_port" doc:"Listen address of 'tandem sandbox' (standalone sandboxes)."`
+	OutboundURL   string        `env:"TANDEM_SANDBOX_OUTBOUND_URL" validate:"omitempty,url" doc:"Where the standalone Salesforce sandbox posts Outbound Messages; default http://127.0.0.1:8080/webhooks/salesforce/outbound."`
+	NSLatency     time.Duration `env:"TANDEM_SANDBOX_NS_LATENCY" default:"0s" validate:"gte=0" doc:"Latency the NetSuite sandbox adds to each request."`
+	NSConcurrency int           `env:"TANDEM_SANDBOX_NS_CONCURRENCY" default:"5" validate:"gte=1" doc:"The NetSuite sandbox's account concurrency limit."`
+}
+
+// SalesforceSandbox reports whether no Salesforce credentials are set.
+func (c *Config) SalesforceSandbox() bool {
+	s := c.Salesforce
+	return s.LoginURL == "" && s.ClientID == "" && s.ClientSecret == "" && s.JWTKeyFile == "" && s.Username == ""
+}
+
+// NetSuiteSandbox reports whether no NetSuite credentials are set.
+func (c *Config) NetSuiteSandbox() bool {
+	n := c.NetSuite
+	return n.AccountID == "" && n.ClientID == "" && n.ConsumerKey == "" && n.TokenID == ""
+}
+
+// NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.
+func (c *Config) NetSuiteUsesM2M() bool { return c.NetSuite.ClientID != "" }
+
+// BaseURL is where Tandem is reachable from outside.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// FromEnv reads the configuration from the process environment.
+func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
+
+// Load reads the configuration through lookup, applies defaults and
+// validates it.
+func Load(lookup func(string) (string, bool)) (*Config, error) {
+	var c Config
+	var errs []error
+	eachField(&c, func(f field) {
+		raw, ok := lookup(f.env)
+		if !ok || raw == "" {
+			raw = f.def
+		}
+		if raw == "" {
+			return
+		}
+		if err := f.set(raw); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.env, err))
+		}
+	})
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) validate() error {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("env") })
+	must(v.RegisterValidation("sf_org_id", func(fl validator.FieldLevel) bool { return ValidOrgID(fl.Field().String()) }))
+	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return validAccountID(fl.Field().String()) }))
+	must(v.RegisterValidation("api_version", func(fl validator.FieldLevel) bool { return validAPIVersion(fl.Field().String()) }))
+	var errs []error
+	if err := v.Struct(c); err != nil {
+		var ve validator.ValidationErrors
+		if !errors.As(err, &ve) {
+			return err
+		}
+		for _, fe := range ve {
+			errs = append(errs, fmt.Errorf("%s: %s", envName(fe), describe(fe)))
+		}
+	}
+	errs = append(errs, c.checkSalesforce()...)
+	errs = append(errs, c.checkNetSuite()...)
+	return errors.Join(errs...)
+}
+
+// checkSalesforce enforces the combinations validator tags cannot express.
+func (c *Config) checkSalesforce() []error {
+	if c.SalesforceSandbox() {
+		return nil
+	}
+	s := c.Salesforce
+	var errs []error
+	if s.LoginURL == "" {
+		errs = append(errs, errors.New("TANDEM_SF_LOGIN_URL: required when Salesforce credentials are set"))
+	}
+	if s.ClientID == "" {
+		errs = append(errs, errors.New("TANDEM_SF_CLIENT_ID: required when Salesforce credentials are set"))
+	}
+	jwt := s.JWTKeyFile != "" || s.Username != ""
+	switch {
+	case s.ClientSecret != "" && jwt:
+		errs = append(errs, errors.New("TANDEM_SF_CLIENT_SECRET: set either it (client credentials) or TANDEM_SF_JWT_KEY_FILE and TANDEM_SF_USERNAME (JWT bearer), not both"))
+	case s.ClientSecret == "" && !jwt:
+		errs = append(errs, errors.New("TANDEM_SF_CLIENT_SECRET: set it (client credentials) or TANDEM_SF_JWT_KEY_FILE and TANDEM_SF_USERNAME (JWT bearer)"))
+	case jwt && s.JWTKeyFile == "":
+		errs = append(errs, errors.New("TANDEM_SF_JWT_KEY_FILE: required with TANDEM_SF_USERNAME for the JWT bearer flow"))
+	case jwt && s.Username == "":
+		errs = append(errs, errors.New("TANDEM_SF_USERNAME: required with TANDEM_SF_JWT_KEY_FILE for the JWT bearer flow"))
+	}
+	if len(s.OrgIDs) == 0 {
+		errs = append(errs, errors.New("TANDEM_SF_ORG_IDS: required outside sandbox mode: the organization ids allowed to post Outbound Messages"))
+	}
+	return errs
+}
+
+func (c *Config) checkNetSuite() []error {
+	if c.NetSuiteSandbox() {
+		return nil
+	}
+	n := c.NetSuite
+	var errs []error
+	if n.AccountID == "" {
+		errs = append(errs, errors.New("TANDEM_NS_ACCOUNT_ID: required when NetSuite credentials are set"))
+	}
+	m2m := n.ClientID != "" || n.CertificateID != "" || n.PrivateKeyFile != ""
+	tba := n.ConsumerKey != "" || n.ConsumerSecret != "" || n.TokenID != "" || n.TokenSecret != ""
+	switch {
+	case m2m && tba:
+		errs = append(errs, errors.New("TANDEM_NS_CLIENT_ID: set either OAuth 2.0 client credentials (TANDEM_NS_CLIENT_ID, TANDEM_NS_CERTIFICATE_ID, TANDEM_NS_PRIVATE_KEY_FILE) or token-based authentication (TANDEM_NS_CONSUMER_KEY/SECRET, TANDEM_NS_TOKEN_ID/SECRET), not both"))
+	case m2m:
+		errs = append(errs, requireAll(map[string]string{
+			"TANDEM_NS_CLIENT_ID": n.ClientID, "TANDEM_NS_CERTIFICATE_ID": n.CertificateID, "TANDEM_NS_PRIVATE_KEY_FILE": n.PrivateKeyFile,
+		}, "for OAuth 2.0 client credentials")...)
+	case tba:
+		errs = append(errs, requireAll(map[string]string{
+			"TANDEM_NS_CONSUMER_KEY": n.ConsumerKey, "TANDEM_NS_CONSUMER_SECRET": n.ConsumerSecret,
+			"TANDEM_NS_TOKEN_ID": n.TokenID, "TANDEM_NS_TOKEN_SECRET": n.TokenSecret,
+		}, "for token-based authentication")...)
+	default:
+		errs = append(errs, errors.New("TANDEM_NS_CLIENT_ID: NetSuite credentials missing: set OAuth 2.0 client credentials (TANDEM_NS_CLIENT_ID, TANDEM_NS_CERTIFICATE_ID, TANDEM_NS_PRIVATE_KEY_FILE) or token-based authentication"))
+	}
+	return errs
+}
+
+func requireAll(vars map[string]string, why string) []error {
+	var errs []error
+	for _, name := range sortedKeys(vars) {
+		if vars[name] == "" {
+			errs = append(errs, fmt.Errorf("%s: required %s", name, why))
+		}
+	}
+	return errs
+}
+
+// ValidOrgID reports whether id looks like a Salesforce organization id
+// (00D prefix, 15 or 18 alphanumeric characters).
+func ValidOrgID(id string) bool {
+	if (len(id) != 15 && len(id) != 18) || !strings.HasPrefix(id, "00D") {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func validAccountID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validAPIVersion(v string) bool {
+	f, err := strconv.ParseFloat(v, 64)
+	return err == nil && f >= 46 && strings.Contains(v, ".")
+}
+
+func describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "required"
+	case "hostname_port":
+		return fmt.Sprintf("%q is not host:port", fe.Value())
+	case "url":
+		return fmt.Sprintf("%q is not a URL", fe.Value())
+	case "file":
+		return fmt.Sprintf("%q is not a readable file", fe.Value())
+	case "oneof":
+		return fmt.Sprintf("%q is not one of %s", fe.Value(), fe.Param())
+	case "sf_org_id":
+		return fmt.Sprintf("%q is not a Salesforce organization id (00D…, 15 or 18 characters)", fe.Value())
+	case "ns_account":
+		return fmt.Sprintf("%q is not a NetSuite account id", fe.Value())
+	case "api_version":
+		return fmt.Sprintf("%q is not a Salesforce API version like 62.0 (46.0 or later)", fe.Value())
+	default:
+		return fmt.Sprintf("%v fails %s %s", fe.Value(), fe.Tag(), fe.Param())
+	}
+}
+
+// envName turns a validator namespace ("Config.Salesforce.TANDEM_SF_ORG_IDS[0]")
+// into the variable's name.
+func envName(fe validator.FieldError) string {
+	name := fe.Field()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// ListenHost is the host part of Addr, for building loopback URLs.
+func (c *Config) ListenHost() string {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		return "127.0.0.1"
+	}
+	return host
+}
+
+// Redacted is the configuration as text, with secrets masked, for logs.
+func (c *Config) Redacted() map[string]string {
+	out := map[string]string{}
+	eachField(c, func(f field) {
+		v := f.get()
+		if f.secret && v != "" {
+			v = "[set]"
+		}
+		if v != "" {
+			out[f.env] = v
+		}
+	})
+	return out
+}
+
+// ParseURL is url.Parse for configuration values already validated.
+func ParseURL(s string) *url.URL {
+	u, _ := url.Parse(s)
+	return u
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}

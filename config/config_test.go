@@ -1,0 +1,111 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
+}
+
+func TestDefaultsAreSandboxMode(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.LogFormat != "auto" || c.Salesforce.APIVersion != "62.0" || c.Worker.ShutdownTimeout != 30*time.Second {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if !c.SalesforceSandbox() || !c.NetSuiteSandbox() {
+		t.Error("no credentials must mean sandbox mode for both systems")
+	}
+	if c.BaseURL() != "http://127.0.0.1:8080" {
+		t.Errorf("BaseURL = %q", c.BaseURL())
+	}
+}
+
+func TestErrorsNameTheVariable(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "key.pem")
+	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sfOK := map[string]string{"TANDEM_SF_LOGIN_URL": "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID": "id", "TANDEM_SF_CLIENT_SECRET": "s", "TANDEM_SF_ORG_IDS": "00D5e000000TNDMEAW"}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"bad addr", map[string]string{"TANDEM_ADDR": "nope"}, `TANDEM_ADDR: "nope" is not host:port`},
+		{"bad log format", map[string]string{"TANDEM_LOG_FORMAT": "xml"}, `TANDEM_LOG_FORMAT: "xml" is not one of auto text json`},
+		{"bad redis url", map[string]string{"REDIS_URL": "::"}, "REDIS_URL:"},
+		{"bad duration", map[string]string{"TANDEM_SHUTDOWN_TIMEOUT": "soon"}, `TANDEM_SHUTDOWN_TIMEOUT: "soon" is not a duration`},
+		{"bad number", map[string]string{"TANDEM_WORKER_CONCURRENCY": "many"}, `TANDEM_WORKER_CONCURRENCY: "many" is not a whole number`},
+		{"sf without secret", with(sfOK, "TANDEM_SF_CLIENT_SECRET", ""), "TANDEM_SF_CLIENT_SECRET: set it (client credentials) or TANDEM_SF_JWT_KEY_FILE"},
+		{"sf both flows", with(sfOK, "TANDEM_SF_JWT_KEY_FILE", key, "TANDEM_SF_USERNAME", "u"), "TANDEM_SF_CLIENT_SECRET: set either it"},
+		{"sf jwt without user", with(sfOK, "TANDEM_SF_CLIENT_SECRET", "", "TANDEM_SF_JWT_KEY_FILE", key), "TANDEM_SF_USERNAME: required with TANDEM_SF_JWT_KEY_FILE"},
+		{"sf missing key file", with(sfOK, "TANDEM_SF_CLIENT_SECRET", "", "TANDEM_SF_JWT_KEY_FILE", "/nonexistent.pem", "TANDEM_SF_USERNAME", "u"), `TANDEM_SF_JWT_KEY_FILE: "/nonexistent.pem" is not a readable file`},
+		{"sf no org ids", with(sfOK, "TANDEM_SF_ORG_IDS", ""), "TANDEM_SF_ORG_IDS: required outside sandbox mode"},
+		{"sf bad org id", with(sfOK, "TANDEM_SF_ORG_IDS", "00D5e000000TNDMEAW, 001xx"), `TANDEM_SF_ORG_IDS: "001xx" is not a Salesforce organization id`},
+		{"sf bad version", with(sfOK, "TANDEM_SF_API_VERSION", "30"), `TANDEM_SF_API_VERSION: "30" is not a Salesforce API version`},
+		{"ns without account", map[string]string{"TANDEM_NS_CONSUMER_KEY": "ck"}, "TANDEM_NS_ACCOUNT_ID: required when NetSuite credentials are set"},
+		{"ns tba incomplete", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123_SB1", "TANDEM_NS_CONSUMER_KEY": "ck", "TANDEM_NS_CONSUMER_SECRET": "cs", "TANDEM_NS_TOKEN_ID": "t"}, "TANDEM_NS_TOKEN_SECRET: required for token-based authentication"},
+		{"ns m2m incomplete", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123", "TANDEM_NS_CLIENT_ID": "c"}, "TANDEM_NS_CERTIFICATE_ID: required for OAuth 2.0 client credentials"},
+		{"ns both", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123", "TANDEM_NS_CLIENT_ID": "c", "TANDEM_NS_CONSUMER_KEY": "ck"}, "not both"},
+		{"ns account only", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123"}, "TANDEM_NS_CLIENT_ID: NetSuite credentials missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil {
+				t.Fatalf("Load accepted %v", tt.env)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\ndoes not contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidProductionConfig(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"TANDEM_SF_LOGIN_URL": "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID": "id", "TANDEM_SF_CLIENT_SECRET": "very-secret",
+		"TANDEM_SF_ORG_IDS": "00D5e000000TNDMEAW,00D5e000000TNDM", "TANDEM_NS_ACCOUNT_ID": "1234567_SB1",
+		"TANDEM_NS_CONSUMER_KEY": "ck", "TANDEM_NS_CONSUMER_SECRET": "cs-secret", "TANDEM_NS_TOKEN_ID": "tk", "TANDEM_NS_TOKEN_SECRET": "ts-secret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SalesforceSandbox() || c.NetSuiteSandbox() || c.NetSuiteUsesM2M() {
+		t.Error("credentials set must mean real systems over TBA")
+	}
+	if len(c.Salesforce.OrgIDs) != 2 {
+		t.Errorf("OrgIDs = %v", c.Salesforce.OrgIDs)
+	}
+	for k, v := range c.Redacted() {
+		if strings.Contains(v, "secret") {
+			t.Errorf("Redacted leaks %s=%s", k, v)
+		}
+	}
+}
+
+func TestEveryVariableDocumented(t *testing.T) {
+	for _, v := range Variables() {
+		if v.Doc == "" {
+			t.Errorf("%s has no doc", v.Name)
+		}
+	}
+}
