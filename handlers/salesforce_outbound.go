@@ -1,0 +1,155 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// MaxBodyBytes caps every webhook body; bigger requests get 413 without
+// being read whole.
+const MaxBodyBytes = 1 << 20
+
+// ChangeEnqueuer stores a change as a job; duplicate means a job with that
+// id was already accepted. *jobs.Enqueuer implements it.
+type ChangeEnqueuer interface {
+	Enqueue(ctx context.Context, taskType, taskID string, ch jobs.Change) (duplicate bool, err error)
+}
+
+// SalesforceOutbound receives Salesforce Outbound Messages.
+type SalesforceOutbound struct {
+	OrgIDs   []string // allowed organization ids, 15 or 18 characters
+	Token    string   // if set, required as ?token= (Outbound Messages carry no signature)
+	Enqueuer ChangeEnqueuer
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// ServeHTTP authenticates, parses, enqueues one job per notification and
+// acknowledges only once every job is stored.
+func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if h.Token != "" && subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("token")), []byte(h.Token)) != 1 {
+		h.refuse(ctx, w, http.StatusUnauthorized, "missing or wrong token in the endpoint URL")
+		return
+	}
+	body, status, err := readBody(w, r)
+	if err != nil {
+		h.refuse(ctx, w, status, err.Error())
+		return
+	}
+	msg, err := ParseOutboundMessage(body)
+	if err != nil {
+		h.refuse(ctx, w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if !h.orgAllowed(msg.OrganizationID) {
+		h.refuse(ctx, w, http.StatusForbidden, fmt.Sprintf("organization %s is not allowed to post here (TANDEM_SF_ORG_IDS)", msg.OrganizationID))
+		return
+	}
+	jobsToStore, err := h.changes(ctx, msg)
+	if err != nil {
+		h.refuse(ctx, w, http.StatusBadRequest, err.Error())
+		return
+	}
+	dups := 0
+	for _, j := range jobsToStore {
+		dup, err := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
+		if err != nil {
+			h.Logger.ErrorContext(ctx, "outbound message not stored; Salesforce will re-send", "org_id", msg.OrganizationID, "error", err)
+			writeSOAPFault(w, http.StatusServiceUnavailable, "Tandem cannot store jobs right now (queue unavailable); please retry")
+			return
+		}
+		if dup {
+			dups++
+		}
+	}
+	h.Logger.InfoContext(ctx, "outbound message accepted", "org_id", msg.OrganizationID, "action_id", msg.ActionID,
+		"notifications", len(jobsToStore), "duplicates", dups)
+	writeAck(w)
+}
+
+type pendingJob struct {
+	taskType, taskID string
+	change           jobs.Change
+}
+
+// changes turns every notification into a job, or fails as a whole if one
+// cannot be routed, so a message is never half accepted.
+func (h *SalesforceOutbound) changes(ctx context.Context, msg *OutboundMessage) ([]pendingJob, error) {
+	now := h.now()
+	out := make([]pendingJob, 0, len(msg.Notifications))
+	for _, n := range msg.Notifications {
+		taskType, ok := jobs.OutboundTaskType(n.SObject.Type)
+		if !ok {
+			return nil, fmt.Errorf("no Tandem flow handles Outbound Messages for %s (notification %s)", n.SObject.Type, n.ID)
+		}
+		out = append(out, pendingJob{
+			taskType: taskType,
+			taskID:   jobs.OutboundTaskID(taskType, msg.OrganizationID, n.ID),
+			change: jobs.Change{
+				Source:        jobs.SourceSalesforceOutbound,
+				OrgID:         msg.OrganizationID,
+				Object:        n.SObject.Type,
+				RecordID:      n.SObject.ID,
+				EventID:       n.ID,
+				Fields:        n.SObject.Fields,
+				ReceivedAt:    now,
+				CorrelationID: logging.Correlation(ctx),
+			},
+		})
+	}
+	return out, nil
+}
+
+// orgAllowed compares the first 15 characters, case-sensitively: the
+// 18-character form only adds a case-checksum suffix.
+func (h *SalesforceOutbound) orgAllowed(id string) bool {
+	for _, allowed := range h.OrgIDs {
+		if len(id) >= 15 && len(allowed) >= 15 && id[:15] == allowed[:15] {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *SalesforceOutbound) refuse(ctx context.Context, w http.ResponseWriter, status int, msg string) {
+	h.Logger.WarnContext(ctx, "outbound message refused", "status", status, "reason", msg)
+	writeSOAPFault(w, status, msg)
+}
+
+func (h *SalesforceOutbound) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now().UTC()
+}
+
+// readBody reads at most MaxBodyBytes. It refuses a declared oversize
+// length before reading anything.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is over the %d-byte limit", r.ContentLength, MaxBodyBytes)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body is over the %d-byte limit", MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, http.StatusBadRequest, fmt.Errorf("reading body: %w", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, http.StatusBadRequest, errors.New("empty body")
+	}
+	return body, 0, nil
+}
