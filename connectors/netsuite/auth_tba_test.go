@@ -1,0 +1,66 @@
+package netsuite
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tandem-sync/tandem/connectors"
+)
+
+func okRecord(w http.ResponseWriter, r *http.Request) {
+	answer(w, 200, typeSingular, []byte(`{"links":[],"id":"107"}`))
+}
+
+// The fake NetSuite verifies every signature, realm and nonce; these tests
+// pass only if the client signs what it sends.
+func TestTBASignedRequestsAreAccepted(t *testing.T) {
+	for _, account := range []string{"123456_SB1", "123456-sb1", "123456_sb1"} {
+		ns := newFakeNS(t, okRecord)
+		c := ns.client(func(c *Config) { c.AccountID = account })
+		for range 3 {
+			if _, err := c.GetRecord(context.Background(), "customer", "107", &GetOptions{Fields: []string{"companyName", "email"}}); err != nil {
+				t.Fatalf("account %s: %v", account, err)
+			}
+		}
+		if auth := ns.seen()[0].Header.Get("Authorization"); !strings.HasPrefix(auth, `OAuth realm="123456_SB1", oauth_token="`+testTokenID+`"`) {
+			t.Errorf("account %s: Authorization %s", account, auth)
+		}
+	}
+}
+
+func TestTBAWrongSecretIsRejected(t *testing.T) {
+	ns := newFakeNS(t, okRecord)
+	c := ns.client(func(c *Config) { c.TBA.TokenSecret = "not-the-secret" })
+	_, err := c.GetRecord(context.Background(), "customer", "107", nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code() != "INVALID_LOGIN" || apiErr.AuthError != "token_rejected" || !connectors.IsPermanent(err) {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(ns.seen()); n != 2 {
+		t.Errorf("%d requests, want 2 (one retry with a fresh signature)", n)
+	}
+	if !strings.Contains(err.Error(), "Login Audit Trail") {
+		t.Errorf("the 401 detail was lost: %v", err)
+	}
+}
+
+// A 401 under load can be the concurrency governor: one fresh attempt,
+// on any method (a refused request changed nothing).
+func TestTBAOne401IsRetriedWithAFreshSignature(t *testing.T) {
+	var ns *fakeNS
+	ns = newFakeNS(t, sequence(
+		func(w http.ResponseWriter, r *http.Request) { ns.reject(w, "token_rejected") },
+		func(w http.ResponseWriter, r *http.Request) { created(w, r, "customer", "9") },
+	))
+	id, err := ns.client().CreateRecord(context.Background(), "customer", map[string]string{"companyName": "x"})
+	if err != nil || id != "9" {
+		t.Fatalf("CreateRecord = %q, %v", id, err)
+	}
+	reqs := ns.seen()
+	if len(reqs) != 2 || reqs[0].Header.Get("Authorization") == reqs[1].Header.Get("Authorization") {
+		t.Errorf("%d requests; the retry must carry a new header", len(reqs))
+	}
+}

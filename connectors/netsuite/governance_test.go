@@ -1,0 +1,40 @@
+package netsuite
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+)
+
+func TestGovernanceLimits(t *testing.T) {
+	cases := []struct {
+		fixture   string
+		want      GovernanceLimits
+		effective int
+	}{
+		{"oracle-rest-governancelimits-integrationspecific.response.json",
+			GovernanceLimits{AccountConcurrencyLimit: 5, AccountUnallocatedConcurrencyLimit: 3, IntegrationConcurrencyLimit: 2, IntegrationLimitType: LimitIntegrationSpecific}, 2},
+		{"oracle-rest-governancelimits-accountlimit.response.json",
+			GovernanceLimits{AccountConcurrencyLimit: 5, AccountUnallocatedConcurrencyLimit: 3, IntegrationLimitType: LimitAccount}, 3},
+	}
+	for _, tc := range cases {
+		body := fixture.Read(t, tc.fixture)
+		ns := newFakeNS(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet || r.URL.Path != "/services/rest/system/v1/governanceLimits" {
+				http.NotFound(w, r)
+				return
+			}
+			answer(w, 200, "application/json", body)
+		})
+		got, err := ns.client().GovernanceLimits(context.Background())
+		if err != nil || got != tc.want || got.Effective() != tc.effective {
+			t.Errorf("%s: %+v (effective %d), %v", tc.fixture, got, got.Effective(), err)
+		}
+	}
+	internal := GovernanceLimits{AccountConcurrencyLimit: 5, AccountUnallocatedConcurrencyLimit: 3, IntegrationLimitType: LimitInternal}
+	if internal.Effective() != 3 {
+		t.Errorf("internal: effective %d", internal.Effective())
+	}
+}

@@ -1,0 +1,81 @@
+package netsuite
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// syncBuffer is a bytes.Buffer safe for the client's concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Every path that logs (retries, 401s, token refreshes, throttling) runs at
+// debug level; no credential, token or signature may appear.
+func TestNoSecretsInLogs(t *testing.T) {
+	var out syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	withLog := func(c *Config) { c.Logger = logger }
+	ctx := context.Background()
+
+	var ns *fakeNS
+	ns = newFakeNS(t, sequence(
+		func(w http.ResponseWriter, r *http.Request) { ns.reject(w, "token_rejected") },
+		fail(t, 500, "oracle-rest-error-500-unexpected.json"),
+		okRecord,
+		fail(t, 429, "oracle-rest-error-429-concurrency.as-published.txt"),
+	))
+	tbaClient := ns.client(withLog)
+	tbaClient.GetRecord(ctx, "customer", "107", nil)
+	tbaClient.DeleteRecord(ctx, "customer", "107")
+
+	s, key := newES256Server(t)
+	s.rejected[s.sampleToken()] = true
+	m2mClient := s.client(key, withLog)
+	if _, err := m2mClient.GetRecord(ctx, "customer", "107", nil); err != nil {
+		t.Fatal(err)
+	}
+
+	logs := out.String()
+	for _, want := range []string{"trying again", "fresh ones", "access token obtained"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the logs lack %q, so this test did not exercise that path:\n%s", want, logs)
+		}
+	}
+	secrets := []string{testConsumerKey, testConsumerSecret, testTokenID, testTokenSecret, "oauth_signature", "Bearer"}
+	s.tokenMu.Lock()
+	secrets = append(secrets, s.issued...)
+	s.tokenMu.Unlock()
+	for _, r := range append(ns.seen(), s.seen()...) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			secrets = append(secrets, a)
+		}
+		if r.Path == tokenPath { // the client assertion, by its signature part
+			parts := strings.Split(r.Body, ".")
+			secrets = append(secrets, parts[len(parts)-1])
+		}
+	}
+	for _, secret := range secrets {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs contain a secret (%.12s…)", secret)
+		}
+	}
+}
