@@ -1,0 +1,155 @@
+package sandbox
+
+import (
+	"strings"
+	"time"
+)
+
+// ChangeEvent is one committed change, as a SuiteScript user event
+// (afterSubmit) would see it. Records are shaped as GET with
+// expandSubResources=true returns them.
+type ChangeEvent struct {
+	RecordType       string         // NetSuite casing, e.g. "salesOrder"
+	ID               string         // internal id
+	Type             string         // ChangeCreate, ChangeEdit, ChangeXEdit or ChangeDelete
+	ExecutionContext string         // ContextREST for API writes, ContextUI for Put
+	OldRecord        map[string]any // nil on create
+	NewRecord        map[string]any // nil on delete
+	LastModified     time.Time
+}
+
+// User event types and execution contexts, spelled as SuiteScript spells them.
+const (
+	ChangeCreate = "create"
+	ChangeEdit   = "edit"
+	ChangeXEdit  = "xedit" // inline edit; REST and Put never produce it (REST updates fire EDIT)
+	ChangeDelete = "delete"
+
+	ContextREST = "RESTWEBSERVICES"
+	ContextUI   = "USERINTERFACE"
+)
+
+// OnChange calls fn after every committed create, edit and delete, in the
+// goroutine that made the change, after the store lock is released (fn
+// may read the sandbox).
+func (s *Server) OnChange(fn func(ChangeEvent)) {
+	s.listenersMu.Lock()
+	defer s.listenersMu.Unlock()
+	s.listeners = append(s.listeners, fn)
+}
+
+// mutation changes the store inside one transaction: it returns the
+// record before and after (nil before for a create, nil after for a delete).
+type mutation func(tx *txn) (before, after *record, err *apiError)
+
+// commit runs m under the store lock, stores its result and tells the listeners.
+func (s *Server) commit(execCtx string, m mutation) (*record, *apiError) {
+	s.store.mu.Lock()
+	tx := &txn{s: s.store, now: s.cfg.Clock().UTC().Truncate(time.Second)}
+	before, after, err := m(tx)
+	if err != nil {
+		s.store.mu.Unlock()
+		return nil, err
+	}
+	result := after
+	if after != nil {
+		s.store.put(after)
+	} else {
+		s.store.remove(before)
+		result = before
+	}
+	ev := s.event(execCtx, before, after, tx.now)
+	s.store.mu.Unlock()
+	s.notify(ev)
+	return result, nil
+}
+
+func (s *Server) event(execCtx string, before, after *record, now time.Time) ChangeEvent {
+	o := renderOptions{recordBase: s.defaultBase() + "/services/rest/record/v1", expand: true}
+	ev := ChangeEvent{ExecutionContext: execCtx, LastModified: now}
+	switch {
+	case before == nil:
+		ev.Type = ChangeCreate
+	case after == nil:
+		ev.Type = ChangeDelete
+	default:
+		ev.Type = ChangeEdit
+	}
+	for _, r := range []*record{before, after} {
+		if r != nil {
+			ev.RecordType, ev.ID = r.typ.name, r.id
+		}
+	}
+	if before != nil {
+		ev.OldRecord = s.store.render(before, o)
+	}
+	if after != nil {
+		ev.NewRecord = s.store.render(after, o)
+		ev.LastModified = after.modified
+	}
+	return ev
+}
+
+func (s *Server) notify(ev ChangeEvent) {
+	s.listenersMu.Lock()
+	fns := append([]func(ChangeEvent){}, s.listeners...)
+	s.listenersMu.Unlock()
+	for _, fn := range fns {
+		fn(ev)
+	}
+}
+
+func (s *Server) createRecord(rt *recordType, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
+	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+		r, err := tx.create(rt, body, opt)
+		return nil, r, err
+	})
+}
+
+func (s *Server) updateRecord(rt *recordType, id string, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
+	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+		old, ok := tx.s.find(rt, id)
+		if !ok {
+			return nil, nil, notFound(detailNotFound)
+		}
+		r, err := tx.update(old, body, opt)
+		return old, r, err
+	})
+}
+
+// upsertRecord is PUT …/eid:<ext>: create the record when no record has
+// that external id, otherwise update it.
+func (s *Server) upsertRecord(rt *recordType, ext string, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
+	body = withExternalID(body, ext)
+	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+		old, ok := tx.s.findExternal(rt, ext)
+		if !ok {
+			r, err := tx.create(rt, body, opt)
+			return nil, r, err
+		}
+		r, err := tx.update(old, body, opt)
+		return old, r, err
+	})
+}
+
+func (s *Server) deleteRecord(rt *recordType, id string, execCtx string) (*record, *apiError) {
+	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+		old, ok := tx.s.find(rt, id)
+		if !ok {
+			return nil, nil, notFound(detailNotFound)
+		}
+		return old, nil, nil
+	})
+}
+
+// withExternalID makes the URL's external id the record's, whatever the body says.
+func withExternalID(body map[string]any, ext string) map[string]any {
+	out := make(map[string]any, len(body)+1)
+	for k, v := range body {
+		if !strings.EqualFold(k, "externalId") {
+			out[k] = v
+		}
+	}
+	out["externalId"] = ext
+	return out
+}

@@ -1,0 +1,236 @@
+package suiteql
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Table is what a query reads: rows keyed by lower-case column name.
+type Table struct {
+	Name    string
+	Columns []string // lower case, in SELECT * order
+	Rows    []map[string]Value
+	// Custom reports whether a column missing from Columns still exists
+	// (custom fields): it reads as NULL where a row has no value.
+	Custom func(column string) bool
+}
+
+func (t *Table) has(col string) bool {
+	return slices.Contains(t.Columns, col) || t.Custom != nil && t.Custom(col)
+}
+
+// Source finds a table by lower-case name.
+type Source func(name string) (*Table, bool)
+
+// Result is the full result set, before paging.
+type Result struct {
+	Columns []string
+	Rows    [][]Value
+}
+
+// Run evaluates q against src with the bound parameters.
+func (q *Query) Run(src Source, params []Value) (*Result, error) {
+	t, ok := src(q.Table)
+	if !ok {
+		return nil, unknownTable(q.Table)
+	}
+	if len(params) != q.Params {
+		return nil, syntaxErrorf("the query has %d parameters but %d values were bound", q.Params, len(params))
+	}
+	sel := q.Select
+	if q.Star {
+		sel = make([]SelectItem, len(t.Columns))
+		for i, c := range t.Columns {
+			sel[i] = SelectItem{Expr: column{name: c}, Name: c}
+		}
+	}
+	if err := q.bind(t, sel); err != nil {
+		return nil, err
+	}
+	rows, err := q.filter(t.Rows, params)
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.project(sel, rows, params)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Columns: make([]string, len(sel))}
+	for i, s := range sel {
+		res.Columns[i] = s.Name
+	}
+	for _, r := range out {
+		res.Rows = append(res.Rows, r.values)
+	}
+	return res, nil
+}
+
+func (q *Query) filter(rows []map[string]Value, params []Value) ([]map[string]Value, error) {
+	if q.Where == nil {
+		return rows, nil
+	}
+	var kept []map[string]Value
+	for _, row := range rows {
+		e := env{row: row, params: params}
+		v, err := e.predicate(q.Where)
+		if err != nil {
+			return nil, err
+		}
+		if v == true {
+			kept = append(kept, row)
+		}
+	}
+	return kept, nil
+}
+
+// outRow is one result row with the keys it sorts by.
+type outRow struct {
+	values []Value
+	keys   []Value
+}
+
+func (q *Query) project(sel []SelectItem, rows []map[string]Value, params []Value) ([]outRow, error) {
+	var out []outRow
+	for _, g := range q.groups(sel, rows) {
+		r, err := q.outputRow(sel, g, params)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if q.Distinct {
+		out = distinct(out)
+	}
+	q.sort(out)
+	return out, nil
+}
+
+// groups splits rows into the units that each produce one output row:
+// one per row, or one per GROUP BY key when the query aggregates.
+func (q *Query) groups(sel []SelectItem, rows []map[string]Value) [][]map[string]Value {
+	if !q.aggregates(sel) {
+		groups := make([][]map[string]Value, len(rows))
+		for i, r := range rows {
+			groups[i] = []map[string]Value{r}
+		}
+		return groups
+	}
+	if len(q.GroupBy) == 0 {
+		return [][]map[string]Value{rows} // one group, even when empty
+	}
+	var order []string
+	byKey := map[string][]map[string]Value{}
+	for _, r := range rows {
+		key := q.groupKey(r)
+		if _, ok := byKey[key]; !ok {
+			order = append(order, key)
+		}
+		byKey[key] = append(byKey[key], r)
+	}
+	groups := make([][]map[string]Value, len(order))
+	for i, k := range order {
+		groups[i] = byKey[k]
+	}
+	return groups
+}
+
+func (q *Query) groupKey(row map[string]Value) string {
+	var b strings.Builder
+	for _, g := range q.GroupBy {
+		e := env{row: row}
+		v, _ := e.eval(g) // errors resurface when the select list is evaluated
+		s, ok := Text(v)
+		fmt.Fprintf(&b, "%t:%q|", ok, s)
+	}
+	return b.String()
+}
+
+func (q *Query) aggregates(sel []SelectItem) bool {
+	if len(q.GroupBy) > 0 {
+		return true
+	}
+	found := false
+	for _, s := range sel {
+		walk(s.Expr, func(x Expr) {
+			if _, ok := x.(aggregate); ok {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+func (q *Query) outputRow(sel []SelectItem, group []map[string]Value, params []Value) (outRow, error) {
+	e := env{params: params}
+	if len(group) > 0 {
+		e.row = group[0]
+	}
+	if q.aggregates(sel) {
+		e.grouped, e.group = true, group
+	}
+	r := outRow{values: make([]Value, len(sel))}
+	named := map[string]Value{}
+	for i, s := range sel {
+		v, err := e.eval(s.Expr)
+		if err != nil {
+			return outRow{}, err
+		}
+		r.values[i] = v
+		named[s.Name] = v
+	}
+	e.out = named
+	for _, o := range q.OrderBy {
+		v, err := q.orderKey(&e, o, r.values)
+		if err != nil {
+			return outRow{}, err
+		}
+		r.keys = append(r.keys, v)
+	}
+	return r, nil
+}
+
+// orderKey evaluates an ORDER BY item; a bare integer names an output column.
+func (q *Query) orderKey(e *env, o OrderItem, values []Value) (Value, error) {
+	if lit, ok := o.Expr.(literal); ok {
+		if n, ok := lit.v.(float64); ok && n >= 1 && int(n) <= len(values) && n == float64(int(n)) {
+			return values[int(n)-1], nil
+		}
+	}
+	return e.eval(o.Expr)
+}
+
+func distinct(rows []outRow) []outRow {
+	seen := map[string]bool{}
+	var kept []outRow
+	for _, r := range rows {
+		var b strings.Builder
+		for _, v := range r.values {
+			s, ok := Text(v)
+			fmt.Fprintf(&b, "%t:%q|", ok, s)
+		}
+		if !seen[b.String()] {
+			seen[b.String()] = true
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+func (q *Query) sort(rows []outRow) {
+	if len(q.OrderBy) == 0 {
+		return
+	}
+	slices.SortStableFunc(rows, func(a, b outRow) int {
+		for i, o := range q.OrderBy {
+			c := sortCompare(a.keys[i], b.keys[i], o.NullsFirst)
+			if o.Desc && a.keys[i] != nil && b.keys[i] != nil {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}

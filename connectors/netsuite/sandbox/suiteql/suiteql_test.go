@@ -1,0 +1,270 @@
+package suiteql
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// testSource is a small account: three customers and four transactions.
+func testSource(name string) (*Table, bool) {
+	switch name {
+	case "customer":
+		return &Table{
+			Name:    "customer",
+			Columns: []string{"id", "companyname", "email", "isinactive", "currency", "balance", "lastmodifieddate"},
+			Rows: []map[string]Value{
+				{"id": "101", "companyname": "Acme Corp", "email": "ap@acme.example", "isinactive": "F",
+					"currency": Ref{"1", "USD"}, "balance": 1200.5, "lastmodifieddate": date("2024-01-15T10:00:00Z")},
+				{"id": "102", "companyname": "Globex", "email": nil, "isinactive": "F",
+					"currency": Ref{"2", "GBP"}, "balance": 0.0, "lastmodifieddate": date("2024-01-16T09:30:00Z")},
+				{"id": "103", "companyname": "Initech", "email": "it@initech.example", "isinactive": "T",
+					"currency": Ref{"1", "USD"}, "balance": 35.0, "lastmodifieddate": date("2024-01-14T23:59:59Z")},
+			},
+			Custom: func(c string) bool { return strings.HasPrefix(c, "custentity") },
+		}, true
+	case "transaction":
+		return &Table{
+			Name:    "transaction",
+			Columns: []string{"id", "type", "tranid", "entity", "foreigntotal"},
+			Rows: []map[string]Value{
+				{"id": "5001", "type": "SalesOrd", "tranid": "SO1", "entity": Ref{"101", "Acme Corp"}, "foreigntotal": 100.0},
+				{"id": "5002", "type": "SalesOrd", "tranid": "SO2", "entity": Ref{"101", "Acme Corp"}, "foreigntotal": 50.0},
+				{"id": "5003", "type": "CustInvc", "tranid": "INV1", "entity": Ref{"102", "Globex"}, "foreigntotal": 75.25},
+				{"id": "5004", "type": "SalesOrd", "tranid": "SO3", "entity": Ref{"103", "Initech"}, "foreigntotal": 10.0},
+			},
+		}, true
+	}
+	return nil, false
+}
+
+// run parses and runs q, returning the rows as NetSuite's text (NULL as "∅").
+func run(t *testing.T, q string, params ...Value) [][]string {
+	t.Helper()
+	parsed, err := Parse(q)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	res, err := parsed.Run(testSource, params)
+	if err != nil {
+		t.Fatalf("Run(%q): %v", q, err)
+	}
+	var out [][]string
+	for _, r := range res.Rows {
+		var cells []string
+		for _, v := range r {
+			s, ok := Text(v)
+			if !ok {
+				s = "∅"
+			}
+			cells = append(cells, s)
+		}
+		out = append(out, cells)
+	}
+	return out
+}
+
+func flat(rows [][]string) string {
+	var parts []string
+	for _, r := range rows {
+		parts = append(parts, strings.Join(r, ","))
+	}
+	return strings.Join(parts, ";")
+}
+
+func TestQueries(t *testing.T) {
+	tests := []struct {
+		name, q string
+		params  []Value
+		want    string
+	}{
+		{"all columns of a filter", "SELECT id, companyname FROM customer WHERE id = '102'", nil, "102,Globex"},
+		{"number compares with text id", "SELECT id FROM customer WHERE id = 103", nil, "103"},
+		{"not equal both spellings", "SELECT id FROM customer WHERE id <> '101' AND id != '103'", nil, "102"},
+		{"ordering and desc", "SELECT id FROM customer ORDER BY balance DESC", nil, "101;103;102"},
+		{"range", "SELECT id FROM customer WHERE balance > 0 AND balance <= 35 ORDER BY id", nil, "103"},
+		{"like is case sensitive", "SELECT id FROM customer WHERE companyname LIKE 'Ac%'", nil, "101"},
+		{"like misses other case", "SELECT id FROM customer WHERE companyname LIKE 'ac%'", nil, ""},
+		{"upper for case-insensitive like", "SELECT id FROM customer WHERE UPPER(companyname) LIKE '%OB%'", nil, "102"},
+		{"underscore wildcard", "SELECT id FROM customer WHERE companyname LIKE 'Glob_x'", nil, "102"},
+		{"not like", "SELECT id FROM customer WHERE companyname NOT LIKE 'G%' ORDER BY id", nil, "101;103"},
+		{"in list", "SELECT id FROM customer WHERE id IN ('101', '103') ORDER BY id", nil, "101;103"},
+		{"not in", "SELECT id FROM customer WHERE id NOT IN ('101', '103')", nil, "102"},
+		{"is null", "SELECT id FROM customer WHERE email IS NULL", nil, "102"},
+		{"is not null", "SELECT id FROM customer WHERE email IS NOT NULL ORDER BY id", nil, "101;103"},
+		{"null never equals", "SELECT id FROM customer WHERE email = NULL", nil, ""},
+		{"not of unknown is unknown", "SELECT id FROM customer WHERE NOT (email = 'x') ORDER BY id", nil, "101;103"},
+		{"or with parentheses", "SELECT id FROM customer WHERE (id = '101' OR id = '102') AND isinactive = 'F' ORDER BY id", nil, "101;102"},
+		{"booleans are T/F", "SELECT id FROM customer WHERE isinactive = 'T'", nil, "103"},
+		{"bound params", "SELECT id FROM customer WHERE id BETWEEN ? AND ? ORDER BY id", []Value{"101", "102"}, "101;102"},
+		{"bool param", "SELECT id FROM customer WHERE isinactive = ?", []Value{ParamValue(true)}, "103"},
+		{"not between", "SELECT id FROM customer WHERE balance NOT BETWEEN 1 AND 100 ORDER BY id", nil, "101;102"},
+		{"reference compares by id", "SELECT id FROM customer WHERE currency = 2", nil, "102"},
+		{"BUILTIN.DF shows the name", "SELECT BUILTIN.DF(currency) AS cur FROM customer WHERE id = '102'", nil, "GBP"},
+		{"reference prints its id", "SELECT currency FROM customer WHERE id = '102'", nil, "2"},
+		{"numbers print plainly", "SELECT balance FROM customer ORDER BY id", nil, "1200.5;0;35"},
+		{"null prints absent", "SELECT email FROM customer WHERE id = '102'", nil, "∅"},
+		{"dates print in account format", "SELECT lastmodifieddate FROM customer WHERE id = '101'", nil, "1/15/2024"},
+		{"watermark pattern",
+			"SELECT id, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lm FROM customer " +
+				"WHERE lastmodifieddate >= TO_TIMESTAMP('2024-01-15 00:00:00', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id",
+			nil, "101,2024-01-15 10:00:00;102,2024-01-16 09:30:00"},
+		{"iso format with quoted T", "SELECT TO_CHAR(lastmodifieddate, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM customer WHERE id = '103'",
+			nil, "2024-01-14T23:59:59Z"},
+		{"implicit date text", "SELECT id FROM customer WHERE lastmodifieddate < '1/15/2024'", nil, "103"},
+		{"to_date", "SELECT id FROM customer WHERE lastmodifieddate > TO_DATE('2024-01-16', 'YYYY-MM-DD')", nil, "102"},
+		{"count star", "SELECT COUNT(*) AS count FROM customer", nil, "3"},
+		{"count of empty set", "SELECT COUNT(*) FROM customer WHERE id = 'none'", nil, "0"},
+		{"count column skips null", "SELECT COUNT(email) FROM customer", nil, "2"},
+		{"group by", "SELECT entity, COUNT(*) AS n, SUM(foreigntotal) AS total FROM transaction WHERE type = 'SalesOrd' GROUP BY entity ORDER BY entity",
+			nil, "101,2,150;103,1,10"},
+		{"order by aggregate alias", "SELECT entity, SUM(foreigntotal) AS total FROM transaction GROUP BY entity ORDER BY total DESC",
+			nil, "101,150;102,75.25;103,10"},
+		{"min max", "SELECT MIN(foreigntotal), MAX(foreigntotal) FROM transaction", nil, "10,100"},
+		{"distinct", "SELECT DISTINCT type FROM transaction ORDER BY type", nil, "CustInvc;SalesOrd"},
+		{"order by position", "SELECT tranid, foreigntotal FROM transaction ORDER BY 2", nil, "SO3,10;SO2,50;INV1,75.25;SO1,100"},
+		{"alias and qualifier", "SELECT t.tranid AS num FROM transaction t WHERE t.type = 'CustInvc'", nil, "INV1"},
+		{"arithmetic", "SELECT foreigntotal * 2 + 1 FROM transaction WHERE id = 5003", nil, "151.5"},
+		{"concatenation", "SELECT tranid || '-' || type FROM transaction WHERE id = 5001", nil, "SO1-SalesOrd"},
+		{"nvl", "SELECT NVL(email, 'none') FROM customer WHERE id = '102'", nil, "none"},
+		{"custom field reads null", "SELECT custentity_tier FROM customer WHERE id = '101'", nil, "∅"},
+		{"star", "SELECT * FROM transaction WHERE id = '5004'", nil, "5004,SalesOrd,SO3,103,10"},
+		{"comment and case", "select ID from CUSTOMER -- trailing comment\n where ID = '101'", nil, "101"},
+		{"nulls first", "SELECT id FROM customer ORDER BY email NULLS FIRST, id", nil, "102;101;103"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := flat(run(t, tt.q, tt.params...)); got != tt.want {
+				t.Errorf("%s\n got %q\nwant %q", tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOutputColumnNames(t *testing.T) {
+	q, err := Parse("SELECT id, c.companyname, UPPER(email), COUNT(*) AS Count, balance b FROM customer c GROUP BY id, c.companyname, email, balance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := q.Run(testSource, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "id,companyname,expr1,count,b"
+	if got := strings.Join(res.Columns, ","); got != want {
+		t.Errorf("columns %q, want %q", got, want)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, q    string
+		params     []Value
+		wantDetail string
+	}{
+		{"unknown table", "SELECT id FROM nosuchtable", nil, "Invalid search type: nosuchtable."},
+		{"unknown column", "SELECT not_existing_field FROM customer", nil,
+			"Search error occurred: Unknown identifier 'not_existing_field'. Available identifiers are: {customer=customer}."},
+		{"unknown column with alias", "SELECT c.nope FROM customer c", nil,
+			"Search error occurred: Unknown identifier 'c.nope'. Available identifiers are: {c=customer}."},
+		{"table name after alias", "SELECT customer.id FROM customer c", nil,
+			"Search error occurred: Unknown identifier 'customer.id'. Available identifiers are: {c=customer}."},
+		{"syntax", "SELECT FROM customer", nil, unsupportedSearch},
+		{"trailing junk", "SELECT id FROM customer WHERE id = 1 LIMIT 5", nil, unsupportedSearch},
+		{"join unsupported", "SELECT id FROM customer c JOIN transaction t ON t.entity = c.id", nil, unsupportedSearch},
+		{"unterminated string", "SELECT id FROM customer WHERE id = 'x", nil, unsupportedSearch},
+		{"missing params", "SELECT id FROM customer WHERE id = ?", nil, unsupportedSearch},
+		{"unknown function", "SELECT FOO(id) FROM customer", nil, unsupportedSearch},
+		{"bad date format", "SELECT id FROM customer WHERE lastmodifieddate > TO_DATE('15.01.2024', 'YYYY-MM-DD')", nil, unsupportedSearch},
+		{"aggregate in where", "SELECT id FROM customer WHERE COUNT(*) > 1", nil, unsupportedSearch},
+		{"text is not a number", "SELECT id FROM customer WHERE balance > 'abc'", nil, unsupportedSearch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := Parse(tt.q)
+			if err == nil {
+				_, err = q.Run(testSource, tt.params)
+			}
+			var qe *Error
+			if !errors.As(err, &qe) {
+				t.Fatalf("%s: err = %v, want *Error", tt.q, err)
+			}
+			if qe.Detail != tt.wantDetail {
+				t.Errorf("detail %q, want %q", qe.Detail, tt.wantDetail)
+			}
+			if !strings.HasPrefix(qe.Error(), DetailPrefix) {
+				t.Errorf("Error() = %q lacks NetSuite's prefix", qe.Error())
+			}
+		})
+	}
+}
+
+func TestDeepNestingIsRefused(t *testing.T) {
+	q := "SELECT id FROM customer WHERE " + strings.Repeat("(", 5000) + "1=1" + strings.Repeat(")", 5000)
+	if _, err := Parse(q); err == nil {
+		t.Fatal("5000 nested parentheses parsed; want a depth error")
+	}
+}
+
+func TestDateFormatRoundTrip(t *testing.T) {
+	tm := date("2024-03-05T07:08:09Z")
+	for _, model := range []string{"YYYY-MM-DD HH24:MI:SS", "MM/DD/YYYY HH:MI:SS AM", `YYYY-MM-DD"T"HH24:MI:SS"Z"`, "DD.MM.YY"} {
+		s, err := formatTime(tm, model)
+		if err != nil {
+			t.Fatalf("format %q: %v", model, err)
+		}
+		back, err := parseTime(s, model)
+		if err != nil {
+			t.Fatalf("parse %q by %q: %v", s, model, err)
+		}
+		want := tm
+		if model == "DD.MM.YY" {
+			want = date("2024-03-05T00:00:00Z")
+		}
+		if !back.Equal(want) {
+			t.Errorf("%q: %q read back as %v, want %v", model, s, back, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"SELECT id, companyname FROM customer WHERE id = '102'",
+		"SELECT email, COUNT(*) as count FROM transaction GROUP BY email",
+		"SELECT * FROM item WHERE id BETWEEN ? AND ?",
+		"SELECT t.id FROM transaction t WHERE t.type IN ('SalesOrd','CustInvc') AND NOT t.id IS NULL ORDER BY 1 DESC NULLS LAST",
+		"SELECT TO_CHAR(lastmodifieddate,'YYYY-MM-DD HH24:MI:SS') FROM customer WHERE UPPER(email) LIKE '%A_%'",
+		"select -(-1) || 'x' from customer c where (((c.id)))=1",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		q, err := Parse(src)
+		if err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) {
+				t.Fatalf("Parse(%q) returned %T, want *Error", src, err)
+			}
+			return
+		}
+		params := make([]Value, q.Params)
+		for i := range params {
+			params[i] = "1"
+		}
+		if _, err := q.Run(testSource, params); err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) {
+				t.Fatalf("Run(%q) returned %T, want *Error", src, err)
+			}
+		}
+	})
+}

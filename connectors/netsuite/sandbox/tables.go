@@ -1,0 +1,181 @@
+package sandbox
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tandem-sync/tandem/connectors/netsuite/sandbox/suiteql"
+)
+
+// SuiteQL sees records through tables whose columns are the lower-case
+// field names; transaction and item each unite several record types.
+
+// column is one SuiteQL column and how a record fills it.
+type column struct {
+	name  string
+	value func(s *store, r *record) suiteql.Value
+}
+
+// tableSpec is one SuiteQL table.
+type tableSpec struct {
+	types        []string // record types whose records are the rows
+	columns      []column
+	customPrefix string // custom fields the table exposes: custentity, custbody, custitem
+}
+
+// fieldColumn reads a body field as its lower-cased name.
+func fieldColumn(fieldName string) column {
+	return column{name: strings.ToLower(fieldName), value: func(s *store, r *record) suiteql.Value {
+		return s.fieldCell(r, fieldName)
+	}}
+}
+
+// firstOf reads the first of several fields that has a value (a column
+// transaction types spell differently).
+func firstOf(name string, fieldNames ...string) column {
+	return column{name: name, value: func(s *store, r *record) suiteql.Value {
+		for _, f := range fieldNames {
+			if _, ok := r.fields[f]; ok {
+				return s.fieldCell(r, f)
+			}
+		}
+		return nil
+	}}
+}
+
+func fieldColumns(names ...string) []column {
+	cols := make([]column, len(names))
+	for i, n := range names {
+		cols[i] = fieldColumn(n)
+	}
+	return cols
+}
+
+var (
+	idColumn      = column{"id", func(_ *store, r *record) suiteql.Value { return r.id }}
+	createdColumn = func(name string) column {
+		return column{name, func(_ *store, r *record) suiteql.Value { return r.created }}
+	}
+	modifiedColumn = column{"lastmodifieddate", func(_ *store, r *record) suiteql.Value { return r.modified }}
+)
+
+// transactionTypes are SuiteQL's transaction.type values.
+var transactionTypes = map[string]string{"salesOrder": "SalesOrd", "invoice": "CustInvc", "customerPayment": "CustPymt"}
+
+var suiteqlTables = map[string]tableSpec{
+	"customer": {types: []string{"customer"}, customPrefix: "custentity", columns: concat(
+		[]column{idColumn}, fieldColumns("entityId", "companyName", "firstName", "lastName", "isPerson", "email",
+			"phone", "url", "subsidiary", "currency", "terms", "salesRep", "externalId", "isInactive", "creditLimit",
+			"creditHoldOverride", "balance", "overdueBalance", "daysOverdue", "parent"),
+		[]column{createdColumn("datecreated"), modifiedColumn})},
+	"contact": {types: []string{"contact"}, customPrefix: "custentity", columns: concat(
+		[]column{idColumn}, fieldColumns("entityId", "firstName", "lastName", "email", "phone", "company",
+			"subsidiary", "externalId", "isInactive"),
+		[]column{createdColumn("datecreated"), modifiedColumn})},
+	"employee": {types: []string{"employee"}, customPrefix: "custentity", columns: concat(
+		[]column{idColumn}, fieldColumns("entityId", "firstName", "lastName", "email", "subsidiary", "externalId", "isInactive"),
+		[]column{createdColumn("datecreated"), modifiedColumn})},
+	"transaction": {types: []string{"salesOrder", "invoice", "customerPayment"}, customPrefix: "custbody", columns: concat(
+		[]column{idColumn, {"type", func(_ *store, r *record) suiteql.Value { return transactionTypes[r.typ.name] }}},
+		fieldColumns("tranId", "tranDate", "externalId", "memo", "otherRefNum", "currency", "subsidiary",
+			"exchangeRate", "dueDate", "createdFrom"),
+		[]column{firstOf("entity", "entity", "customer"), firstOf("status", "orderStatus", "status"),
+			firstOf("foreigntotal", "total"), firstOf("foreignamountpaid", "amountPaid"),
+			firstOf("foreignamountunpaid", "amountRemaining"), createdColumn("createddate"), modifiedColumn})},
+	"item": {types: itemTypes, customPrefix: "custitem", columns: concat(
+		[]column{idColumn}, fieldColumns("itemId", "displayName", "description", "itemType", "externalId",
+			"isInactive", "subsidiary"),
+		[]column{createdColumn("createddate"), modifiedColumn})},
+	"currency": {types: []string{"currency"}, columns: concat([]column{idColumn},
+		fieldColumns("name", "symbol", "displaySymbol", "isBaseCurrency", "exchangeRate", "isInactive"))},
+	"subsidiary": {types: []string{"subsidiary"}, columns: concat([]column{idColumn},
+		fieldColumns("name", "legalName", "currency", "country", "parent", "isInactive"))},
+	"pricelevel": {types: []string{"priceLevel"}, columns: concat([]column{idColumn},
+		fieldColumns("name", "discountPct", "isInactive"))},
+}
+
+func concat(parts ...[]column) []column {
+	var out []column
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// suiteqlTable builds a table's rows from the current records (under the store lock).
+func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
+	spec, ok := suiteqlTables[name]
+	if !ok {
+		return nil, false
+	}
+	t := &suiteql.Table{Name: name, Custom: func(c string) bool {
+		return spec.customPrefix != "" && strings.HasPrefix(c, spec.customPrefix)
+	}}
+	for _, c := range spec.columns {
+		t.Columns = append(t.Columns, c.name)
+	}
+	for _, typeName := range spec.types {
+		rt, _ := lookupType(typeName)
+		for _, r := range s.all(rt) {
+			t.Rows = append(t.Rows, s.row(spec, r))
+		}
+	}
+	return t, true
+}
+
+func (s *store) row(spec tableSpec, r *record) map[string]suiteql.Value {
+	row := make(map[string]suiteql.Value, len(spec.columns))
+	for _, c := range spec.columns {
+		if v := c.value(s, r); v != nil {
+			row[c.name] = v
+		}
+	}
+	for name, v := range r.fields {
+		if spec.customPrefix != "" && strings.HasPrefix(name, spec.customPrefix) {
+			if cell := s.cell(v); cell != nil {
+				row[name] = cell
+			}
+		}
+	}
+	return row
+}
+
+// fieldCell reads a body field as SuiteQL returns it; date fields are dates.
+func (s *store) fieldCell(r *record, name string) suiteql.Value {
+	if f, ok := r.typ.fields.lookup(name); ok && f.kind == kindDate {
+		if t, err := time.Parse(time.DateOnly, r.string(name)); err == nil {
+			return t
+		}
+	}
+	return s.cell(r.fields[name])
+}
+
+// cell converts a stored value to what SuiteQL returns: booleans as T/F,
+// references with their display name.
+func (s *store) cell(v any) suiteql.Value {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil
+		}
+		return x
+	case bool:
+		if x {
+			return "T"
+		}
+		return "F"
+	case float64, time.Time:
+		return x
+	case enumValue:
+		return string(x)
+	case refValue:
+		out := suiteql.Ref{ID: x.id}
+		if rt, ok := lookupType(x.typ); ok {
+			if target, ok := s.get(rt, x.id); ok {
+				out.Name = rt.refName(target)
+			}
+		}
+		return out
+	}
+	return nil
+}
