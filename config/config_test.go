@@ -33,7 +33,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	sfOK := map[string]string{"TANDEM_SF_LOGIN_URL": "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID": "id", "TANDEM_SF_CLIENT_SECRET": "s", "TANDEM_SF_ORG_IDS": "00D5e000000TNDMEAW"}
+	sfOK := map[string]string{"TANDEM_SF_LOGIN_URL": "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID": "id", "TANDEM_SF_CLIENT_SECRET": "s", "TANDEM_SF_ORG_IDS": "00D5e000000TNDMEA4"}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {
@@ -59,7 +59,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{"sf jwt without user", with(sfOK, "TANDEM_SF_CLIENT_SECRET", "", "TANDEM_SF_JWT_KEY_FILE", key), "TANDEM_SF_USERNAME: required with TANDEM_SF_JWT_KEY_FILE"},
 		{"sf missing key file", with(sfOK, "TANDEM_SF_CLIENT_SECRET", "", "TANDEM_SF_JWT_KEY_FILE", "/nonexistent.pem", "TANDEM_SF_USERNAME", "u"), `TANDEM_SF_JWT_KEY_FILE: "/nonexistent.pem" is not a readable file`},
 		{"sf no org ids", with(sfOK, "TANDEM_SF_ORG_IDS", ""), "TANDEM_SF_ORG_IDS: required outside sandbox mode"},
-		{"sf bad org id", with(sfOK, "TANDEM_SF_ORG_IDS", "00D5e000000TNDMEAW, 001xx"), `TANDEM_SF_ORG_IDS: "001xx" is not a Salesforce organization id`},
+		{"sf bad org id", with(sfOK, "TANDEM_SF_ORG_IDS", "00D5e000000TNDMEA4, 001xx"), `TANDEM_SF_ORG_IDS: "001xx" is not a Salesforce organization id`},
 		{"sf bad version", with(sfOK, "TANDEM_SF_API_VERSION", "30"), `TANDEM_SF_API_VERSION: "30" is not a Salesforce API version`},
 		{"ns without account", map[string]string{"TANDEM_NS_CONSUMER_KEY": "ck"}, "TANDEM_NS_ACCOUNT_ID: required when NetSuite credentials are set"},
 		{"ns tba incomplete", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123_SB1", "TANDEM_NS_CONSUMER_KEY": "ck", "TANDEM_NS_CONSUMER_SECRET": "cs", "TANDEM_NS_TOKEN_ID": "t"}, "TANDEM_NS_TOKEN_SECRET: required for token-based authentication"},
@@ -83,7 +83,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 func TestValidProductionConfig(t *testing.T) {
 	c, err := Load(env(map[string]string{
 		"TANDEM_SF_LOGIN_URL": "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID": "id", "TANDEM_SF_CLIENT_SECRET": "very-secret",
-		"TANDEM_SF_ORG_IDS": "00D5e000000TNDMEAW,00D5e000000TNDM", "TANDEM_NS_ACCOUNT_ID": "1234567_SB1",
+		"TANDEM_SF_ORG_IDS": "00D5e000000TNDMEA4,00D5e000000TNDM", "TANDEM_NS_ACCOUNT_ID": "1234567_SB1",
 		"TANDEM_NS_CONSUMER_KEY": "ck", "TANDEM_NS_CONSUMER_SECRET": "cs-secret", "TANDEM_NS_TOKEN_ID": "tk", "TANDEM_NS_TOKEN_SECRET": "ts-secret",
 	}))
 	if err != nil {

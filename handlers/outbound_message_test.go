@@ -46,7 +46,7 @@ func TestParseOutboundMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg.OrganizationID != "00D5e000000TNDMEAW" || msg.ActionID != "04k5e000000TNDMAAW" || msg.SessionID != "" {
+	if msg.OrganizationID != "00D5e000000TNDMEA4" || msg.ActionID != "04k5e000000TNDMAAW" || msg.SessionID != "" {
 		t.Errorf("header fields wrong: %+v", msg)
 	}
 	if !strings.HasSuffix(msg.PartnerURL, "/services/Soap/u/62.0/00D5e000000TNDM") {
@@ -132,7 +132,7 @@ func TestParseOutboundMessageRefuses(t *testing.T) {
 		{"doctype", `<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaa">]>` + valid[strings.Index(valid, "<soapenv:Envelope"):], "DOCTYPE"},
 		{"soap 1.2 envelope", strings.ReplaceAll(valid, "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"), "want a SOAP 1.1 Envelope"},
 		{"wrong namespace", strings.ReplaceAll(valid, "http://soap.sforce.com/2005/09/outbound", "urn:other"), "no notifications element"},
-		{"no org", strings.Replace(valid, "<OrganizationId>00D5e000000TNDMEAW</OrganizationId>", "", 1), "OrganizationId is missing"},
+		{"no org", strings.Replace(valid, "<OrganizationId>00D5e000000TNDMEA4</OrganizationId>", "", 1), "OrganizationId is missing"},
 		{"no notification id", strings.Replace(valid, "<Id>04l5e00000AbCdEAAV</Id>", "", 1), "Id is missing"},
 		{"no record id", strings.Replace(valid, "<sf:Id>0065e00000GkQ1xAAF</sf:Id>", "", 1), "has no Id field"},
 		{"no type", strings.Replace(valid, `xsi:type="sf:Opportunity"`, "", 1), "no xsi:type"},

@@ -20,7 +20,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 )
 
-const testOrg = "00D5e000000TNDMEAW"
+const testOrg = "00D5e000000TNDMEA4"
 
 type ingress struct {
 	url       string
