@@ -1,0 +1,304 @@
+// Package salesforce is Tandem's client for the Salesforce REST API: OAuth
+// server-to-server tokens, SOQL queries, sObject reads and writes, upserts by
+// external id and sObject Collections. It classifies Salesforce errors for the
+// job workers, retries idempotent requests in place and tracks the org's API
+// usage from the Sforce-Limit-Info header.
+package salesforce
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/tandem-sync/tandem/connectors"
+)
+
+const (
+	// DefaultAPIVersion is the REST API version used when Config.APIVersion is empty.
+	DefaultAPIVersion = "62.0"
+	// MaxCollectionSize is the most records one sObject Collections request takes.
+	MaxCollectionSize = 200
+
+	defaultTimeout     = 30 * time.Second
+	defaultMaxAttempts = 3
+	// In-place retries back off exponentially with full jitter between 0 and
+	// min(retryCap, retryBase·2^(n-1)). A Retry-After longer than retryCap is
+	// not sat out in-process: the error goes back to the job, which waits.
+	retryBase = 200 * time.Millisecond
+	retryCap  = 5 * time.Second
+)
+
+// Config says how to reach and authenticate to one Salesforce org. Set
+// ClientSecret for the client credentials flow, or PrivateKey and Username
+// for the JWT bearer flow.
+type Config struct {
+	// LoginURL is the token endpoint's base: https://login.salesforce.com,
+	// https://test.salesforce.com or the org's My Domain (the client
+	// credentials flow only works on My Domain). Tokens are requested from
+	// LoginURL + "/services/oauth2/token".
+	LoginURL string
+	// ClientID is the connected app's consumer key.
+	ClientID string
+	// ClientSecret selects the client credentials flow.
+	ClientSecret string
+	// PrivateKey and Username select the JWT bearer flow: an RS256 assertion
+	// with iss=ClientID, sub=Username, aud=Audience, exp=now+3m.
+	PrivateKey *rsa.PrivateKey
+	Username   string
+	// Audience is the JWT aud claim; default LoginURL.
+	Audience string
+	// APIVersion is the REST API version, like "62.0"; default DefaultAPIVersion.
+	APIVersion string
+	// Timeout bounds each HTTP request; default 30s.
+	Timeout time.Duration
+	// MaxAttempts bounds the attempts of one idempotent call that keeps
+	// failing with retryable errors; default 3. Creates are sent once.
+	MaxAttempts int
+	// Limiter admits every API request (not token requests); nil admits all.
+	Limiter connectors.Limiter
+	// CallOptionsClient is sent as "Sforce-Call-Options: client=<it>" so the
+	// change events Tandem causes can be recognised; default
+	// connectors.CallOptionsClient.
+	CallOptionsClient string
+	// HTTPClient is used (copied, never modified) when set.
+	HTTPClient *http.Client
+	// Logger receives retries, throttles and token renewals; default discards.
+	// Tokens, secrets and assertions are never logged.
+	Logger *slog.Logger
+}
+
+// Client calls one org's REST API. It is safe for concurrent use.
+type Client struct {
+	http        *resty.Client
+	auth        *tokenSource
+	limiter     connectors.Limiter
+	log         *slog.Logger
+	dataPath    string // "/services/data/v62.0"
+	timeout     time.Duration
+	maxAttempts int
+	retryBase   time.Duration
+	usage       usageTracker
+}
+
+// New checks cfg and returns a client. No request is made until the first call.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
+	}
+	rc := resty.NewWithClient(hc).
+		SetLogger(restyLogger{cfg.Logger}).
+		SetDisableWarn(true).
+		SetHeader("Accept", "application/json").
+		SetHeader("Sforce-Call-Options", "client="+cfg.CallOptionsClient)
+	c := &Client{
+		http:        rc,
+		limiter:     cfg.Limiter,
+		log:         cfg.Logger,
+		dataPath:    "/services/data/v" + cfg.APIVersion,
+		timeout:     cfg.Timeout,
+		maxAttempts: cfg.MaxAttempts,
+		retryBase:   retryBase,
+	}
+	c.auth = newTokenSource(cfg, rc)
+	return c, nil
+}
+
+func (cfg Config) validate() error {
+	var missing string
+	switch {
+	case cfg.LoginURL == "":
+		missing = "LoginURL"
+	case cfg.ClientID == "":
+		missing = "ClientID"
+	case cfg.ClientSecret == "" && cfg.PrivateKey == nil:
+		missing = "ClientSecret (or PrivateKey and Username)"
+	case cfg.PrivateKey != nil && cfg.Username == "":
+		missing = "Username (needed with PrivateKey)"
+	}
+	if missing != "" {
+		return fmt.Errorf("salesforce: Config.%s is required", missing)
+	}
+	if cfg.ClientSecret != "" && cfg.PrivateKey != nil {
+		return errors.New("salesforce: set Config.ClientSecret or Config.PrivateKey, not both")
+	}
+	if u, err := url.Parse(cfg.LoginURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("salesforce: Config.LoginURL %q is not an http(s) URL", cfg.LoginURL)
+	}
+	if v := cfg.APIVersion; v != "" {
+		if _, err := strconv.ParseFloat(v, 64); err != nil || !strings.Contains(v, ".") {
+			return fmt.Errorf("salesforce: Config.APIVersion %q is not like %q", v, DefaultAPIVersion)
+		}
+	}
+	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 {
+		return errors.New("salesforce: Config.Timeout and Config.MaxAttempts must not be negative")
+	}
+	return nil
+}
+
+func (cfg *Config) setDefaults() {
+	cfg.LoginURL = strings.TrimRight(cfg.LoginURL, "/")
+	if cfg.Audience == "" {
+		cfg.Audience = cfg.LoginURL
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = defaultMaxAttempts
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = connectors.Unlimited{}
+	}
+	if cfg.CallOptionsClient == "" {
+		cfg.CallOptionsClient = connectors.CallOptionsClient
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Limits returns the org's API usage from the last Sforce-Limit-Info header seen.
+func (c *Client) Limits() APIUsage { return c.usage.get() }
+
+// request is one REST call.
+type request struct {
+	op         string // what is being done, for errors and logs
+	method     string
+	path       string // below the instance URL
+	query      url.Values
+	body       any
+	idempotent bool // sending it twice leaves the same state as once
+}
+
+// do sends req: it renews an expired session once and retries retryable
+// failures of idempotent requests in place. Any status of 300 or more is an error.
+func (c *Client) do(ctx context.Context, req request) (*resty.Response, error) {
+	failures, renewed := 0, false
+	for {
+		resp, tok, err := c.send(ctx, req)
+		if err == nil {
+			return resp, nil
+		}
+		if tok != nil && !renewed && isSessionExpired(err) {
+			renewed = true
+			c.log.Info("salesforce session expired, renewing token", "op", req.op)
+			c.auth.invalidate(tok)
+			continue
+		}
+		failures++
+		wait, retry := c.retryWait(ctx, req, err, failures)
+		if !retry {
+			if connectors.IsThrottle(err) {
+				c.log.Warn("salesforce throttled", "op", req.op, "err", err)
+			}
+			return nil, err
+		}
+		c.log.Warn("salesforce request failed, retrying", "op", req.op, "attempt", failures, "wait", wait, "err", err)
+		if werr := sleep(ctx, wait); werr != nil {
+			return nil, fmt.Errorf("salesforce: %s: %w while waiting to retry after: %w", req.op, werr, err)
+		}
+	}
+}
+
+// send makes one attempt: token, limiter slot, HTTP request. It returns the
+// token used (nil when none could be had) so an expired one can be dropped.
+func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token, error) {
+	tok, err := c.auth.get(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	release, err := c.limiter.Acquire(ctx)
+	if err != nil {
+		return nil, tok, fmt.Errorf("salesforce: %s: waiting for the request limiter: %w", req.op, err)
+	}
+	defer release()
+
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	r := c.http.R().SetContext(actx).
+		SetHeader("Authorization", "Bearer "+tok.access).
+		SetQueryParamsFromValues(req.query)
+	if req.body != nil {
+		r.SetBody(req.body)
+	}
+	resp, err := r.Execute(req.method, tok.instanceURL+req.path)
+	if err != nil {
+		return nil, tok, fmt.Errorf("salesforce: %s: %w", req.op, err)
+	}
+	c.usage.observe(resp.Header(), time.Now())
+	if resp.StatusCode() >= http.StatusMultipleChoices {
+		return nil, tok, classifyResponse(req.op, resp.StatusCode(), resp.Header(), resp.Body(), c.usage.get())
+	}
+	return resp, tok, nil
+}
+
+// doJSON sends req and decodes a JSON answer into out (when out is not nil
+// and there is a body).
+func (c *Client) doJSON(ctx context.Context, req request, out any) (*resty.Response, error) {
+	resp, err := c.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if out != nil && len(resp.Body()) > 0 {
+		if err := json.Unmarshal(resp.Body(), out); err != nil {
+			return nil, fmt.Errorf("salesforce: %s: decoding the %d response: %w", req.op, resp.StatusCode(), err)
+		}
+	}
+	return resp, nil
+}
+
+// retryWait decides whether a failed attempt is tried again in place, and
+// after how long. Creates are never re-sent: a create that timed out or
+// failed with a 5xx may have committed.
+func (c *Client) retryWait(ctx context.Context, req request, err error, failures int) (time.Duration, bool) {
+	if !req.idempotent || failures >= c.maxAttempts || ctx.Err() != nil || !retryable(err) {
+		return 0, false
+	}
+	if ra, ok := connectors.RetryAfter(err); ok {
+		return ra, ra <= retryCap
+	}
+	return backoff(c.retryBase, retryCap, failures), true
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// restyLogger sends resty's own messages to slog at debug level.
+type restyLogger struct{ log *slog.Logger }
+
+func (l restyLogger) Errorf(format string, v ...any) {
+	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
+}
+func (l restyLogger) Warnf(format string, v ...any) {
+	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
+}
+func (l restyLogger) Debugf(format string, v ...any) {
+	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
+}
