@@ -1,0 +1,134 @@
+package sandbox
+
+import (
+	"crypto"
+	"log/slog"
+	"time"
+)
+
+// Defaults of Config's zero values. The retry and age limits follow real
+// Outbound Messaging (exponential back-off, dropped after 24 hours), scaled
+// down so a demo recovers quickly.
+const (
+	DefaultOrgID               = "00D5e000000TNDMEA4"
+	DefaultClientID            = "tandem-sandbox"
+	DefaultClientSecret        = "tandem-sandbox-secret"
+	DefaultIntegrationUsername = "integration@tandem.sandbox"
+	DefaultSalesUsername       = "sales@tandem.sandbox"
+	DefaultDemoToken           = "00D5e000000TNDM!demo.sales.user.token"
+	DefaultOutboundRetryBase   = time.Second
+	DefaultOutboundRetryMax    = 2 * time.Minute
+	DefaultOutboundMaxAge      = 24 * time.Hour
+	DefaultOutboundTimeout     = 60 * time.Second // Salesforce's outbound message timeout
+	DefaultQueryBatchSize      = 2000
+	DefaultTokenTTL            = 2 * time.Hour
+	DefaultAPILimit            = 100000
+)
+
+// Limits of the real API that the sandbox enforces.
+const (
+	MinQueryBatchSize          = 200
+	MaxQueryBatchSize          = 2000
+	MaxCollectionSize          = 200 // records per sObject Collections request
+	MaxNotificationsPerMessage = 100 // notifications per Outbound Message
+	MinAPIVersion              = 46
+	MaxAPIVersion              = 62
+	jwtClockSkew               = 3 * time.Minute
+	maxBodyBytes               = 8 << 20
+	maxQueryCursors            = 50
+)
+
+// Config configures a sandbox. Every zero value means the documented default.
+type Config struct {
+	// BaseURL is where Handler() is reachable from outside, without a
+	// trailing slash, e.g. "http://127.0.0.1:8080/sandbox/salesforce". It
+	// becomes instance_url, the id URL, record attribute urls and the
+	// EnterpriseUrl/PartnerUrl of Outbound Messages. "" = derived from each
+	// request's Host (and "http://localhost" in Outbound Messages).
+	BaseURL string
+	// OrgID is the 18-character org id; default DefaultOrgID.
+	OrgID string
+	// ClientID and ClientSecret identify the connected app.
+	ClientID, ClientSecret string
+	// JWTPublicKey checks JWT bearer assertions; nil = an RSA 2048 key pair
+	// is generated at New and its private half is JWTPrivateKey().
+	JWTPublicKey crypto.PublicKey
+	// IntegrationUsername is the run-as user of the client credentials
+	// flow and a user a JWT may name as sub.
+	IntegrationUsername string
+	// DemoToken is a fixed session token of the seeded sales user (not the
+	// integration user), so a newcomer can change data with curl. It never
+	// expires.
+	DemoToken string
+	// OutboundURL is the endpoint of the default Outbound Message rules;
+	// "" = no outbound messages until SetOutboundURL.
+	OutboundURL string
+	// Outbound are the Outbound Message rules; nil = DefaultOutboundRules.
+	Outbound []OutboundRule
+	// SuppressOutboundForIntegrationUser mirrors switching the profile
+	// permission "Send Outbound Messages" off for the integration user.
+	SuppressOutboundForIntegrationUser bool
+	// OutboundRetryBase doubles after each failed delivery up to
+	// OutboundRetryMax; notifications older than OutboundMaxAge are dropped.
+	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration
+	// OutboundTimeout bounds one delivery attempt (Salesforce: 60s).
+	OutboundTimeout time.Duration
+	// QueryBatchSize is the default page size of query results; a request's
+	// Sforce-Query-Options batchSize (200..2000) overrides it.
+	QueryBatchSize int
+	// TokenTTL is how long a session lives without being used.
+	TokenTTL time.Duration
+	// APILimit is the daily API request allocation (Sforce-Limit-Info).
+	APILimit int
+	// Seed sizes the deterministic demo data.
+	Seed Seed
+	// Clock stamps records and sessions; nil = time.Now.
+	Clock func() time.Time
+	// Logger receives operational logs; nil = discard.
+	Logger *slog.Logger
+}
+
+// Seed sizes the deterministic seed data. Zero fields take the defaults.
+type Seed struct {
+	Accounts      int   // default 20, two contacts each
+	Products      int   // default 12; the last one is "Unmapped Widget"
+	Opportunities int   // default 30 open opportunities with 1-5 lines
+	Rand          int64 // random seed; default 1
+}
+
+func (c Config) withDefaults() Config {
+	c.OrgID = orDefault(c.OrgID, DefaultOrgID)
+	c.ClientID = orDefault(c.ClientID, DefaultClientID)
+	c.ClientSecret = orDefault(c.ClientSecret, DefaultClientSecret)
+	c.IntegrationUsername = orDefault(c.IntegrationUsername, DefaultIntegrationUsername)
+	c.DemoToken = orDefault(c.DemoToken, DefaultDemoToken)
+	c.OutboundRetryBase = orDefault(c.OutboundRetryBase, DefaultOutboundRetryBase)
+	c.OutboundRetryMax = orDefault(c.OutboundRetryMax, DefaultOutboundRetryMax)
+	c.OutboundMaxAge = orDefault(c.OutboundMaxAge, DefaultOutboundMaxAge)
+	c.OutboundTimeout = orDefault(c.OutboundTimeout, DefaultOutboundTimeout)
+	c.QueryBatchSize = orDefault(c.QueryBatchSize, DefaultQueryBatchSize)
+	c.TokenTTL = orDefault(c.TokenTTL, DefaultTokenTTL)
+	c.APILimit = orDefault(c.APILimit, DefaultAPILimit)
+	c.Seed.Accounts = orDefault(c.Seed.Accounts, 20)
+	c.Seed.Products = orDefault(c.Seed.Products, 12)
+	c.Seed.Opportunities = orDefault(c.Seed.Opportunities, 30)
+	c.Seed.Rand = orDefault(c.Seed.Rand, 1)
+	if c.Outbound == nil {
+		c.Outbound = DefaultOutboundRules()
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

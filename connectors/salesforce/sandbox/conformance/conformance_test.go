@@ -1,0 +1,106 @@
+// Package conformance proves the Salesforce sandbox's fidelity by running
+// a third-party client, jsforce, against it unchanged.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+)
+
+// mount is where the sandbox is served, as `tandem run` mounts it.
+const mount = "/sandbox/salesforce"
+
+type summary struct {
+	UserID          string `json:"userId"`
+	OrganizationID  string `json:"organizationId"`
+	Deals           int    `json:"deals"`
+	Lines           int    `json:"lines"`
+	ContactsTotal   int    `json:"contactsTotal"`
+	ContactsFetched int    `json:"contactsFetched"`
+	Upserts         []struct {
+		ID      string `json:"id"`
+		Success bool   `json:"success"`
+		Created bool   `json:"created"`
+	} `json:"upserts"`
+	ExternalID bool   `json:"externalId"`
+	ErrorCode  string `json:"errorCode"`
+}
+
+func TestJSforce(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not installed; it is needed to run jsforce against the sandbox")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "jsforce")); err != nil {
+		t.Fatal("jsforce is not installed in connectors/salesforce/sandbox/conformance/node_modules: run `make deps`")
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String() + mount
+	sb, err := sandbox.New(sandbox.Config{BaseURL: base, Seed: sandbox.Seed{Accounts: 150}}) // 300 contacts: two query pages
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	var mu sync.Mutex
+	var origins []string
+	sb.OnChange(func(ev sandbox.ChangeEvent) { mu.Lock(); origins = append(origins, ev.ChangeOrigin); mu.Unlock() })
+	mux := http.NewServeMux()
+	mux.Handle(mount+"/", http.StripPrefix(mount, sb.Handler()))
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux}}
+	srv.Start()
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, node, "jsforce-conformance.js", base, sandbox.DefaultClientID, sandbox.DefaultClientSecret)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("jsforce run: %v\n%s", err, stderr.String())
+	}
+	var got summary
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("jsforce output: %v\n%s", err, stdout.String())
+	}
+
+	if got.UserID != sb.IntegrationUser().ID || got.OrganizationID != sb.OrgID() {
+		t.Errorf("jsforce parsed the id URL as user %q org %q", got.UserID, got.OrganizationID)
+	}
+	if got.Deals != 5 || got.Lines == 0 {
+		t.Errorf("child subquery through jsforce: %d deals, %d lines", got.Deals, got.Lines)
+	}
+	if got.ContactsTotal != 300 || got.ContactsFetched != 300 {
+		t.Errorf("jsforce autoFetch over nextRecordsUrl: total %d, fetched %d", got.ContactsTotal, got.ContactsFetched)
+	}
+	if len(got.Upserts) != 2 || !got.Upserts[0].Created || got.Upserts[1].Created || got.Upserts[0].ID != got.Upserts[1].ID || !got.Upserts[1].Success {
+		t.Errorf("upserts %+v", got.Upserts)
+	}
+	if rec, ok := sb.Get("Account", got.Upserts[0].ID); !ok || rec["Name"] != "jsforce Co (renamed)" || rec["NetSuite_Id__c"] != "JS-1" {
+		t.Errorf("upserted account %v", rec)
+	}
+	if !got.ExternalID || got.ErrorCode != "REQUIRED_FIELD_MISSING" {
+		t.Errorf("describe externalId %v, create error %q", got.ExternalID, got.ErrorCode)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(origins) != 2 || !strings.HasSuffix(origins[0], "/rest/62.0;client=jsforce-conformance") {
+		t.Errorf("change origins %v", origins)
+	}
+}

@@ -1,0 +1,299 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	neturl "net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/sfid"
+)
+
+// maxAckBytes bounds how much of a listener's answer is read.
+const maxAckBytes = 1 << 20
+
+// OutboundStats counts Outbound Message activity. Queued, Acked, Dropped
+// and Pending count notifications; Sent and Failed count HTTP attempts
+// (one message carries up to 100 notifications).
+type OutboundStats struct {
+	Queued, Sent, Acked, Failed, Dropped, Pending int
+}
+
+// notification is one queued change of one record for one rule.
+type notification struct {
+	id       string // 04l…, the same on every re-send
+	rule     int
+	recordID string
+	queuedAt time.Time // sandbox clock, for OutboundMaxAge
+	attempts int
+	due      time.Time // wall clock of the next attempt
+	inFlight bool
+}
+
+// outbound queues notifications and delivers them like Salesforce: batched
+// per rule, re-sent with exponential back-off until acknowledged, possibly
+// out of order, dropped when too old.
+type outbound struct {
+	s      *Server
+	rules  []compiledRule
+	client *http.Client
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wake   chan struct{}
+	once   sync.Once
+
+	mu      sync.Mutex
+	url     string
+	queue   []*notification
+	stats   OutboundStats
+	n       uint64
+	changed chan struct{} // closed and replaced on every state change
+}
+
+func newOutbound(s *Server) (*outbound, error) {
+	rules, err := compileRules(s.schema, s.cfg.Outbound)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	// An own transport, so Close can drop its keep-alive connections.
+	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel,
+		wake: make(chan struct{}, 1), url: s.cfg.OutboundURL, changed: make(chan struct{})}
+	o.wg.Add(1)
+	go o.run()
+	return o, nil
+}
+
+func (o *outbound) close() {
+	o.once.Do(func() {
+		o.cancel()
+		o.wg.Wait()
+		o.client.CloseIdleConnections()
+	})
+}
+
+// notify queues a notification per rule matching each created or updated
+// record.
+func (o *outbound) notify(user User, events []ChangeEvent) {
+	if o.s.cfg.SuppressOutboundForIntegrationUser && user.ID == o.s.integration.ID {
+		return
+	}
+	var matched []*notification
+	for _, ev := range events {
+		if ev.ChangeType != "CREATE" && ev.ChangeType != "UPDATE" {
+			continue
+		}
+		for i, r := range o.rules {
+			if r.Object == ev.Object && (r.Criteria == nil || r.Criteria(ev.Fields)) {
+				matched = append(matched, &notification{rule: i, recordID: ev.RecordID, queuedAt: o.s.cfg.Clock()})
+			}
+		}
+	}
+	o.mu.Lock()
+	for _, n := range matched {
+		if o.urlFor(n.rule) == "" {
+			continue
+		}
+		o.n++
+		n.id = sfid.New("04l", o.n)
+		o.queue = append(o.queue, n)
+		o.stats.Queued++
+	}
+	o.changedLocked()
+	o.mu.Unlock()
+}
+
+// urlFor is a rule's endpoint. Caller holds o.mu.
+func (o *outbound) urlFor(rule int) string {
+	if u := o.rules[rule].URL; u != "" {
+		return u
+	}
+	return o.url
+}
+
+func (o *outbound) setURL(url string) {
+	o.mu.Lock()
+	o.url = url
+	o.changedLocked()
+	o.mu.Unlock()
+}
+
+// changedLocked wakes the delivery loop and WaitOutboundIdle. Caller holds o.mu.
+func (o *outbound) changedLocked() {
+	close(o.changed)
+	o.changed = make(chan struct{})
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (o *outbound) run() {
+	defer o.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		batches, wait := o.takeDue()
+		for _, b := range batches {
+			o.wg.Add(1)
+			go o.deliver(b)
+		}
+		timer.Reset(wait)
+		select {
+		case <-o.ctx.Done():
+			return
+		case <-o.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// takeDue drops notifications past OutboundMaxAge, marks the due ones in
+// flight in batches of up to 100 per rule, and says how long until the
+// next one is due.
+func (o *outbound) takeDue() ([][]*notification, time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now, clock := time.Now(), o.s.cfg.Clock()
+	wait := time.Hour
+	byRule := map[int][]*notification{}
+	dropped := false
+	o.queue = slices.DeleteFunc(o.queue, func(n *notification) bool {
+		if !n.inFlight && clock.Sub(n.queuedAt) > o.s.cfg.OutboundMaxAge {
+			o.stats.Dropped++
+			dropped = true
+			return true
+		}
+		return false
+	})
+	for _, n := range o.queue {
+		switch {
+		case n.inFlight:
+		case n.due.After(now):
+			wait = min(wait, n.due.Sub(now))
+		default:
+			n.inFlight = true
+			byRule[n.rule] = append(byRule[n.rule], n)
+		}
+	}
+	var batches [][]*notification
+	for rule := range len(o.rules) {
+		for chunk := range slices.Chunk(byRule[rule], MaxNotificationsPerMessage) {
+			batches = append(batches, chunk)
+		}
+	}
+	if dropped {
+		o.changedLocked()
+	}
+	return batches, wait
+}
+
+// deliver sends one message and records the outcome.
+func (o *outbound) deliver(batch []*notification) {
+	defer o.wg.Done()
+	o.mu.Lock()
+	url := o.urlFor(batch[0].rule)
+	o.mu.Unlock()
+	body := o.s.envelope(o.rules[batch[0].rule], batch)
+	acked := url != "" && o.post(url, body)
+	o.finish(batch, acked)
+}
+
+// post sends a message; only HTTP 200 with a SOAP Ack of true is success.
+func (o *outbound) post(url string, body []byte) bool {
+	ctx, cancel := context.WithTimeout(o.ctx, o.s.cfg.OutboundTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		o.s.log.Warn("salesforce sandbox: outbound message endpoint is not a URL", "err", err)
+		return false
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", `""`)
+	resp, err := o.client.Do(req)
+	if err != nil {
+		o.s.log.Info("salesforce sandbox: outbound message not delivered", "url", redacted(url), "err", err)
+		return false
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAckBytes))
+	if err != nil || resp.StatusCode != http.StatusOK || !isAck(answer) {
+		o.s.log.Info("salesforce sandbox: outbound message not acknowledged", "url", redacted(url), "status", resp.StatusCode)
+		return false
+	}
+	return true
+}
+
+// redacted is an endpoint URL fit for logs: no password, no query.
+func redacted(endpoint string) string {
+	u, err := neturl.Parse(endpoint)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}
+
+func (o *outbound) finish(batch []*notification, acked bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.stats.Sent++
+	if acked {
+		o.stats.Acked += len(batch)
+		o.queue = slices.DeleteFunc(o.queue, func(n *notification) bool { return slices.Contains(batch, n) })
+	} else {
+		o.stats.Failed++
+		now := time.Now()
+		for _, n := range batch {
+			n.attempts++
+			n.inFlight = false
+			n.due = now.Add(o.backoff(n.attempts))
+		}
+	}
+	o.changedLocked()
+}
+
+// backoff doubles OutboundRetryBase per failed attempt up to OutboundRetryMax.
+func (o *outbound) backoff(attempts int) time.Duration {
+	d := o.s.cfg.OutboundRetryBase
+	for i := 1; i < attempts && d < o.s.cfg.OutboundRetryMax; i++ {
+		d *= 2
+	}
+	return min(d, o.s.cfg.OutboundRetryMax)
+}
+
+// OutboundStats reports Outbound Message activity so far.
+func (s *Server) OutboundStats() OutboundStats {
+	s.outbound.mu.Lock()
+	defer s.outbound.mu.Unlock()
+	st := s.outbound.stats
+	st.Pending = len(s.outbound.queue)
+	return st
+}
+
+// WaitOutboundIdle returns when no notification is pending (all acked or
+// dropped), or with ctx's error.
+func (s *Server) WaitOutboundIdle(ctx context.Context) error {
+	for {
+		s.outbound.mu.Lock()
+		pending, changed := len(s.outbound.queue), s.outbound.changed
+		s.outbound.mu.Unlock()
+		if pending == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
+
+// SetOutboundURL changes the endpoint of rules without a URL of their own.
+func (s *Server) SetOutboundURL(url string) { s.outbound.setURL(url) }

@@ -1,0 +1,196 @@
+package schema
+
+// The sandbox org: the standard objects Tandem reads and writes, with the
+// custom fields Tandem's setup adds (real API names).
+
+// Key prefixes of the objects' ids.
+const (
+	AccountPrefix             = "001"
+	ContactPrefix             = "003"
+	OpportunityPrefix         = "006"
+	OpportunityLineItemPrefix = "00k"
+	Product2Prefix            = "01t"
+	Pricebook2Prefix          = "01s"
+	PricebookEntryPrefix      = "01u"
+	UserPrefix                = "005"
+	TaskPrefix                = "00T"
+)
+
+var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals",
+	"Communications", "Construction", "Consulting", "Education", "Electronics", "Energy",
+	"Engineering", "Entertainment", "Environmental", "Finance", "Food & Beverage", "Government",
+	"Healthcare", "Hospitality", "Insurance", "Machinery", "Manufacturing", "Media",
+	"Not For Profit", "Recreation", "Retail", "Shipping", "Technology", "Telecommunications",
+	"Transportation", "Utilities", "Other"}
+
+// Default is the sandbox org's schema.
+func Default() *Schema {
+	return New(account(), contact(), opportunity(), opportunityLineItem(), product2(),
+		pricebook2(), pricebookEntry(), user(), task())
+}
+
+func currency() *Field {
+	return picklist("CurrencyIsoCode", "Currency ISO Code", true, Currencies...).withDefault(CorporateCurrency)
+}
+
+func owner() *Field { return ref("OwnerId", "Owner ID", "Owner", "User") }
+
+func account() *Object {
+	o := object("Account", "Account", "Accounts", AccountPrefix, systemFields("Account ID"),
+		list(
+			text("Name", "Account Name", 255).required().idLookup(),
+			field("Phone", "Account Phone", Phone),
+			field("Website", "Website", URL),
+			picklist("Industry", "Industry", false, industries...),
+			field("Description", "Account Description", TextArea),
+			owner(),
+			currency(),
+			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(true),
+			field("Credit_Hold__c", "Credit Hold", Boolean).withDefault(false),
+			field("Overdue_Balance__c", "Overdue Balance", Currency),
+		),
+		address("Billing", "Billing"), address("Shipping", "Shipping"))
+	o.Children = []*ChildRelationship{
+		{Name: "Contacts", Object: "Contact", Field: "AccountId", CascadeDelete: true},
+		{Name: "Opportunities", Object: "Opportunity", Field: "AccountId", CascadeDelete: true},
+		{Name: "Tasks", Object: "Task", Field: "WhatId", CascadeDelete: true},
+	}
+	return o
+}
+
+func contact() *Object {
+	o := object("Contact", "Contact", "Contacts", ContactPrefix, systemFields("Contact ID"),
+		list(
+			ref("AccountId", "Account ID", "Account", "Account"),
+			text("FirstName", "First Name", 40),
+			text("LastName", "Last Name", 80).required(),
+			text("Name", "Full Name", 121).readOnly().idLookup(),
+			field("Email", "Email", Email).idLookup(),
+			field("Phone", "Business Phone", Phone),
+			owner(),
+			currency(),
+			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(false),
+		),
+		address("Mailing", "Mailing"))
+	o.Children = []*ChildRelationship{{Name: "Tasks", Object: "Task", Field: "WhoId", CascadeDelete: true}}
+	return o
+}
+
+func opportunity() *Object {
+	o := object("Opportunity", "Opportunity", "Opportunities", OpportunityPrefix, systemFields("Opportunity ID"),
+		list(
+			ref("AccountId", "Account ID", "Account", "Account"),
+			text("Name", "Name", 120).required(),
+			picklist("StageName", "Stage", true, stageNames()...).required(),
+			field("CloseDate", "Close Date", Date).required(),
+			field("Amount", "Amount", Currency),
+			field("Description", "Description", TextArea),
+			field("Probability", "Probability (%)", Percent),
+			picklist("ForecastCategoryName", "Forecast Category", true, "Omitted", "Pipeline", "Best Case", "Commit", "Closed"),
+			field("IsWon", "Won", Boolean).readOnly(),
+			field("IsClosed", "Closed", Boolean).readOnly(),
+			field("HasOpportunityLineItem", "Has Line Item", Boolean).readOnly(),
+			ref("Pricebook2Id", "Price Book ID", "Pricebook2", "Pricebook2"),
+			owner(),
+			currency(),
+			text("NetSuite_Sales_Order_Id__c", "NetSuite Sales Order Id", 40).externalID(true),
+			text("NetSuite_Sales_Order_Number__c", "NetSuite Sales Order Number", 40),
+			text("NetSuite_Sales_Order_Status__c", "NetSuite Sales Order Status", 80),
+		))
+	o.Children = []*ChildRelationship{
+		{Name: "OpportunityLineItems", Object: "OpportunityLineItem", Field: "OpportunityId", CascadeDelete: true},
+		{Name: "Tasks", Object: "Task", Field: "WhatId", CascadeDelete: true},
+	}
+	return o
+}
+
+func opportunityLineItem() *Object {
+	return object("OpportunityLineItem", "Opportunity Product", "Opportunity Product", OpportunityLineItemPrefix,
+		systemFields("Line Item ID"),
+		list(
+			ref("OpportunityId", "Opportunity ID", "Opportunity", "Opportunity").required().createOnly(),
+			ref("PricebookEntryId", "Price Book Entry ID", "PricebookEntry", "PricebookEntry").createOnly(),
+			ref("Product2Id", "Product ID", "Product2", "Product2").createOnly(),
+			text("Name", "Opportunity Product Name", 376).readOnly(),
+			text("ProductCode", "Product Code", 255).readOnly(),
+			field("Quantity", "Quantity", Double).required(),
+			field("UnitPrice", "Sales Price", Currency),
+			field("Discount", "Discount", Percent),
+			field("TotalPrice", "Total Price", Currency).readOnly(),
+			field("ListPrice", "List Price", Currency).readOnly(),
+			text("Description", "Line Description", 255),
+			field("ServiceDate", "Date", Date),
+			field("SortOrder", "Sort Order", Int),
+			picklist("CurrencyIsoCode", "Currency ISO Code", true, Currencies...).readOnly(),
+		))
+}
+
+func product2() *Object {
+	o := object("Product2", "Product", "Products", Product2Prefix, systemFields("Product ID"),
+		list(
+			text("Name", "Product Name", 255).required().idLookup(),
+			text("ProductCode", "Product Code", 255),
+			field("IsActive", "Active", Boolean).withDefault(false),
+			picklist("Family", "Product Family", false, "Hardware", "Software", "Services"),
+			field("Description", "Product Description", TextArea),
+			currency(),
+			text("NetSuite_Item_Id__c", "NetSuite Item Id", 40).externalID(true),
+		))
+	o.Children = []*ChildRelationship{{Name: "PricebookEntries", Object: "PricebookEntry", Field: "Product2Id", CascadeDelete: true}}
+	return o
+}
+
+func pricebook2() *Object {
+	o := object("Pricebook2", "Price Book", "Price Books", Pricebook2Prefix, systemFields("Price Book ID"),
+		list(
+			text("Name", "Price Book Name", 255).required().idLookup(),
+			field("IsActive", "Active", Boolean).withDefault(false),
+			field("IsStandard", "Is Standard Price Book", Boolean).readOnly(),
+			field("Description", "Description", TextArea),
+		))
+	o.Children = []*ChildRelationship{{Name: "PricebookEntries", Object: "PricebookEntry", Field: "Pricebook2Id", CascadeDelete: true}}
+	return o
+}
+
+func pricebookEntry() *Object {
+	return object("PricebookEntry", "Price Book Entry", "Price Book Entries", PricebookEntryPrefix,
+		systemFields("Price Book Entry ID"),
+		list(
+			ref("Pricebook2Id", "Price Book ID", "Pricebook2", "Pricebook2").required().createOnly(),
+			ref("Product2Id", "Product ID", "Product2", "Product2").required().createOnly(),
+			text("Name", "Product Name", 255).readOnly(),
+			text("ProductCode", "Product Code", 255).readOnly(),
+			field("UnitPrice", "List Price", Currency), // required unless UseStandardPrice
+			field("IsActive", "Active", Boolean).withDefault(false),
+			field("UseStandardPrice", "Use Standard Price", Boolean).withDefault(false),
+			picklist("CurrencyIsoCode", "Currency ISO Code", true, Currencies...).withDefault(CorporateCurrency).createOnly(),
+		))
+}
+
+func user() *Object {
+	return object("User", "User", "Users", UserPrefix, systemFields("User ID"),
+		list(
+			text("Username", "Username", 80).required().idLookup(),
+			field("Email", "Email", Email).required(),
+			text("FirstName", "First Name", 40),
+			text("LastName", "Last Name", 80).required(),
+			text("Name", "Full Name", 121).readOnly().idLookup(),
+			field("IsActive", "Active", Boolean).withDefault(true),
+		))
+}
+
+func task() *Object {
+	return object("Task", "Task", "Tasks", TaskPrefix, systemFields("Activity ID"),
+		list(
+			text("Subject", "Subject", 255),
+			picklist("Status", "Status", true, "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred").withDefault("Not Started"),
+			picklist("Priority", "Priority", true, "High", "Normal", "Low").withDefault("Normal"),
+			field("ActivityDate", "Due Date Only", Date),
+			field("Description", "Description", TextArea),
+			owner(),
+			ref("WhoId", "Name ID", "Who", "Contact"),
+			ref("WhatId", "Related To ID", "What", "Account", "Opportunity"),
+			ref("AccountId", "Account ID", "Account", "Account").readOnly(),
+			field("IsClosed", "Closed", Boolean).readOnly(),
+		))
+}
