@@ -1,0 +1,127 @@
+// Package jobs turns accepted changes into asynq tasks and runs the
+// workers that carry each change to the other system: task types and
+// payloads, enqueue options, the retry policy, and one handler file per
+// flow.
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Task types, one per flow direction. The names match the mapping files.
+const (
+	TypeOpportunityToSalesOrder = "f1:opportunity_to_salesorder"
+)
+
+// Queues, so Asynqmon shows each direction apart.
+const (
+	QueueSalesforceToNetSuite = "sf_to_ns"
+)
+
+// Queues is every queue Tandem uses with its priority weight.
+var Queues = map[string]int{
+	QueueSalesforceToNetSuite: 6,
+}
+
+// DedupRetention keeps a finished task (and so its id) long enough to
+// absorb every re-send: Salesforce re-sends an Outbound Message for up to
+// 24 hours, so 25 hours covers it with room for clock skew.
+const DedupRetention = 25 * time.Hour
+
+// taskTimeout bounds one attempt of one job.
+const taskTimeout = 5 * time.Minute
+
+// Change is the payload of every job: a normalised notice that a record
+// changed in one system. It is a hint; workers re-read the record.
+type Change struct {
+	Source        string             `json:"source"` // e.g. "salesforce.outbound"
+	OrgID         string             `json:"org_id,omitempty"`
+	Object        string             `json:"object"` // e.g. "Opportunity"
+	RecordID      string             `json:"record_id"`
+	EventID       string             `json:"event_id"` // the sender's id for this delivery (Outbound Message notification id)
+	Fields        map[string]*string `json:"fields,omitempty"`
+	ReceivedAt    time.Time          `json:"received_at"`
+	CorrelationID string             `json:"correlation_id"`
+}
+
+// Source names.
+const SourceSalesforceOutbound = "salesforce.outbound"
+
+// OutboundTaskType is the task type for Outbound Message notifications of
+// a Salesforce object; false when no flow handles that object.
+func OutboundTaskType(object string) (string, bool) {
+	switch object {
+	case "Opportunity":
+		return TypeOpportunityToSalesOrder, true
+	}
+	return "", false
+}
+
+// taskQueue is the queue a task type runs on.
+func taskQueue(taskType string) string {
+	return QueueSalesforceToNetSuite
+}
+
+// OutboundTaskID is the dedup id of an Outbound Message notification:
+// Salesforce keeps the notification id on every re-send. The org id is
+// cut to its 15-character form so both spellings dedup together.
+func OutboundTaskID(taskType, orgID, notificationID string) string {
+	if len(orgID) > 15 {
+		orgID = orgID[:15]
+	}
+	return fmt.Sprintf("%s:sf:%s:%s", taskType, orgID, notificationID)
+}
+
+// Enqueuer stores tasks in Redis.
+type Enqueuer struct {
+	client   *asynq.Client
+	maxRetry int
+}
+
+// NewEnqueuer returns an Enqueuer on client; maxRetry is the number of
+// counted failures before a job is archived.
+func NewEnqueuer(client *asynq.Client, maxRetry int) *Enqueuer {
+	return &Enqueuer{client: client, maxRetry: maxRetry}
+}
+
+// Enqueue stores one change as a task with the given dedup id. A task
+// with that id already there means the change was accepted before:
+// duplicate is true and err nil. It never deletes and re-enqueues.
+func (e *Enqueuer) Enqueue(ctx context.Context, taskType, taskID string, ch Change) (duplicate bool, err error) {
+	payload, err := json.Marshal(ch)
+	if err != nil {
+		return false, fmt.Errorf("encoding %s payload: %w", taskType, err)
+	}
+	_, err = e.client.EnqueueContext(ctx, asynq.NewTask(taskType, payload),
+		asynq.TaskID(taskID),
+		asynq.Queue(taskQueue(taskType)),
+		asynq.Retention(DedupRetention),
+		asynq.MaxRetry(e.maxRetry),
+		asynq.Timeout(taskTimeout),
+	)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueueing %s: %w", taskID, err)
+	}
+	return false, nil
+}
+
+// decodeChange reads a task's payload.
+func decodeChange(t *asynq.Task) (Change, error) {
+	var ch Change
+	if err := json.Unmarshal(t.Payload(), &ch); err != nil {
+		return ch, permanent(fmt.Errorf("decoding %s payload: %w", t.Type(), err))
+	}
+	if ch.RecordID == "" {
+		return ch, permanent(fmt.Errorf("%s payload has no record_id", t.Type()))
+	}
+	return ch, nil
+}

@@ -1,0 +1,72 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/tandem-sync/tandem/connectors"
+)
+
+// WorkerConfig tunes a worker process.
+type WorkerConfig struct {
+	Concurrency     int           // jobs at once; 0 = asynq's default (CPUs)
+	ShutdownTimeout time.Duration // running jobs get this long on shutdown; 0 = 30s
+	Logger          *slog.Logger
+}
+
+// delayedTaskCheck is how often due retries move back to their queue:
+// short, because throttle waits are short.
+const delayedTaskCheck = time.Second
+
+// NewServer returns the asynq server that runs Tandem's jobs with its
+// retry policy: throttle waits do not count as failures, other errors back
+// off exponentially with jitter, permanent errors archive at once.
+func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
+	log := cfg.Logger
+	return asynq.NewServer(redis, asynq.Config{
+		Concurrency:              cfg.Concurrency,
+		Queues:                   Queues,
+		RetryDelayFunc:           RetryDelay,
+		IsFailure:                IsFailure,
+		ShutdownTimeout:          cfg.ShutdownTimeout,
+		DelayedTaskCheckInterval: delayedTaskCheck,
+		Logger:                   asynqLogger{log},
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			retried, _ := asynq.GetRetryCount(ctx)
+			maxRetry, _ := asynq.GetMaxRetry(ctx)
+			id, _ := asynq.GetTaskID(ctx)
+			level, what := slog.LevelWarn, "job failed; will retry"
+			switch {
+			case connectors.IsThrottle(err):
+				level, what = slog.LevelInfo, "job throttled; will retry without counting a failure"
+			case IsFailure(err) && (retried >= maxRetry || isSkipRetry(err)):
+				level, what = slog.LevelError, "job failed for good; archived"
+			}
+			log.Log(ctx, level, what, "task", id, "type", t.Type(), "retried", retried, "max_retry", maxRetry, "error", err)
+		}),
+	})
+}
+
+// Handlers are the job handlers, one per flow.
+type Handlers struct {
+	SalesOrder asynq.Handler
+}
+
+// NewMux routes task types to handlers.
+func NewMux(h Handlers) *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.Handle(TypeOpportunityToSalesOrder, h.SalesOrder)
+	return mux
+}
+
+// asynqLogger sends asynq's own log lines through slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
