@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/tandem-sync/tandem/config"
+	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/connectors/throttle"
+	"github.com/tandem-sync/tandem/handlers"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// app is one Tandem process: its configuration, logger and Redis.
+type app struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	redis *jobs.Redis
+}
+
+// newApp opens Redis: REDIS_URL, or an embedded one when allowed (only
+// `tandem run`: separate processes cannot share an in-process Redis).
+func newApp(cfg *config.Config, allowEmbedded bool) (*app, error) {
+	return newAppLogging(cfg, allowEmbedded, newLogger(cfg))
+}
+
+func newAppLogging(cfg *config.Config, allowEmbedded bool, log *slog.Logger) (*app, error) {
+	var r *jobs.Redis
+	var err error
+	switch {
+	case cfg.RedisURL != "":
+		r, err = jobs.OpenRedis(cfg.RedisURL)
+	case allowEmbedded:
+		r, err = jobs.StartEmbeddedRedis()
+		if err == nil {
+			log.Warn("REDIS_URL unset: using an embedded in-process Redis; queued jobs do not survive a restart")
+		}
+	default:
+		err = errors.New("REDIS_URL: required for serve and work (they share Redis with each other)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, redis: r}, nil
+}
+
+func (a *app) close() { a.redis.Close() }
+
+// ready reports whether Redis answers.
+func (a *app) ready(ctx context.Context) error { return a.redis.Client.Ping(ctx).Err() }
+
+// allowedOrgs is TANDEM_SF_ORG_IDS, or the sandbox org in sandbox mode.
+func (a *app) allowedOrgs() []string {
+	if a.cfg.SalesforceSandbox() && len(a.cfg.Salesforce.OrgIDs) == 0 {
+		return []string{sandboxOrgID}
+	}
+	return a.cfg.Salesforce.OrgIDs
+}
+
+// router is Tandem's HTTP surface, plus extra mounts (sandboxes).
+func (a *app) router(enqueuer *jobs.Enqueuer, mounts map[string]http.Handler) http.Handler {
+	return handlers.NewRouter(handlers.RouterDeps{
+		SalesforceOutbound: &handlers.SalesforceOutbound{
+			OrgIDs:   a.allowedOrgs(),
+			Token:    a.cfg.Salesforce.OutboundToken,
+			Enqueuer: enqueuer,
+			Logger:   a.log,
+		},
+		Ready:  a.ready,
+		Mounts: mounts,
+		Logger: a.log,
+	})
+}
+
+func (a *app) enqueuer() (*jobs.Enqueuer, func()) {
+	c := asynq.NewClient(a.redis.Asynq)
+	return jobs.NewEnqueuer(c, a.cfg.Worker.MaxRetry), func() { c.Close() }
+}
+
+// connectors builds the Salesforce and NetSuite clients with their shared
+// Redis throttles. sandboxBase is where the sandboxes are served when
+// credentials are unset.
+func (a *app) connectors(ctx context.Context, sandboxBase string) (*salesforce.Client, *netsuite.Client, error) {
+	sf, err := a.salesforceClient(sandboxBase)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns, err := a.netsuiteClient(ctx, sandboxBase)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sf, ns, nil
+}
+
+func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
+	c := a.cfg.Salesforce
+	sc := salesforce.Config{
+		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
+		APIVersion: c.APIVersion, Logger: a.log,
+	}
+	if a.cfg.SalesforceSandbox() {
+		sc.LoginURL, sc.ClientID, sc.ClientSecret = sandboxBase+sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret
+	}
+	if c.JWTKeyFile != "" {
+		key, err := readRSAKey(c.JWTKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("TANDEM_SF_JWT_KEY_FILE: %w", err)
+		}
+		sc.PrivateKey = key
+	}
+	limiter, err := throttle.NewRate(a.redis.Client, throttle.RateConfig{
+		Key: "tandem:throttle:salesforce:" + hostOf(sc.LoginURL) + ":requests", Rate: c.RateLimit, Per: time.Second,
+		Burst: c.RateLimit, MaxWait: 2 * time.Second, System: "salesforce",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("salesforce rate limit: %w", err)
+	}
+	sc.Limiter = limiter
+	return salesforce.New(sc)
+}
+
+func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite.Client, error) {
+	c := a.cfg.NetSuite
+	nc := netsuite.Config{AccountID: c.AccountID, BaseURL: c.BaseURL, Logger: a.log}
+	switch {
+	case a.cfg.NetSuiteSandbox():
+		nc.AccountID, nc.BaseURL = sandboxNSAccount, sandboxBase+sandboxNetSuitePath
+		nc.TBA = &netsuite.TBAConfig{ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret}
+	case a.cfg.NetSuiteUsesM2M():
+		key, err := readSigner(c.PrivateKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("TANDEM_NS_PRIVATE_KEY_FILE: %w", err)
+		}
+		nc.M2M = &netsuite.M2MConfig{ClientID: c.ClientID, CertificateID: c.CertificateID, PrivateKey: key}
+	default:
+		nc.TBA = &netsuite.TBAConfig{ConsumerKey: c.ConsumerKey, ConsumerSecret: c.ConsumerSecret, TokenID: c.TokenID, TokenSecret: c.TokenSecret}
+	}
+	slots, err := throttle.NewSemaphore(a.redis.Client, throttle.SemaphoreConfig{
+		Key: "tandem:throttle:netsuite:" + nc.AccountID + ":slots", Limit: max(c.Concurrency, 1), System: "netsuite",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("netsuite concurrency limit: %w", err)
+	}
+	nc.Limiter = slots
+	client, err := netsuite.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	if c.Concurrency == 0 {
+		limits, err := client.GovernanceLimits(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("TANDEM_NS_CONCURRENCY is 0, so reading NetSuite's governanceLimits: %w", err)
+		}
+		slots.SetLimit(max(limits.Effective(), 1))
+		a.log.Info("netsuite concurrency limit read from governanceLimits", "limit", limits.Effective(), "type", limits.IntegrationLimitType)
+	}
+	return client, nil
+}
+
+// worker builds the asynq server and its handlers.
+func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client) (*asynq.Server, *asynq.ServeMux) {
+	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
+		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
+	})
+	mux := jobs.NewMux(jobs.Handlers{
+		SalesOrder: jobs.NewSalesOrderHandler(jobs.SalesOrderDeps{
+			Salesforce: sf, NetSuite: ns, Echo: jobs.NewEchoGuard(a.redis.Client),
+			Mapping: jobs.DefaultSalesOrderMapping(), Logger: a.log,
+		}),
+	})
+	return srv, mux
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/tandem-sync/tandem/config"
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testredis"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// harness is a whole `tandem run` process (HTTP, workers, both sandboxes)
+// on a real listener and a real Redis database, as a newcomer runs it.
+type harness struct {
+	t         *testing.T
+	p         *process
+	base      string
+	inspector *asynq.Inspector
+	logs      *syncBuffer
+}
+
+// startTandem starts Tandem in sandbox mode with extra environment.
+func startTandem(t *testing.T, extraEnv ...string) *harness {
+	t.Helper()
+	db := testredis.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"REDIS_URL":                 db.URL(),
+		"TANDEM_ADDR":               ln.Addr().String(),
+		"TANDEM_LOG_FORMAT":         "json",
+		"TANDEM_LOG_LEVEL":          "debug",
+		"TANDEM_WORKER_CONCURRENCY": "10",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	p, err := startProcess(context.Background(), cfg, ln, logging.New(logs, "json", "debug"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, p: p, base: cfg.BaseURL(), inspector: asynq.NewInspector(db.AsynqOpt()), logs: logs}
+	t.Cleanup(func() {
+		p.stop()
+		h.inspector.Close()
+		if t.Failed() {
+			t.Logf("tandem logs:\n%s", logs.String())
+		}
+	})
+	return h
+}
+
+// waitFor polls cond until it holds; the deadline only guards against a
+// hang, it asserts nothing about speed.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// settle waits until the Salesforce sandbox has delivered every Outbound
+// Message and no job is waiting, running or due for retry.
+func (h *harness) settle() {
+	h.t.Helper()
+	h.waitFor("outbound messages delivered and queues drained", func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		if h.p.sandboxes.sf.WaitOutboundIdle(ctx) != nil {
+			return false
+		}
+		q, err := h.inspector.GetQueueInfo(jobs.QueueSalesforceToNetSuite)
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return true
+		}
+		return err == nil && q.Pending+q.Active+q.Scheduled+q.Retry+q.Aggregating == 0
+	})
+}
+
+func (h *harness) archived() []*asynq.TaskInfo {
+	h.t.Helper()
+	tasks, err := h.inspector.ListArchivedTasks(jobs.QueueSalesforceToNetSuite)
+	if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+		h.t.Fatal(err)
+	}
+	return tasks
+}
+
+// salesOrders returns the NetSuite sandbox's sales orders for an opportunity.
+func (h *harness) salesOrders(oppID string) []map[string]any {
+	var out []map[string]any
+	for _, so := range h.p.sandboxes.ns.List("salesOrder") {
+		if so["externalId"] == jobs.SalesOrderExternalID(oppID) {
+			out = append(out, so)
+		}
+	}
+	return out
+}
+
+// openOpportunities returns seeded opportunities that are not closed and
+// whose products all have NetSuite items.
+func (h *harness) openOpportunities(n int) []map[string]any {
+	h.t.Helper()
+	recs, err := h.p.sandboxes.sf.Query("SELECT Id, Name, AccountId, (SELECT Id, Quantity, Product2.Name, Product2.NetSuite_Item_Id__c FROM OpportunityLineItems) FROM Opportunity WHERE IsClosed = false ORDER BY Name")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, r := range recs {
+		if lines := lineItems(r); len(lines) > 0 && allMapped(lines) {
+			out = append(out, r)
+		}
+		if len(out) == n {
+			return out
+		}
+	}
+	h.t.Fatalf("the seed has only %d open opportunities with mapped products, want %d", len(out), n)
+	return nil
+}
+
+func (h *harness) closeWon(oppID string) {
+	h.t.Helper()
+	sf := h.p.sandboxes.sf
+	if err := sf.Update("Opportunity", oppID, map[string]any{"StageName": "Closed Won"}, sf.SalesUser()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// lineItems reads a child relationship as the sandbox's Go API returns it.
+func lineItems(opp map[string]any) []map[string]any {
+	recs, _ := opp["OpportunityLineItems"].([]map[string]any)
+	return recs
+}
+
+func allMapped(lines []map[string]any) bool {
+	for _, l := range lines {
+		p, _ := l["Product2"].(map[string]any)
+		if s, _ := p["NetSuite_Item_Id__c"].(string); s == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func str(m map[string]any, path string) string {
+	var cur any = m
+	for _, part := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = mm[part]
+	}
+	switch v := cur.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func nssandboxFaults(rate5xx, rate429 float64) nssandbox.Faults {
+	return nssandbox.Faults{Rate5xx: rate5xx, Rate429: rate429, Rand: 42}
+}

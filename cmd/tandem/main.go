@@ -1,0 +1,84 @@
+// Command tandem is the Salesforce ⇄ NetSuite integration server.
+//
+//	tandem run       everything in one process (HTTP, workers; embedded Redis and sandboxes when unconfigured)
+//	tandem serve     HTTP ingress only
+//	tandem work      job workers only
+//	tandem sandbox   the Salesforce and NetSuite sandboxes, standalone
+//	tandem ns get    read a NetSuite record with the configured credentials
+//	tandem env       the environment variables Tandem reads, with defaults
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tandem-sync/tandem/config"
+)
+
+const usage = `usage: tandem <command>
+
+commands:
+  run       HTTP ingress and workers in one process; embedded Redis when REDIS_URL
+            is unset, built-in sandboxes when credentials are unset
+  serve     HTTP ingress only (needs REDIS_URL)
+  work      job workers only (needs REDIS_URL)
+  sandbox   the Salesforce and NetSuite sandboxes on TANDEM_SANDBOX_ADDR
+  ns get <recordType> <id|eid:externalId>
+            print a NetSuite record (expanded) using the configured credentials
+  env       list the environment variables Tandem reads
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := dispatch(ctx, os.Args[1], os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tandem:", err)
+		os.Exit(1)
+	}
+}
+
+func dispatch(ctx context.Context, cmd string, args []string) error {
+	switch cmd {
+	case "env":
+		printEnv()
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	switch cmd {
+	case "run":
+		return run(ctx, cfg)
+	case "serve":
+		return serve(ctx, cfg)
+	case "work":
+		return work(ctx, cfg)
+	case "sandbox":
+		return sandbox(ctx, cfg)
+	case "ns":
+		return netsuiteCommand(ctx, cfg, args)
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func printEnv() {
+	for _, v := range config.Variables() {
+		def := v.Default
+		if def == "" {
+			def = "(unset)"
+		}
+		fmt.Printf("%-30s %-16s %s\n", v.Name, def, v.Doc)
+	}
+}

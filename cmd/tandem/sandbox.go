@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tandem-sync/tandem/config"
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// Where the sandboxes are mounted, on Tandem's listener (`tandem run`) or
+// on TANDEM_SANDBOX_ADDR (`tandem sandbox`).
+const (
+	sandboxSalesforcePath = "/sandbox/salesforce"
+	sandboxNetSuitePath   = "/sandbox/netsuite"
+)
+
+// The sandboxes' fixed, documented credentials.
+const (
+	sandboxOrgID            = "00D5e000000TNDMEA4"
+	sandboxSFClientID       = "tandem-sandbox"
+	sandboxSFClientSecret   = "tandem-sandbox-secret"
+	sandboxNSAccount        = "1234567_SB1"
+	sandboxNSConsumerKey    = "tandem-sandbox-ck"
+	sandboxNSConsumerSecret = "tandem-sandbox-cs"
+	sandboxNSTokenID        = "tandem-sandbox-tk"
+	sandboxNSTokenSecret    = "tandem-sandbox-ts"
+)
+
+// sandboxes are the emulators served in sandbox mode; either may be nil
+// when that system has credentials.
+type sandboxes struct {
+	sf *sfsandbox.Server
+	ns *nssandbox.Server
+}
+
+// newSandboxes starts a sandbox for each system without credentials,
+// served under base. The Salesforce one posts Outbound Messages to outbound.
+func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound string) (*sandboxes, error) {
+	sb := &sandboxes{}
+	if cfg.SalesforceSandbox() {
+		sf, err := sfsandbox.New(sfsandbox.Config{
+			BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
+			OutboundURL: outbound, Outbound: routedOutboundRules(), Logger: log.With("component", "salesforce-sandbox"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
+		}
+		sb.sf = sf
+	}
+	if cfg.NetSuiteSandbox() {
+		ns, err := nssandbox.New(nssandbox.Config{
+			BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
+			ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
+			ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Logger: log.With("component", "netsuite-sandbox"),
+		})
+		if err != nil {
+			sb.close()
+			return nil, fmt.Errorf("starting the NetSuite sandbox: %w", err)
+		}
+		sb.ns = ns
+	}
+	return sb, nil
+}
+
+func (sb *sandboxes) mounts() map[string]http.Handler {
+	m := map[string]http.Handler{}
+	if sb.sf != nil {
+		m[sandboxSalesforcePath] = sb.sf.Handler()
+	}
+	if sb.ns != nil {
+		m[sandboxNetSuitePath] = sb.ns.Handler()
+	}
+	return m
+}
+
+func (sb *sandboxes) close() {
+	if sb.sf != nil {
+		sb.sf.Close()
+	}
+	if sb.ns != nil {
+		sb.ns.Close()
+	}
+}
+
+// sandbox serves both sandboxes standalone, for `tandem serve` + `tandem
+// work` set-ups and for trying clients against them.
+func sandbox(ctx context.Context, cfg *config.Config) error {
+	log := newLogger(cfg)
+	ln, err := net.Listen("tcp", cfg.Sandbox.Addr)
+	if err != nil {
+		return fmt.Errorf("TANDEM_SANDBOX_ADDR: %w", err)
+	}
+	base := "http://" + cfg.Sandbox.Addr
+	outbound := cfg.Sandbox.OutboundURL
+	if outbound == "" {
+		outbound = outboundURL(cfg, cfg.BaseURL())
+	}
+	sandboxOnly := *cfg
+	sandboxOnly.Salesforce, sandboxOnly.NetSuite = config.Salesforce{}, config.NetSuite{}
+	sb, err := newSandboxes(&sandboxOnly, log, base, outbound)
+	if err != nil {
+		return err
+	}
+	defer sb.close()
+	srv := &http.Server{Handler: mountAll(sb.mounts()), ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("sandboxes serving", "salesforce", base+sandboxSalesforcePath, "netsuite", base+sandboxNetSuitePath, "outbound_messages_to", outbound)
+	return waitAndStop(ctx, serveErr, srv, nil)
+}
+
+func mountAll(mounts map[string]http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	for prefix, h := range mounts {
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	}
+	return mux
+}
+
+// printBanner tells a newcomer what is running and how to close a deal.
+func printBanner(cfg *config.Config, base string, sb *sandboxes) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nTandem is running on %s\n", base)
+	fmt.Fprintf(&b, "  Outbound Message endpoint  %s/webhooks/salesforce/outbound\n", base)
+	fmt.Fprintf(&b, "  health / readiness         %s/healthz  %s/readyz\n", base, base)
+	if sb.sf != nil {
+		fmt.Fprintf(&b, "  Salesforce sandbox         %s%s (client id %s, secret %s)\n", base, sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret)
+	}
+	if sb.ns != nil {
+		fmt.Fprintf(&b, "  NetSuite sandbox           %s%s (account %s, TBA %s/%s, %s/%s)\n", base, sandboxNetSuitePath,
+			sandboxNSAccount, sandboxNSConsumerKey, sandboxNSConsumerSecret, sandboxNSTokenID, sandboxNSTokenSecret)
+	}
+	if sb.sf != nil {
+		if opp, ok := demoOpportunity(sb.sf); ok {
+			fmt.Fprintf(&b, "\nClose the seeded deal %q in the Salesforce sandbox:\n\n", opp.name)
+			fmt.Fprintf(&b, "  curl -X PATCH %s%s/services/data/v%s/sobjects/Opportunity/%s \\\n", base, sandboxSalesforcePath, cfg.Salesforce.APIVersion, opp.id)
+			fmt.Fprintf(&b, "    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n", sfsandbox.DefaultDemoToken)
+			fmt.Fprintf(&b, "    -d '{\"StageName\":\"Closed Won\"}'\n")
+			if sb.ns != nil {
+				fmt.Fprintf(&b, "\nthen see its sales order in the NetSuite sandbox:\n\n  bin/tandem ns get salesOrder eid:SFOPP-%s\n", opp.id)
+			}
+		}
+	}
+	fmt.Fprintln(os.Stderr, b.String())
+}
+
+// routedOutboundRules are the sandbox's Outbound Message rules for the
+// objects some flow handles; the others would only be refused.
+func routedOutboundRules() []sfsandbox.OutboundRule {
+	var rules []sfsandbox.OutboundRule
+	for _, r := range sfsandbox.DefaultOutboundRules() {
+		if _, ok := jobs.OutboundTaskType(r.Object); ok {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+type demoOpp struct{ id, name string }
+
+func demoOpportunity(sf *sfsandbox.Server) (demoOpp, bool) {
+	recs, err := sf.Query("SELECT Id, Name FROM Opportunity WHERE IsClosed = false ORDER BY Name LIMIT 1")
+	if err != nil || len(recs) == 0 {
+		return demoOpp{}, false
+	}
+	id, _ := recs[0]["Id"].(string)
+	name, _ := recs[0]["Name"].(string)
+	return demoOpp{id: id, name: name}, id != ""
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tandem-sync/tandem/config"
+)
+
+// serve runs the HTTP ingress only.
+func serve(ctx context.Context, cfg *config.Config) error {
+	a, err := newApp(cfg, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("TANDEM_ADDR: %w", err)
+	}
+	enq, closeEnq := a.enqueuer()
+	defer closeEnq()
+	srv := &http.Server{Handler: a.router(enq, nil), ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	a.log.Info("tandem serving", "addr", cfg.Addr, "redis", redisLabel(cfg))
+	return waitAndStop(ctx, serveErr, srv, nil)
+}
+
+// work runs the job workers only. In sandbox mode they talk to the
+// standalone sandboxes of `tandem sandbox`.
+func work(ctx context.Context, cfg *config.Config) error {
+	a, err := newApp(cfg, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	sf, ns, err := a.connectors(ctx, "http://"+cfg.Sandbox.Addr)
+	if err != nil {
+		return err
+	}
+	worker, mux := a.worker(sf, ns)
+	if err := worker.Start(mux); err != nil {
+		return fmt.Errorf("starting workers: %w", err)
+	}
+	a.log.Info("tandem working", "concurrency", cfg.Worker.Concurrency, "redis", redisLabel(cfg))
+	return waitAndStop(ctx, nil, nil, worker)
+}
