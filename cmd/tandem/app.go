@@ -24,19 +24,28 @@ type app struct {
 	redis *jobs.Redis
 }
 
-// newApp opens Redis: REDIS_URL, or an embedded one when allowed (only
-// `tandem run`: separate processes cannot share an in-process Redis).
-func newApp(cfg *config.Config, allowEmbedded bool) (*app, error) {
-	return newAppLogging(cfg, allowEmbedded, newLogger(cfg))
+// redisUse says what a command needs of Redis.
+type redisUse int
+
+const (
+	redisShared   redisUse = iota // serve, work: REDIS_URL, shared with other processes
+	redisEmbedded                 // run: REDIS_URL, or an in-process one
+	redisNone                     // one-off commands: none (throttles stay in-process)
+)
+
+// newApp opens Redis as the command needs it.
+func newApp(cfg *config.Config, use redisUse) (*app, error) {
+	return newAppLogging(cfg, use, newLogger(cfg))
 }
 
-func newAppLogging(cfg *config.Config, allowEmbedded bool, log *slog.Logger) (*app, error) {
+func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, error) {
 	var r *jobs.Redis
 	var err error
 	switch {
+	case use == redisNone:
 	case cfg.RedisURL != "":
 		r, err = jobs.OpenRedis(cfg.RedisURL)
-	case allowEmbedded:
+	case use == redisEmbedded:
 		r, err = jobs.StartEmbeddedRedis()
 		if err == nil {
 			log.Warn("REDIS_URL unset: using an embedded in-process Redis; queued jobs do not survive a restart")
@@ -50,7 +59,11 @@ func newAppLogging(cfg *config.Config, allowEmbedded bool, log *slog.Logger) (*a
 	return &app{cfg: cfg, log: log, redis: r}, nil
 }
 
-func (a *app) close() { a.redis.Close() }
+func (a *app) close() {
+	if a.redis != nil {
+		a.redis.Close()
+	}
+}
 
 // ready reports whether Redis answers.
 func (a *app) ready(ctx context.Context) error { return a.redis.Client.Ping(ctx).Err() }
@@ -114,14 +127,16 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 		}
 		sc.PrivateKey = key
 	}
-	limiter, err := throttle.NewRate(a.redis.Client, throttle.RateConfig{
-		Key: "tandem:throttle:salesforce:" + hostOf(sc.LoginURL) + ":requests", Rate: c.RateLimit, Per: time.Second,
-		Burst: c.RateLimit, MaxWait: 2 * time.Second, System: "salesforce",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("salesforce rate limit: %w", err)
+	if a.redis != nil {
+		limiter, err := throttle.NewRate(a.redis.Client, throttle.RateConfig{
+			Key: "tandem:throttle:salesforce:" + hostOf(sc.LoginURL) + ":requests", Rate: c.RateLimit, Per: time.Second,
+			Burst: c.RateLimit, MaxWait: 2 * time.Second, System: "salesforce",
+		})
+		if err != nil {
+			return nil, fmt.Errorf("salesforce rate limit: %w", err)
+		}
+		sc.Limiter = limiter
 	}
-	sc.Limiter = limiter
 	return salesforce.New(sc)
 }
 
@@ -140,6 +155,9 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 		nc.M2M = &netsuite.M2MConfig{ClientID: c.ClientID, CertificateID: c.CertificateID, PrivateKey: key}
 	default:
 		nc.TBA = &netsuite.TBAConfig{ConsumerKey: c.ConsumerKey, ConsumerSecret: c.ConsumerSecret, TokenID: c.TokenID, TokenSecret: c.TokenSecret}
+	}
+	if a.redis == nil {
+		return netsuite.New(nc)
 	}
 	slots, err := throttle.NewSemaphore(a.redis.Client, throttle.SemaphoreConfig{
 		Key: "tandem:throttle:netsuite:" + nc.AccountID + ":slots", Limit: max(c.Concurrency, 1), System: "netsuite",

@@ -118,25 +118,15 @@ func (h *harness) salesOrders(oppID string) []map[string]any {
 	return out
 }
 
-// openOpportunities returns seeded opportunities that are not closed and
-// whose products all have NetSuite items.
+// openOpportunities returns seeded deals that close cleanly, the first
+// being the one the banner offers.
 func (h *harness) openOpportunities(n int) []map[string]any {
 	h.t.Helper()
-	recs, err := h.p.sandboxes.sf.Query("SELECT Id, Name, AccountId, (SELECT Id, Quantity, Product2.Name, Product2.NetSuite_Item_Id__c FROM OpportunityLineItems) FROM Opportunity WHERE IsClosed = false ORDER BY Name")
-	if err != nil {
-		h.t.Fatal(err)
+	opps := demoOpportunities(h.p.sandboxes.sf, n)
+	if len(opps) < n {
+		h.t.Fatalf("the seed has only %d open opportunities with mapped products, want %d", len(opps), n)
 	}
-	var out []map[string]any
-	for _, r := range recs {
-		if lines := lineItems(r); len(lines) > 0 && allMapped(lines) {
-			out = append(out, r)
-		}
-		if len(out) == n {
-			return out
-		}
-	}
-	h.t.Fatalf("the seed has only %d open opportunities with mapped products, want %d", len(out), n)
-	return nil
+	return opps
 }
 
 func (h *harness) closeWon(oppID string) {
@@ -153,15 +143,6 @@ func lineItems(opp map[string]any) []map[string]any {
 	return recs
 }
 
-func allMapped(lines []map[string]any) bool {
-	for _, l := range lines {
-		p, _ := l["Product2"].(map[string]any)
-		if s, _ := p["NetSuite_Item_Id__c"].(string); s == "" {
-			return false
-		}
-	}
-	return true
-}
 
 func str(m map[string]any, path string) string {
 	var cur any = m

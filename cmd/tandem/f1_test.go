@@ -18,7 +18,18 @@ func TestClosedWonBecomesOneSalesOrder(t *testing.T) {
 	h := startTandem(t)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
-	h.closeWon(oppID)
+	// Exactly the request the banner's curl makes.
+	req, _ := http.NewRequest(http.MethodPatch, closeDealURL(h.base, "62.0", oppID), strings.NewReader(closeDealBody))
+	req.Header.Set("Authorization", "Bearer "+closeDealToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("closing the deal as the banner says: %d", resp.StatusCode)
+	}
 	h.waitFor("the sales order", func() bool { return len(h.salesOrders(oppID)) > 0 })
 	h.settle()
 

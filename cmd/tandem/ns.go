@@ -17,7 +17,7 @@ func netsuiteCommand(ctx context.Context, cfg *config.Config, args []string) err
 	if len(args) != 3 || args[0] != "get" {
 		return errors.New("usage: tandem ns get <recordType> <id|eid:externalId>")
 	}
-	a, err := newApp(cfg, true)
+	a, err := newApp(cfg, redisNone)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 			p.stop()
 		}
 	}()
-	if p.app, err = newAppLogging(cfg, true, log); err != nil {
+	if p.app, err = newAppLogging(cfg, redisEmbedded, log); err != nil {
 		return p, err
 	}
 	p.closers = append(p.closers, p.app.close)

@@ -140,17 +140,32 @@ func printBanner(cfg *config.Config, base string, sb *sandboxes) {
 			sandboxNSAccount, sandboxNSConsumerKey, sandboxNSConsumerSecret, sandboxNSTokenID, sandboxNSTokenSecret)
 	}
 	if sb.sf != nil {
-		if opp, ok := demoOpportunity(sb.sf); ok {
-			fmt.Fprintf(&b, "\nClose the seeded deal %q in the Salesforce sandbox:\n\n", opp.name)
-			fmt.Fprintf(&b, "  curl -X PATCH %s%s/services/data/v%s/sobjects/Opportunity/%s \\\n", base, sandboxSalesforcePath, cfg.Salesforce.APIVersion, opp.id)
-			fmt.Fprintf(&b, "    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n", sfsandbox.DefaultDemoToken)
-			fmt.Fprintf(&b, "    -d '{\"StageName\":\"Closed Won\"}'\n")
+		if opps := demoOpportunities(sb.sf, 1); len(opps) == 1 {
+			id, name := opps[0]["Id"], opps[0]["Name"]
+			fmt.Fprintf(&b, "\nClose the seeded deal %q in the Salesforce sandbox:\n\n", name)
+			fmt.Fprintf(&b, "  %s\n", closeDealCurl(base, cfg.Salesforce.APIVersion, fmt.Sprint(id)))
 			if sb.ns != nil {
-				fmt.Fprintf(&b, "\nthen see its sales order in the NetSuite sandbox:\n\n  bin/tandem ns get salesOrder eid:SFOPP-%s\n", opp.id)
+				fmt.Fprintf(&b, "\nthen see its sales order in the NetSuite sandbox:\n\n  bin/tandem ns get salesOrder eid:SFOPP-%s\n", id)
 			}
 		}
 	}
 	fmt.Fprintln(os.Stderr, b.String())
+}
+
+// closeDealURL, closeDealToken and closeDealBody are the request the
+// banner's curl makes: a sales user setting the stage to Closed Won.
+func closeDealURL(base, version, oppID string) string {
+	return fmt.Sprintf("%s%s/services/data/v%s/sobjects/Opportunity/%s", base, sandboxSalesforcePath, version, oppID)
+}
+
+const (
+	closeDealToken = sfsandbox.DefaultDemoToken
+	closeDealBody  = `{"StageName":"Closed Won"}`
+)
+
+func closeDealCurl(base, version, oppID string) string {
+	return fmt.Sprintf("curl -X PATCH %s \\\n    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n    -d '%s'",
+		closeDealURL(base, version, oppID), closeDealToken, closeDealBody)
 }
 
 // routedOutboundRules are the sandbox's Outbound Message rules for the
@@ -165,14 +180,30 @@ func routedOutboundRules() []sfsandbox.OutboundRule {
 	return rules
 }
 
-type demoOpp struct{ id, name string }
-
-func demoOpportunity(sf *sfsandbox.Server) (demoOpp, bool) {
-	recs, err := sf.Query("SELECT Id, Name FROM Opportunity WHERE IsClosed = false ORDER BY Name LIMIT 1")
-	if err != nil || len(recs) == 0 {
-		return demoOpp{}, false
+// demoOpportunities returns up to n open seeded opportunities whose
+// products all have NetSuite items: deals that close cleanly.
+func demoOpportunities(sf *sfsandbox.Server, n int) []map[string]any {
+	recs, err := sf.Query("SELECT Id, Name, AccountId, (SELECT Id, Product2.Name, Product2.NetSuite_Item_Id__c FROM OpportunityLineItems) " +
+		"FROM Opportunity WHERE IsClosed = false ORDER BY Name")
+	if err != nil {
+		return nil
 	}
-	id, _ := recs[0]["Id"].(string)
-	name, _ := recs[0]["Name"].(string)
-	return demoOpp{id: id, name: name}, id != ""
+	var out []map[string]any
+	for _, r := range recs {
+		lines, _ := r["OpportunityLineItems"].([]map[string]any)
+		if len(lines) > 0 && allMapped(lines) && len(out) < n {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func allMapped(lines []map[string]any) bool {
+	for _, l := range lines {
+		p, _ := l["Product2"].(map[string]any)
+		if s, _ := p["NetSuite_Item_Id__c"].(string); s == "" {
+			return false
+		}
+	}
+	return true
 }

@@ -12,7 +12,7 @@ import (
 
 // serve runs the HTTP ingress only.
 func serve(ctx context.Context, cfg *config.Config) error {
-	a, err := newApp(cfg, false)
+	a, err := newApp(cfg, redisShared)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func serve(ctx context.Context, cfg *config.Config) error {
 // work runs the job workers only. In sandbox mode they talk to the
 // standalone sandboxes of `tandem sandbox`.
 func work(ctx context.Context, cfg *config.Config) error {
-	a, err := newApp(cfg, false)
+	a, err := newApp(cfg, redisShared)
 	if err != nil {
 		return err
 	}
