@@ -24,6 +24,7 @@ run: build
 # TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379), one database each.
 test: vet fmt-check deps
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	cd deploy/netsuite && npx jest --ci
 
 deps:
 	@for d in $(NPM_DIRS); do \

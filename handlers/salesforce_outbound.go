@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/tandem-sync/tandem/internal/logging"
@@ -61,17 +62,11 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(ctx, w, http.StatusBadRequest, err.Error())
 		return
 	}
-	dups := 0
-	for _, j := range jobsToStore {
-		dup, err := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
-		if err != nil {
-			h.Logger.ErrorContext(ctx, "outbound message not stored; Salesforce will re-send", "org_id", msg.OrganizationID, "error", err)
-			writeSOAPFault(w, http.StatusServiceUnavailable, "Tandem cannot store jobs right now (queue unavailable); please retry")
-			return
-		}
-		if dup {
-			dups++
-		}
+	dups, err := h.store(ctx, jobsToStore)
+	if err != nil {
+		h.Logger.ErrorContext(ctx, "outbound message not stored; Salesforce will re-send", "org_id", msg.OrganizationID, "error", err)
+		writeSOAPFault(w, http.StatusServiceUnavailable, "Tandem cannot store jobs right now (queue unavailable); please retry")
+		return
 	}
 	h.Logger.InfoContext(ctx, "outbound message accepted", "org_id", msg.OrganizationID, "action_id", msg.ActionID,
 		"notifications", len(jobsToStore), "duplicates", dups)
@@ -81,6 +76,46 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type pendingJob struct {
 	taskType, taskID string
 	change           jobs.Change
+}
+
+// storeParallelism bounds the enqueues of one message in flight at once:
+// a 100-notification message then costs a few Redis round trips of
+// latency, not a hundred.
+const storeParallelism = 8
+
+// store enqueues every job and reports how many were already there. It
+// returns the first error; the sender re-sends the whole message, and
+// the jobs already stored then count as duplicates.
+func (h *SalesforceOutbound) store(ctx context.Context, pending []pendingJob) (dups int, err error) {
+	if len(pending) == 1 {
+		j := pending[0]
+		dup, err := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
+		if dup {
+			dups = 1
+		}
+		return dups, err
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, storeParallelism)
+	for _, j := range pending {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			dup, e := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
+			mu.Lock()
+			defer mu.Unlock()
+			if e != nil && err == nil {
+				err = e
+			}
+			if dup {
+				dups++
+			}
+		}()
+	}
+	wg.Wait()
+	return dups, err
 }
 
 // changes turns every notification into a job, or fails as a whole if one
