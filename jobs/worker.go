@@ -18,8 +18,13 @@ type WorkerConfig struct {
 }
 
 // delayedTaskCheck is how often due retries move back to their queue:
-// short, because throttle waits are short.
-const delayedTaskCheck = time.Second
+// short, because throttle waits are short. taskCheck is how long an idle
+// worker sleeps before looking for new tasks (asynq's default, 1s, would
+// add up to a second to every change that arrives on an idle system).
+const (
+	delayedTaskCheck = time.Second
+	taskCheck        = 200 * time.Millisecond
+)
 
 // NewServer returns the asynq server that runs Tandem's jobs with its
 // retry policy: throttle waits do not count as failures, other errors back
@@ -33,6 +38,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 		IsFailure:                IsFailure,
 		ShutdownTimeout:          cfg.ShutdownTimeout,
 		DelayedTaskCheckInterval: delayedTaskCheck,
+		TaskCheckInterval:        taskCheck,
 		Logger:                   asynqLogger{log},
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)

@@ -22,7 +22,7 @@ import (
 // harness is a whole `tandem run` process (HTTP, workers, both sandboxes)
 // on a real listener and a real Redis database, as a newcomer runs it.
 type harness struct {
-	t         *testing.T
+	t         testing.TB
 	p         *process
 	base      string
 	inspector *asynq.Inspector
@@ -30,7 +30,7 @@ type harness struct {
 }
 
 // startTandem starts Tandem in sandbox mode with extra environment.
-func startTandem(t *testing.T, extraEnv ...string) *harness {
+func startTandem(t testing.TB, extraEnv ...string) *harness {
 	t.Helper()
 	db := testredis.New(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

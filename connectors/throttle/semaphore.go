@@ -72,7 +72,9 @@ type Semaphore struct {
 	// process; a waiter takes it and tries at once instead of at its next
 	// poll. One token wakes one waiter; a waiter admitted while slots are
 	// still free passes it on.
-	wake       chan struct{}
+	wake chan struct{}
+	// turn is held by the one waiter of this process asking Redis.
+	turn       chan struct{}
 	leasesLost atomic.Int64
 	waiter
 }
@@ -95,6 +97,7 @@ func NewSemaphore(rdb redis.UniversalClient, cfg SemaphoreConfig) (*Semaphore, e
 		rdb:    rdb,
 		cfg:    cfg,
 		wake:   make(chan struct{}, 1),
+		turn:   make(chan struct{}, 1),
 		waiter: waiter{system: cfg.System, reason: semaphoreReason, maxWait: cfg.MaxWait},
 	}
 	s.limit.Store(int64(cfg.Limit))
@@ -114,6 +117,10 @@ func (s *Semaphore) Acquire(ctx context.Context) (release func(), err error) {
 func (s *Semaphore) acquire(ctx context.Context) (*lease, error) {
 	start := time.Now()
 	deadline := start.Add(s.maxWait)
+	if err := s.takeTurn(ctx, deadline); err != nil {
+		return nil, err
+	}
+	defer s.passTurn()
 	for waited := time.Duration(0); ; waited = time.Since(start) {
 		if ctx.Err() != nil {
 			return nil, s.canceled(ctx)
@@ -135,6 +142,30 @@ func (s *Semaphore) acquire(ctx context.Context) (*lease, error) {
 		}
 	}
 }
+
+// takeTurn queues this waiter behind the others of this process. Blocked
+// channel senders are served in arrival order, so waiters are admitted
+// first come, first served: none starves past MaxWait while later ones
+// get slots, and only the waiter at the head asks Redis.
+func (s *Semaphore) takeTurn(ctx context.Context, deadline time.Time) error {
+	select {
+	case s.turn <- struct{}{}:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case s.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return s.canceled(ctx)
+	case <-timer.C:
+		return s.throttle(around(max(s.maxWait, minSemaphoreRetry)))
+	}
+}
+
+func (s *Semaphore) passTurn() { <-s.turn }
 
 // tryAcquire asks Redis for a lease once; it returns nil if all slots are
 // held.
