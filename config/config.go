@@ -24,11 +24,12 @@ import (
 // tag names its variable, default its value when unset, and doc what it is
 // for; Variables lists them for the README and `tandem help`.
 type Config struct {
-	Addr      string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
-	PublicURL string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
-	RedisURL  string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
-	LogFormat string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
-	LogLevel  string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
+	Addr       string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
+	PublicURL  string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
+	RedisURL   string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
+	LogFormat  string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
+	LogLevel   string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
+	AdminToken string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset outside sandbox mode: those routes are not served."`
 
 	Salesforce Salesforce
 	NetSuite   NetSuite
@@ -47,6 +48,11 @@ type Salesforce struct {
 	OrgIDs        []string `env:"TANDEM_SF_ORG_IDS" validate:"dive,sf_org_id" doc:"Comma-separated organization ids allowed to post Outbound Messages (15 or 18 chars). Required outside sandbox mode."`
 	OutboundToken string   `env:"TANDEM_SF_OUTBOUND_TOKEN" secret:"true" doc:"If set, Outbound Message endpoint URLs must carry ?token=<this> (Outbound Messages have no signature)."`
 	RateLimit     int      `env:"TANDEM_SF_RATE_LIMIT" default:"25" validate:"gte=1" doc:"Salesforce API requests per second, shared by every worker through Redis."`
+	// Change Data Capture / Platform Events forwarded to /webhooks/salesforce/events.
+	EventsAuth        string `env:"TANDEM_SF_EVENTS_AUTH" default:"bearer" validate:"oneof=bearer hmac" doc:"How /webhooks/salesforce/events authenticates: bearer (Authorization: Bearer TANDEM_SF_EVENTS_TOKEN, e.g. from a Named Credential) or hmac (X-Tandem-Signature with TANDEM_SF_EVENTS_SECRET)."`
+	EventsToken       string `env:"TANDEM_SF_EVENTS_TOKEN" secret:"true" doc:"Bearer token the Salesforce event forwarder sends. Unset: the events endpoint is off (sandbox mode: a fixed sandbox token)."`
+	EventsSecret      string `env:"TANDEM_SF_EVENTS_SECRET" secret:"true" doc:"HMAC secret for TANDEM_SF_EVENTS_AUTH=hmac."`
+	IntegrationUserID string `env:"TANDEM_SF_INTEGRATION_USER_ID" doc:"Id (005…) of the integration user; change events it committed are Tandem's own and dropped. Sandbox mode: the sandbox's integration user."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.
@@ -61,6 +67,7 @@ type NetSuite struct {
 	TokenID        string `env:"TANDEM_NS_TOKEN_ID" doc:"TBA token id."`
 	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" secret:"true" doc:"TBA token secret."`
 	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up."`
+	WebhookSecret  string `env:"TANDEM_NS_WEBHOOK_SECRET" secret:"true" doc:"Shared secret of the SuiteScript webhooks (the API secret custsecret_tandem_webhook). Unset: /webhooks/netsuite is off (sandbox mode: a fixed sandbox secret)."`
 }
 
 // Worker tunes the job workers.
@@ -147,6 +154,9 @@ func (c *Config) validate() error {
 		}
 	}
 	errs = append(errs, c.checkSalesforce()...)
+	if c.Salesforce.EventsAuth == "hmac" && c.Salesforce.EventsSecret == "" && !c.SalesforceSandbox() {
+		errs = append(errs, errors.New("TANDEM_SF_EVENTS_SECRET: required when TANDEM_SF_EVENTS_AUTH=hmac"))
+	}
 	errs = append(errs, c.checkNetSuite()...)
 	return errors.Join(errs...)
 }

@@ -17,13 +17,26 @@ import (
 // Routes of Tandem's HTTP surface.
 const (
 	PathSalesforceOutbound = "/webhooks/salesforce/outbound"
+	PathSalesforceEvents   = "/webhooks/salesforce/events"
+	PathNetSuiteWebhook    = "/webhooks/netsuite"
 	PathHealth             = "/healthz"
 	PathReady              = "/readyz"
+	PathMetrics            = "/metrics"
+	PrefixAdmin            = "/admin"
+	PrefixMonitoring       = "/monitoring"
 )
 
-// RouterDeps is what the router serves.
+// RouterDeps is what the router serves; nil handlers are not routed.
 type RouterDeps struct {
 	SalesforceOutbound http.Handler
+	SalesforceEvents   http.Handler
+	NetSuiteWebhook    http.Handler
+	// Admin (the admin API) and Monitoring (Asynqmon) are served under
+	// their prefixes behind AdminAuth; Metrics is public like /healthz.
+	Admin      http.Handler
+	Monitoring http.Handler
+	Metrics    http.Handler
+	AdminAuth  func(http.Handler) http.Handler
 	// Ready reports whether the queue (Redis) can take jobs.
 	Ready func(ctx context.Context) error
 	// Mounts are extra sub-trees, e.g. the sandboxes in sandbox mode.
@@ -37,8 +50,26 @@ func NewRouter(d RouterDeps) http.Handler {
 	r.Use(middleware.Recoverer, correlate)
 	r.Get(PathHealth, func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
 	r.Get(PathReady, ready(d.Ready, d.Logger))
-	if d.SalesforceOutbound != nil {
-		r.Method(http.MethodPost, PathSalesforceOutbound, d.SalesforceOutbound)
+	for path, h := range map[string]http.Handler{
+		PathSalesforceOutbound: d.SalesforceOutbound,
+		PathSalesforceEvents:   d.SalesforceEvents,
+		PathNetSuiteWebhook:    d.NetSuiteWebhook,
+	} {
+		if h != nil {
+			r.Method(http.MethodPost, path, h)
+		}
+	}
+	if d.Metrics != nil {
+		r.Method(http.MethodGet, PathMetrics, d.Metrics)
+	}
+	for prefix, h := range map[string]http.Handler{PrefixAdmin: d.Admin, PrefixMonitoring: d.Monitoring} {
+		if h == nil {
+			continue
+		}
+		if d.AdminAuth == nil {
+			panic("handlers: admin routes need AdminAuth")
+		}
+		r.Mount(prefix, d.AdminAuth(h))
 	}
 	for prefix, h := range d.Mounts {
 		r.Mount(prefix, http.StripPrefix(prefix, h))

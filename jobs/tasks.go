@@ -17,16 +17,22 @@ import (
 // Task types, one per flow direction. The names match the mapping files.
 const (
 	TypeOpportunityToSalesOrder = "f1:opportunity_to_salesorder"
+	TypeAccountToCustomer       = "f2:account_to_customer"
+	TypeCustomerToAccount       = "f2:customer_to_account"
+	TypeContactToNSContact      = "f2:contact_to_nscontact"
+	TypeNSContactToContact      = "f2:nscontact_to_contact"
 )
 
 // Queues, so Asynqmon shows each direction apart.
 const (
 	QueueSalesforceToNetSuite = "sf_to_ns"
+	QueueNetSuiteToSalesforce = "ns_to_sf"
 )
 
 // Queues is every queue Tandem uses with its priority weight.
 var Queues = map[string]int{
-	QueueSalesforceToNetSuite: 6,
+	QueueSalesforceToNetSuite: 5,
+	QueueNetSuiteToSalesforce: 5,
 }
 
 // DedupRetention keeps a finished task (and so its id) long enough to
@@ -40,18 +46,53 @@ const taskTimeout = 5 * time.Minute
 // Change is the payload of every job: a normalised notice that a record
 // changed in one system. It is a hint; workers re-read the record.
 type Change struct {
-	Source        string             `json:"source"` // e.g. "salesforce.outbound"
-	OrgID         string             `json:"org_id,omitempty"`
-	Object        string             `json:"object"` // e.g. "Opportunity"
+	Source        string             `json:"source"`           // one of the Source constants
+	OrgID         string             `json:"org_id,omitempty"` // Salesforce org or NetSuite account id
+	Object        string             `json:"object"`           // "Opportunity", "Account", NetSuite "customer", …
 	RecordID      string             `json:"record_id"`
-	EventID       string             `json:"event_id"` // the sender's id for this delivery (Outbound Message notification id)
-	Fields        map[string]*string `json:"fields,omitempty"`
+	EventID       string             `json:"event_id"`              // the sender's id of this change (notification id, replay id, SuiteScript eventId)
+	ChangeType    string             `json:"change_type,omitempty"` // one of the ChangeType constants; empty for Outbound Messages
+	ChangedFields []string           `json:"changed_fields,omitempty"`
+	LastModified  time.Time          `json:"last_modified,omitzero"` // the source's modification time of this version
+	Origin        string             `json:"origin,omitempty"`       // CDC changeOrigin, NetSuite executionContext
+	CommitUser    string             `json:"commit_user,omitempty"`  // CDC commitUser, NetSuite userId
+	Fields        map[string]*string `json:"fields,omitempty"`       // Outbound Message sObject fields, as text
+	Values        map[string]any     `json:"values,omitempty"`       // JSON event fields as sent
 	ReceivedAt    time.Time          `json:"received_at"`
 	CorrelationID string             `json:"correlation_id"`
 }
 
-// Source names.
-const SourceSalesforceOutbound = "salesforce.outbound"
+// Sources.
+const (
+	SourceSalesforceOutbound = "salesforce.outbound"
+	SourceSalesforceCDC      = "salesforce.cdc"
+	SourceSalesforceEvent    = "salesforce.platform_event"
+	SourceNetSuiteWebhook    = "netsuite.webhook"
+)
+
+// Change types, normalised across both systems.
+const (
+	ChangeCreate   = "create"
+	ChangeUpdate   = "update"
+	ChangeDelete   = "delete"
+	ChangeUndelete = "undelete"
+)
+
+// SalesforceEventTaskType is the task type for change events of a
+// Salesforce object; false when no flow handles it (yet).
+func SalesforceEventTaskType(object string) (string, bool) { return "", false }
+
+// NetSuiteTaskType is the task type for webhooks about a NetSuite record
+// type; false when no flow handles it (yet).
+func NetSuiteTaskType(recordType string) (string, bool) { return "", false }
+
+// EventTaskID is the dedup id of a change version:
+// <task type>:<system>:<account or org>:<record id>:<version>, where
+// version is what identifies this change at the source (a CDC replay id or
+// commit timestamp, a SuiteScript eventId).
+func EventTaskID(taskType, system, scope, recordID, version string) string {
+	return fmt.Sprintf("%s:%s:%s:%s:%s", taskType, system, scope, recordID, version)
+}
 
 // OutboundTaskType is the task type for Outbound Message notifications of
 // a Salesforce object; false when no flow handles that object.
@@ -65,6 +106,10 @@ func OutboundTaskType(object string) (string, bool) {
 
 // taskQueue is the queue a task type runs on.
 func taskQueue(taskType string) string {
+	switch taskType {
+	case TypeCustomerToAccount, TypeNSContactToContact:
+		return QueueNetSuiteToSalesforce
+	}
 	return QueueSalesforceToNetSuite
 }
 
