@@ -1,0 +1,119 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/tandem-sync/tandem/connectors"
+)
+
+// PairStateTTL is how long Tandem remembers what a linked pair last agreed
+// on. Past it, the next change is merged as a first sync (master, then
+// later modification): safe, only less precise.
+const PairStateTTL = 30 * 24 * time.Hour
+
+// Pair locks serialise the jobs of one pair (a Salesforce change and a
+// NetSuite change of the same record can arrive in the same second).
+const (
+	pairLockTTL  = 2 * time.Minute
+	pairLockWait = 5 * time.Second
+)
+
+// pairState is what both sides of a pair last agreed on.
+type pairState struct {
+	Base       groupValues
+	SFModified time.Time // the Salesforce record's LastModifiedDate at that sync
+	NSModified time.Time // the NetSuite record's lastModifiedDate at that sync
+}
+
+// pairStore keeps pair states and locks in Redis.
+type pairStore struct {
+	rdb  redis.UniversalClient
+	kind string // e.g. "account_customer"
+}
+
+func (p pairStore) key(sfID string) string {
+	return fmt.Sprintf("tandem:f2:%s:{%s}", p.kind, sfID15(sfID))
+}
+
+// sfID15 is the case-sensitive 15-character form of a Salesforce id.
+func sfID15(id string) string {
+	if len(id) == 18 {
+		return id[:15]
+	}
+	return id
+}
+
+func (p pairStore) load(ctx context.Context, sfID string) (pairState, error) {
+	st := pairState{Base: groupValues{}}
+	m, err := p.rdb.HGetAll(ctx, p.key(sfID)).Result()
+	if err != nil {
+		return st, fmt.Errorf("reading sync state of %s %s: %w", p.kind, sfID, err)
+	}
+	for k, v := range m {
+		switch {
+		case strings.HasPrefix(k, "g:"):
+			st.Base[k[2:]] = v
+		case k == "sf_at":
+			st.SFModified, _ = time.Parse(time.RFC3339Nano, v)
+		case k == "ns_at":
+			st.NSModified, _ = time.Parse(time.RFC3339Nano, v)
+		}
+	}
+	return st, nil
+}
+
+func (p pairStore) save(ctx context.Context, sfID string, st pairState) error {
+	fields := make(map[string]any, len(st.Base)+2)
+	for g, h := range st.Base {
+		fields["g:"+g] = h
+	}
+	fields["sf_at"] = st.SFModified.UTC().Format(time.RFC3339Nano)
+	fields["ns_at"] = st.NSModified.UTC().Format(time.RFC3339Nano)
+	key := p.key(sfID)
+	_, err := p.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.Del(ctx, key)
+		pipe.HSet(ctx, key, fields)
+		pipe.Expire(ctx, key, PairStateTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storing sync state of %s %s: %w", p.kind, sfID, err)
+	}
+	return nil
+}
+
+var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+
+// lock takes the pair's lock, waiting up to pairLockWait; past that the job
+// is retried later without counting a failure.
+func (p pairStore) lock(ctx context.Context, sfID string) (unlock func(), err error) {
+	key := p.key(sfID) + ":lock"
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	deadline := time.Now().Add(pairLockWait)
+	for {
+		ok, err := p.rdb.SetNX(ctx, key, token, pairLockTTL).Result()
+		if err != nil {
+			return nil, fmt.Errorf("locking %s %s: %w", p.kind, sfID, err)
+		}
+		if ok {
+			return func() { unlockScript.Run(context.WithoutCancel(ctx), p.rdb, []string{key}, token) }, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, &connectors.ThrottleError{System: "tandem", Reason: "another job is syncing " + p.kind + " " + sfID, Wait: time.Second}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(fmt.Errorf("waiting for the lock of %s %s", p.kind, sfID), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
