@@ -215,7 +215,7 @@ func (s *Server) externalKeyParam(r *http.Request) (externalKey, error) {
 	if !ok || (!f.ExternalID && f.Type != schema.ID) {
 		return externalKey{}, errNoExternalField(name)
 	}
-	raw, err := url.PathUnescape(chi.URLParam(r, "value"))
+	raw, err := pathValue(r, "value")
 	if err != nil {
 		return externalKey{}, errNotFound()
 	}
@@ -231,6 +231,19 @@ func (s *Server) externalKeyParam(r *http.Request) (externalKey, error) {
 	v, apiErr := coerce(f, raw)
 	key.value = v
 	return key, asError(apiErr)
+}
+
+// pathValue is the URL parameter name decoded exactly once. chi matches
+// the escaped path, leaving parameters escaped, only when the request's
+// escaping differs from Go's default (r.URL.RawPath is set); otherwise it
+// matches the decoded path, and decoding again would turn an external id
+// like "50%" (sent as 50%25) into an error.
+func pathValue(r *http.Request, name string) (string, error) {
+	v := chi.URLParam(r, name)
+	if r.URL.RawPath == "" {
+		return v, nil
+	}
+	return url.PathUnescape(v)
 }
 
 func errNoExternalField(name string) *APIError {
