@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// NetSuiteWebhook receives the signed change events of the shipped
+// SuiteScript (POST /webhooks/netsuite, api/netsuite-webhook.md).
+type NetSuiteWebhook struct {
+	// Secret is TANDEM_NS_WEBHOOK_SECRET. Empty refuses every request.
+	Secret string
+	// AccountID, if set, is the only account accepted (any spelling:
+	// 1234567_SB1, 1234567-sb1); others get 403.
+	AccountID string
+	// Route is the task type for a record type; a type no flow handles is
+	// acknowledged and ignored, since refusing makes the SuiteScript
+	// retry for a day. Nil: jobs.NetSuiteTaskType.
+	Route    func(recordType string) (taskType string, ok bool)
+	Enqueuer ChangeEnqueuer
+	Logger   *slog.Logger     // nil: slog.Default()
+	Now      func() time.Time // nil: time.Now; checks the signature window
+}
+
+// NetSuiteWebhookResult is the 200 answer. Accepted counts jobs stored by
+// this request, Duplicates events already stored (a replay or a retry),
+// Ignored events no flow handles.
+type NetSuiteWebhookResult struct {
+	Accepted   int   `json:"accepted"`
+	Duplicates int   `json:"duplicates"`
+	Ignored    int   `json:"ignored"`
+	Notes      notes `json:"notes,omitempty"`
+}
+
+const netSuiteSource = "netsuite webhook"
+
+// ServeHTTP verifies the signature on the raw body, validates it,
+// enqueues the change and acknowledges only once it is stored.
+func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, log, now := r.Context(), webhookLogger(h.Logger), webhookNow(h.Now)
+	body, status, err := readBody(w, r)
+	if err != nil {
+		refuseWebhook(ctx, w, log, netSuiteSource, status, err)
+		return
+	}
+	if err := VerifySignature(r.Header.Get(SignatureHeader), h.Secret, body, now); err != nil {
+		refuseWebhook(ctx, w, log, netSuiteSource, http.StatusUnauthorized, err)
+		return
+	}
+	ev, err := ParseNetSuiteEvent(body)
+	if err != nil {
+		refuseWebhook(ctx, w, log, netSuiteSource, http.StatusBadRequest, err)
+		return
+	}
+	if h.AccountID != "" && ev.AccountID != canonicalNetSuiteAccount(h.AccountID) {
+		refuseWebhook(ctx, w, log, netSuiteSource, http.StatusForbidden,
+			fmt.Errorf("account %s is not the account Tandem syncs (TANDEM_NS_ACCOUNT_ID)", ev.AccountID))
+		return
+	}
+	var result NetSuiteWebhookResult
+	taskType, ok := h.route(ev.RecordType)
+	if !ok {
+		result.Ignored = 1
+		result.Notes.add(fmt.Sprintf("no Tandem flow handles NetSuite record type %q: event ignored", ev.RecordType))
+		log.InfoContext(ctx, "netsuite webhook ignored", "record_type", ev.RecordType, "record_id", ev.RecordID)
+		writeWebhookJSON(w, http.StatusOK, result)
+		return
+	}
+	ch := ev.change(now, logging.Correlation(ctx))
+	job := pendingJob{taskType: taskType, taskID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, ch.EventID), change: ch}
+	dups, err := storeJobs(ctx, h.Enqueuer, []pendingJob{job})
+	if err != nil {
+		log.ErrorContext(ctx, "netsuite webhook not stored; the SuiteScript will retry", "event_id", ev.EventID, "error", err)
+		writeWebhookJSON(w, http.StatusServiceUnavailable, webhookErrorBody{Error: queueUnavailable})
+		return
+	}
+	result.Accepted, result.Duplicates = 1-dups, dups
+	log.InfoContext(ctx, "netsuite webhook accepted", "account_id", ch.OrgID, "record_type", ch.Object,
+		"record_id", ch.RecordID, "event_type", ev.EventType, "duplicate", dups == 1)
+	writeWebhookJSON(w, http.StatusOK, result)
+}
+
+func (h *NetSuiteWebhook) route(recordType string) (string, bool) {
+	if h.Route != nil {
+		return h.Route(recordType)
+	}
+	return jobs.NetSuiteTaskType(recordType)
+}
