@@ -29,6 +29,7 @@ type Config struct {
 	RedisURL   string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
 	LogFormat  string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
 	LogLevel   string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
+	MappingsDir string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
 	AdminToken string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset outside sandbox mode: those routes are not served."`
 
 	Salesforce Salesforce
@@ -271,6 +272,8 @@ func describe(fe validator.FieldError) string {
 		return fmt.Sprintf("%q is not a URL", fe.Value())
 	case "file":
 		return fmt.Sprintf("%q is not a readable file", fe.Value())
+	case "dir":
+		return fmt.Sprintf("%q is not a directory", fe.Value())
 	case "oneof":
 		return fmt.Sprintf("%q is not one of %s", fe.Value(), fe.Param())
 	case "sf_org_id":

@@ -2,28 +2,17 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/tandem-sync/tandem/connectors"
 )
 
 // PairStateTTL is how long Tandem remembers what a linked pair last agreed
 // on. Past it, the next change is merged as a first sync (master, then
 // later modification): safe, only less precise.
 const PairStateTTL = 30 * 24 * time.Hour
-
-// Pair locks serialise the jobs of one pair (a Salesforce change and a
-// NetSuite change of the same record can arrive in the same second).
-const (
-	pairLockTTL  = 2 * time.Minute
-	pairLockWait = 5 * time.Second
-)
 
 // pairState is what both sides of a pair last agreed on.
 type pairState struct {
@@ -89,31 +78,7 @@ func (p pairStore) save(ctx context.Context, sfID string, st pairState) error {
 	return nil
 }
 
-var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
-
-// lock takes the pair's lock, waiting up to pairLockWait; past that the job
-// is retried later without counting a failure.
+// lock takes the pair's lock (see recordLock).
 func (p pairStore) lock(ctx context.Context, sfID string) (unlock func(), err error) {
-	key := p.key(sfID) + ":lock"
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
-	deadline := time.Now().Add(pairLockWait)
-	for {
-		ok, err := p.rdb.SetNX(ctx, key, token, pairLockTTL).Result()
-		if err != nil {
-			return nil, fmt.Errorf("locking %s %s: %w", p.kind, sfID, err)
-		}
-		if ok {
-			return func() { unlockScript.Run(context.WithoutCancel(ctx), p.rdb, []string{key}, token) }, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, &connectors.ThrottleError{System: "tandem", Reason: "another job is syncing " + p.kind + " " + sfID, Wait: time.Second}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, errors.Join(fmt.Errorf("waiting for the lock of %s %s", p.kind, sfID), ctx.Err())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return recordLock(ctx, p.rdb, p.key(sfID)+":lock", p.kind+" "+sfID)
 }

@@ -6,9 +6,17 @@ import (
 	"log/slog"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/mapping"
+)
+
+// Mapping files F1 writes with.
+const (
+	FlowOpportunityToSalesOrder = "opportunity_to_salesorder"
+	FlowAccountToCustomer       = "account_to_customer"
 )
 
 // Flow F1: a won Salesforce opportunity becomes a NetSuite sales order.
@@ -31,8 +39,11 @@ type NetSuiteAPI interface {
 type SalesOrderDeps struct {
 	Salesforce SalesforceAPI
 	NetSuite   NetSuiteAPI
+	Finder     mapping.Finder // answers the mappings' lookups
 	Echo       *EchoGuard
-	Mapping    SalesOrderMapping
+	Redis      redis.UniversalClient // per-opportunity locks
+	Order      *mapping.Mapping      // opportunity_to_salesorder
+	Customer   *mapping.Mapping      // account_to_customer
 	Logger     *slog.Logger
 }
 
@@ -53,6 +64,11 @@ func NewSalesOrderHandler(d SalesOrderDeps) asynq.HandlerFunc {
 type salesOrderFlow struct{ SalesOrderDeps }
 
 func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
+	unlock, err := recordLock(ctx, f.Redis, "tandem:f1:{"+sfID15(oppID)+"}:lock", "opportunity "+oppID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	opp, err := f.loadOpportunity(ctx, oppID)
 	if err != nil {
 		return err
@@ -61,17 +77,21 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 		f.Logger.InfoContext(ctx, "opportunity not won; nothing to do", "opportunity", oppID, "stage", opp.String("StageName"))
 		return nil
 	}
-	lines, err := f.Mapping.Lines(opp)
+	sess := &mapping.Session{Finder: f.Finder}
+	// Map the order once before writing anything, so a deal that cannot
+	// become an order (a product without an item) writes no customer either.
+	if _, err := f.Order.Apply(ctx, sess, opp, map[string]any{"customerId": "pending"}); err != nil {
+		return err
+	}
+	customerID, err := f.ensureCustomer(ctx, sess, opp)
 	if err != nil {
 		return err
 	}
-	customerID, err := f.ensureCustomer(ctx, opp)
+	order, err := f.Order.Apply(ctx, sess, opp, map[string]any{"customerId": customerID})
 	if err != nil {
 		return err
 	}
-	order := f.Mapping.SalesOrder(opp, customerID, lines)
-	externalID := SalesOrderExternalID(oppID)
-	memo, err := f.writeSalesOrder(ctx, externalID, order)
+	memo, err := f.writeSalesOrder(ctx, SalesOrderExternalID(oppID), order)
 	if err != nil {
 		return err
 	}
@@ -83,7 +103,11 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 func SalesOrderExternalID(oppID string) string { return "SFOPP-" + oppID }
 
 func (f salesOrderFlow) loadOpportunity(ctx context.Context, id string) (salesforce.Record, error) {
-	recs, err := f.Salesforce.Query(ctx, opportunitySOQL(id))
+	reads := newReadList("Id", "Name", "StageName", "IsWon", "AccountId",
+		"NetSuite_Sales_Order_Id__c", "NetSuite_Sales_Order_Number__c", "Account.NetSuite_Id__c")
+	reads.addReads("", f.Order.Reads())
+	reads.addReads("Account.", f.Customer.Reads())
+	recs, err := f.Salesforce.Query(ctx, reads.soql("Opportunity", byID(id)))
 	if err != nil {
 		return nil, fmt.Errorf("reading opportunity %s: %w", id, err)
 	}
@@ -96,7 +120,7 @@ func (f salesOrderFlow) loadOpportunity(ctx context.Context, id string) (salesfo
 // ensureCustomer returns the NetSuite customer of the opportunity's
 // account: the one its NetSuite_Id__c names, else the one upserted by
 // external id = the Account id, whose internal id is then written back.
-func (f salesOrderFlow) ensureCustomer(ctx context.Context, opp salesforce.Record) (string, error) {
+func (f salesOrderFlow) ensureCustomer(ctx context.Context, sess *mapping.Session, opp salesforce.Record) (string, error) {
 	if id := opp.String("Account.NetSuite_Id__c"); id != "" {
 		return id, nil
 	}
@@ -104,7 +128,12 @@ func (f salesOrderFlow) ensureCustomer(ctx context.Context, opp salesforce.Recor
 	if accountID == "" {
 		return "", &PermanentError{Msg: fmt.Sprintf("opportunity %s has no account", opp.String("Id"))}
 	}
-	id, err := f.NetSuite.UpsertRecord(ctx, "customer", accountID, f.Mapping.Customer(opp), nil)
+	account, _ := opp["Account"].(map[string]any)
+	body, err := f.Customer.Apply(ctx, sess, account, nil)
+	if err != nil {
+		return "", err
+	}
+	id, err := f.NetSuite.UpsertRecord(ctx, "customer", accountID, body, nil)
 	if err != nil {
 		return "", fmt.Errorf("upserting customer for account %s: %w", accountID, err)
 	}
@@ -135,7 +164,7 @@ func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, 
 		f.Logger.InfoContext(ctx, "sales order unchanged since Tandem wrote it; no write", "external_id", externalID, "sales_order", last.ID)
 		return last, nil
 	}
-	id, err := f.NetSuite.UpsertRecord(ctx, "salesOrder", externalID, order, &netsuite.WriteOptions{Replace: []string{"item"}})
+	id, err := f.NetSuite.UpsertRecord(ctx, "salesOrder", externalID, order, &netsuite.WriteOptions{Replace: f.Order.Sublists()})
 	if err != nil {
 		return WriteMemo{}, fmt.Errorf("upserting sales order %s: %w", externalID, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/tandem-sync/tandem/connectors/throttle"
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/mapping"
 )
 
 // app is one Tandem process: its configuration, logger and Redis.
@@ -22,6 +23,16 @@ type app struct {
 	cfg   *config.Config
 	log   *slog.Logger
 	redis *jobs.Redis
+}
+
+// loadMappings reads and checks every mapping; an error stops start-up
+// with each problem as file:line: field: message.
+func (a *app) loadMappings() (*mapping.Set, error) {
+	set, err := mapping.Load(mapping.Config{Dir: a.cfg.MappingsDir})
+	if err != nil {
+		return nil, fmt.Errorf("mappings:\n%w", err)
+	}
+	return set, nil
 }
 
 // redisUse says what a command needs of Redis.
@@ -181,16 +192,28 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 	return client, nil
 }
 
-// worker builds the asynq server and its handlers.
-func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client) (*asynq.Server, *asynq.ServeMux) {
+// worker builds the asynq server and its handlers, with the mappings
+// checked at start-up.
+func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (_ *asynq.Server, _ *asynq.ServeMux, err error) {
+	flow := func(name string) *mapping.Mapping {
+		m, ferr := maps.Mapping(name)
+		if ferr != nil && err == nil {
+			err = ferr
+		}
+		return m
+	}
+	finder := jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns}
+	handlers := jobs.Handlers{
+		SalesOrder: jobs.NewSalesOrderHandler(jobs.SalesOrderDeps{
+			Salesforce: sf, NetSuite: ns, Finder: finder, Echo: jobs.NewEchoGuard(a.redis.Client), Redis: a.redis.Client,
+			Order: flow(jobs.FlowOpportunityToSalesOrder), Customer: flow(jobs.FlowAccountToCustomer), Logger: a.log,
+		}),
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("mappings: %w", err)
+	}
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
 	})
-	mux := jobs.NewMux(jobs.Handlers{
-		SalesOrder: jobs.NewSalesOrderHandler(jobs.SalesOrderDeps{
-			Salesforce: sf, NetSuite: ns, Echo: jobs.NewEchoGuard(a.redis.Client),
-			Mapping: jobs.DefaultSalesOrderMapping(), Logger: a.log,
-		}),
-	})
-	return srv, mux
+	return srv, jobs.NewMux(handlers), nil
 }

@@ -4,6 +4,7 @@
 //	tandem serve     HTTP ingress only
 //	tandem work      job workers only
 //	tandem sandbox   the Salesforce and NetSuite sandboxes, standalone
+//	tandem mapping   check the mapping files; try one on a record
 //	tandem ns get    read a NetSuite record with the configured credentials
 //	tandem env       the environment variables Tandem reads, with defaults
 package main
@@ -26,6 +27,8 @@ commands:
   serve     HTTP ingress only (needs REDIS_URL)
   work      job workers only (needs REDIS_URL)
   sandbox   the Salesforce and NetSuite sandboxes on TANDEM_SANDBOX_ADDR
+  mapping check | try --flow NAME --input record.json
+            check every mapping file; show what one record maps to (writes nothing)
   ns get <recordType> <id|eid:externalId>
             print a NetSuite record (expanded) using the configured credentials
   env       list the environment variables Tandem reads
@@ -68,6 +71,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return sandbox(ctx, cfg)
 	case "ns":
 		return netsuiteCommand(ctx, cfg, args)
+	case "mapping":
+		return mappingCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -52,6 +52,10 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, err
 	}
 	p.closers = append(p.closers, p.app.close)
+	maps, err := p.app.loadMappings()
+	if err != nil {
+		return p, err
+	}
 	base := cfg.BaseURL()
 	if p.sandboxes, err = newSandboxes(cfg, p.app.log, base, outboundURL(cfg, base)); err != nil {
 		return p, err
@@ -66,7 +70,10 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 	if err != nil {
 		return p, err
 	}
-	worker, mux := p.app.worker(sf, ns)
+	worker, mux, err := p.app.worker(sf, ns, maps)
+	if err != nil {
+		return p, err
+	}
 	if err := worker.Start(mux); err != nil {
 		return p, fmt.Errorf("starting workers: %w", err)
 	}

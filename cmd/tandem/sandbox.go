@@ -118,6 +118,13 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 	return waitAndStop(ctx, serveErr, srv, nil)
 }
 
+// serveSandboxes serves the sandboxes on ln until shut down.
+func serveSandboxes(ln net.Listener, sb *sandboxes) *http.Server {
+	srv := &http.Server{Handler: mountAll(sb.mounts()), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv
+}
+
 func mountAll(mounts map[string]http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	for prefix, h := range mounts {

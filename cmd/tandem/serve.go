@@ -38,11 +38,18 @@ func work(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer a.close()
+	maps, err := a.loadMappings()
+	if err != nil {
+		return err
+	}
 	sf, ns, err := a.connectors(ctx, "http://"+cfg.Sandbox.Addr)
 	if err != nil {
 		return err
 	}
-	worker, mux := a.worker(sf, ns)
+	worker, mux, err := a.worker(sf, ns, maps)
+	if err != nil {
+		return err
+	}
 	if err := worker.Start(mux); err != nil {
 		return fmt.Errorf("starting workers: %w", err)
 	}
