@@ -43,6 +43,7 @@ fmt-check:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -count=1 ./cmd/tandem/ 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)|/op' || true
 	$(GO) test -run='^$$' -bench=. -count=1 ./connectors/throttle/ ./handlers/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
+	$(GO) test -run='^$$' -bench=BenchmarkF1Mapping -cpu 1 -count=1 ./mapping/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
 
 # Each fuzz target for FUZZTIME.
 fuzz:

@@ -24,13 +24,14 @@ import (
 // tag names its variable, default its value when unset, and doc what it is
 // for; Variables lists them for the README and `tandem help`.
 type Config struct {
-	Addr       string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
-	PublicURL  string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
-	RedisURL   string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
-	LogFormat  string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
-	LogLevel   string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
-	MappingsDir string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
-	AdminToken string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset outside sandbox mode: those routes are not served."`
+	Addr          string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
+	PublicURL     string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
+	RedisURL      string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
+	LogFormat     string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
+	LogLevel      string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
+	MappingsDir   string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
+	ExchangeRates string `env:"TANDEM_EXCHANGE_RATES" default:"table" validate:"oneof=table netsuite" doc:"Where the mappings' convert() takes exchange rates: table (exchange_rates in tables.yaml) or netsuite (the rates on NetSuite's currency records)."`
+	AdminToken    string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset outside sandbox mode: those routes are not served."`
 
 	Salesforce Salesforce
 	NetSuite   NetSuite

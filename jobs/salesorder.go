@@ -39,7 +39,8 @@ type NetSuiteAPI interface {
 type SalesOrderDeps struct {
 	Salesforce SalesforceAPI
 	NetSuite   NetSuiteAPI
-	Finder     mapping.Finder // answers the mappings' lookups
+	Finder     mapping.Finder     // answers the mappings' lookups
+	Rates      mapping.RateSource // answers convert(); nil = the exchange_rates table
 	Echo       *EchoGuard
 	Redis      redis.UniversalClient // per-opportunity locks
 	Order      *mapping.Mapping      // opportunity_to_salesorder
@@ -77,7 +78,7 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 		f.Logger.InfoContext(ctx, "opportunity not won; nothing to do", "opportunity", oppID, "stage", opp.String("StageName"))
 		return nil
 	}
-	sess := &mapping.Session{Finder: f.Finder}
+	sess := &mapping.Session{Finder: f.Finder, Rates: f.Rates}
 	// Map the order once before writing anything, so a deal that cannot
 	// become an order (a product without an item) writes no customer either.
 	if _, err := f.Order.Apply(ctx, sess, opp, map[string]any{"customerId": "pending"}); err != nil {

@@ -203,9 +203,13 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		return m
 	}
 	finder := jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns}
+	var rates mapping.RateSource
+	if a.cfg.ExchangeRates == "netsuite" {
+		rates = jobs.NetSuiteRates{NetSuite: ns}
+	}
 	handlers := jobs.Handlers{
 		SalesOrder: jobs.NewSalesOrderHandler(jobs.SalesOrderDeps{
-			Salesforce: sf, NetSuite: ns, Finder: finder, Echo: jobs.NewEchoGuard(a.redis.Client), Redis: a.redis.Client,
+			Salesforce: sf, NetSuite: ns, Finder: finder, Rates: rates, Echo: jobs.NewEchoGuard(a.redis.Client), Redis: a.redis.Client,
 			Order: flow(jobs.FlowOpportunityToSalesOrder), Customer: flow(jobs.FlowAccountToCustomer), Logger: a.log,
 		}),
 	}
