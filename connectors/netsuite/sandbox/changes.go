@@ -12,9 +12,11 @@ type ChangeEvent struct {
 	RecordType       string         // NetSuite casing, e.g. "salesOrder"
 	ID               string         // internal id
 	Type             string         // ChangeCreate, ChangeEdit, ChangeXEdit or ChangeDelete
-	ExecutionContext string         // ContextREST for API writes, ContextUI for Put
+	ExecutionContext string         // ContextREST for API writes, ContextUI for Put and PutFields
+	UserID, RoleID   string         // who made it: AdminUserID, as AdminRoleID or the integration role
 	OldRecord        map[string]any // nil on create
-	NewRecord        map[string]any // nil on delete
+	NewRecord        map[string]any // nil on delete; the whole record after an inline edit too
+	Edited           []string       // xedit: the SuiteScript ids of the fields the inline edit set
 	LastModified     time.Time
 }
 
@@ -22,7 +24,7 @@ type ChangeEvent struct {
 const (
 	ChangeCreate = "create"
 	ChangeEdit   = "edit"
-	ChangeXEdit  = "xedit" // inline edit; REST and Put never produce it (REST updates fire EDIT)
+	ChangeXEdit  = "xedit" // inline edit (PutFields); REST updates fire EDIT
 	ChangeDelete = "delete"
 
 	ContextREST = "RESTWEBSERVICES"
@@ -42,8 +44,9 @@ func (s *Server) OnChange(fn func(ChangeEvent)) {
 // record before and after (nil before for a create, nil after for a delete).
 type mutation func(tx *txn) (before, after *record, err *apiError)
 
-// commit runs m under the store lock, stores its result and tells the listeners.
-func (s *Server) commit(execCtx string, m mutation) (*record, *apiError) {
+// commit runs m under the store lock, stores its result, runs the
+// webhook script and tells the listeners.
+func (s *Server) commit(src source, m mutation) (*record, *apiError) {
 	s.store.mu.Lock()
 	tx := &txn{s: s.store, now: s.cfg.Clock().UTC().Truncate(time.Second)}
 	before, after, err := m(tx)
@@ -58,23 +61,17 @@ func (s *Server) commit(execCtx string, m mutation) (*record, *apiError) {
 		s.store.remove(before)
 		result = before
 	}
-	ev := s.event(execCtx, before, after, tx.now)
+	ev := s.event(src, before, after, tx.now)
+	s.report(src, before, after, tx.now)
 	s.store.mu.Unlock()
 	s.notify(ev)
 	return result, nil
 }
 
-func (s *Server) event(execCtx string, before, after *record, now time.Time) ChangeEvent {
+func (s *Server) event(src source, before, after *record, now time.Time) ChangeEvent {
 	o := renderOptions{recordBase: s.defaultBase() + "/services/rest/record/v1", expand: true}
-	ev := ChangeEvent{ExecutionContext: execCtx, LastModified: now}
-	switch {
-	case before == nil:
-		ev.Type = ChangeCreate
-	case after == nil:
-		ev.Type = ChangeDelete
-	default:
-		ev.Type = ChangeEdit
-	}
+	ev := ChangeEvent{ExecutionContext: src.context, UserID: src.userID, RoleID: src.roleID,
+		Type: src.eventType(before, after), Edited: src.inline, LastModified: now}
 	for _, r := range []*record{before, after} {
 		if r != nil {
 			ev.RecordType, ev.ID = r.typ.name, r.id
@@ -99,15 +96,15 @@ func (s *Server) notify(ev ChangeEvent) {
 	}
 }
 
-func (s *Server) createRecord(rt *recordType, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
-	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+func (s *Server) createRecord(rt *recordType, body map[string]any, opt writeOptions, src source) (*record, *apiError) {
+	return s.commit(src, func(tx *txn) (*record, *record, *apiError) {
 		r, err := tx.create(rt, body, opt)
 		return nil, r, err
 	})
 }
 
-func (s *Server) updateRecord(rt *recordType, id string, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
-	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+func (s *Server) updateRecord(rt *recordType, id string, body map[string]any, opt writeOptions, src source) (*record, *apiError) {
+	return s.commit(src, func(tx *txn) (*record, *record, *apiError) {
 		old, ok := tx.s.find(rt, id)
 		if !ok {
 			return nil, nil, notFound(detailNotFound)
@@ -119,9 +116,9 @@ func (s *Server) updateRecord(rt *recordType, id string, body map[string]any, op
 
 // upsertRecord is PUT …/eid:<ext>: create the record when no record has
 // that external id, otherwise update it.
-func (s *Server) upsertRecord(rt *recordType, ext string, body map[string]any, opt writeOptions, execCtx string) (*record, *apiError) {
+func (s *Server) upsertRecord(rt *recordType, ext string, body map[string]any, opt writeOptions, src source) (*record, *apiError) {
 	body = withExternalID(body, ext)
-	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+	return s.commit(src, func(tx *txn) (*record, *record, *apiError) {
 		old, ok := tx.s.findExternal(rt, ext)
 		if !ok {
 			r, err := tx.create(rt, body, opt)
@@ -132,8 +129,8 @@ func (s *Server) upsertRecord(rt *recordType, ext string, body map[string]any, o
 	})
 }
 
-func (s *Server) deleteRecord(rt *recordType, id string, execCtx string) (*record, *apiError) {
-	return s.commit(execCtx, func(tx *txn) (*record, *record, *apiError) {
+func (s *Server) deleteRecord(rt *recordType, id string, src source) (*record, *apiError) {
+	return s.commit(src, func(tx *txn) (*record, *record, *apiError) {
 		old, ok := tx.s.find(rt, id)
 		if !ok {
 			return nil, nil, notFound(detailNotFound)

@@ -52,6 +52,8 @@ type Config struct {
 	Faults Faults
 	// Seed sizes the demo data; the zero value gives the defaults.
 	Seed Seed
+	// Webhook makes the account post the shipped SuiteScript's webhooks.
+	Webhook WebhookConfig
 	// Clock tells the time (timestamps, token expiry); default time.Now.
 	Clock func() time.Time
 	// Logger receives request and auth-failure logs; default discards.
@@ -93,6 +95,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.Faults = c.Faults.withDefaults()
 	c.Seed = c.Seed.withDefaults()
+	c.Webhook = c.Webhook.withDefaults()
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}

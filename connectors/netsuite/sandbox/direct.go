@@ -62,11 +62,11 @@ func (s *Server) Put(recordType string, rec map[string]any) (string, error) {
 	var aerr *apiError
 	switch id, ext := bodyID(body), bodyExternalID(body); {
 	case id != "":
-		r, aerr = s.updateRecord(rt, id, body, opt, ContextUI)
+		r, aerr = s.updateRecord(rt, id, body, opt, uiSource)
 	case ext != "" && s.exists(rt, "eid:"+ext):
-		r, aerr = s.updateRecord(rt, "eid:"+ext, body, opt, ContextUI)
+		r, aerr = s.updateRecord(rt, "eid:"+ext, body, opt, uiSource)
 	default:
-		r, aerr = s.createRecord(rt, body, opt, ContextUI)
+		r, aerr = s.createRecord(rt, body, opt, uiSource)
 	}
 	if aerr != nil {
 		return "", fmt.Errorf("netsuite sandbox: put %s: %w", rt.name, aerr)

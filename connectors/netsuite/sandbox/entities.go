@@ -20,9 +20,9 @@ func init() {
 		readOnly(num("unbilledOrders")), readOnly(num("depositBalance")),
 		sublist("addressBook", "id",
 			integer("id"), boolean("defaultBilling"), boolean("defaultShipping"), boolean("isResidential"),
-			str("label"), subrecord("addressBookAddress", addressFields()...), readOnly(str("addressBookAddress_text"))),
-		sublist("contactRoles", "contact",
-			ref("contact", "contact"), ref("role", "contactRole"), readOnly(str("email")), boolean("giveAccess")),
+			str("label"), subrecord("addressBookAddress", addressFields()...), readOnly(str("addressBookAddress_text")),
+			readOnly(str("addressId"))),
+		contactRoles(),
 	)
 	register(&recordType{name: "contact", family: familyEntity, created: "dateCreated",
 		refName: entityRefName, complete: completeContact},
@@ -85,14 +85,14 @@ func completeCustomer(tx *txn, r *record) *apiError {
 		"balance": 0.0, "overdueBalance": 0.0, "daysOverdue": 0.0, "unbilledOrders": 0.0, "depositBalance": 0.0} {
 		r.setDefault(name, v)
 	}
-	completeAddressBook(r.sublist("addressBook"))
-	completeContactRoles(tx, r.sublist("contactRoles"))
+	completeAddressBook(tx, r.sublist("addressBook"))
 	return nil
 }
 
-// completeAddressBook fills the address texts and keeps one default
-// billing and one default shipping address, the last one marked winning.
-func completeAddressBook(ls *lineSet) {
+// completeAddressBook numbers new addresses, fills the address texts and
+// keeps one default billing and one default shipping address, the last
+// one marked winning.
+func completeAddressBook(tx *txn, ls *lineSet) {
 	lastBilling, lastShipping := -1, -1
 	for i, l := range ls.lines {
 		if l.fields["defaultBilling"] == true {
@@ -100,6 +100,9 @@ func completeAddressBook(ls *lineSet) {
 		}
 		if l.fields["defaultShipping"] == true {
 			lastShipping = i
+		}
+		if l.fields["addressId"] == nil {
+			l.fields["addressId"] = tx.s.newAddressID()
 		}
 		addr, _ := l.fields["addressBookAddress"].(map[string]any)
 		if addr != nil {
@@ -135,16 +138,6 @@ func countryName(code string) string {
 		return name
 	}
 	return code
-}
-
-func completeContactRoles(tx *txn, ls *lineSet) {
-	for _, l := range ls.lines {
-		if c, ok := l.fields["contact"].(refValue); ok {
-			if contact, ok := tx.resolve("contact", c.id); ok {
-				setOrClear(l.fields, "email", nilIfEmpty(contact.string("email")))
-			}
-		}
-	}
 }
 
 func nilIfEmpty(s string) any {

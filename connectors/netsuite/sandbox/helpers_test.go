@@ -195,9 +195,8 @@ func at(v any, path ...any) any {
 	return v
 }
 
-// fixtureDir is /work/shared/fixtures/netsuite: ../shared/fixtures beside
-// the directory holding go.mod.
-func fixtureDir(t *testing.T) string {
+// moduleRoot is the directory holding go.mod, up from the test's.
+func moduleRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -205,7 +204,7 @@ func fixtureDir(t *testing.T) string {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -213,7 +212,13 @@ func fixtureDir(t *testing.T) string {
 		}
 		dir = parent
 	}
-	fixtures := filepath.Join(dir, "..", "shared", "fixtures", "netsuite")
+}
+
+// fixtureDir is /work/shared/fixtures/netsuite: ../shared/fixtures beside
+// the directory holding go.mod.
+func fixtureDir(t *testing.T) string {
+	t.Helper()
+	fixtures := filepath.Join(moduleRoot(t), "..", "shared", "fixtures", "netsuite")
 	if _, err := os.Stat(fixtures); err != nil {
 		t.Fatalf("fixtures missing: %v", err)
 	}

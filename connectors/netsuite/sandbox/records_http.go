@@ -41,7 +41,7 @@ func (s *Server) serveRecord(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPut:
 		s.putRecord(w, r, rt, id)
 	case http.MethodDelete:
-		if _, err := s.deleteRecord(rt, id, ContextREST); err != nil {
+		if _, err := s.deleteRecord(rt, id, s.restSource()); err != nil {
 			err.write(w)
 			return
 		}
@@ -61,13 +61,13 @@ func requestType(w http.ResponseWriter, r *http.Request) (*recordType, bool) {
 
 func (s *Server) postRecord(w http.ResponseWriter, r *http.Request, rt *recordType) {
 	s.writeRecord(w, r, func(body map[string]any, opt writeOptions) (*record, *apiError) {
-		return s.createRecord(rt, body, opt, ContextREST)
+		return s.createRecord(rt, body, opt, s.restSource())
 	})
 }
 
 func (s *Server) patchRecord(w http.ResponseWriter, r *http.Request, rt *recordType, id string) {
 	s.writeRecord(w, r, func(body map[string]any, opt writeOptions) (*record, *apiError) {
-		return s.updateRecord(rt, id, body, opt, ContextREST)
+		return s.updateRecord(rt, id, body, opt, s.restSource())
 	})
 }
 
@@ -80,7 +80,7 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request, rt *recordTyp
 		return
 	}
 	s.writeRecord(w, r, func(body map[string]any, opt writeOptions) (*record, *apiError) {
-		return s.upsertRecord(rt, ext, body, opt, ContextREST)
+		return s.upsertRecord(rt, ext, body, opt, s.restSource())
 	})
 }
 
@@ -154,7 +154,7 @@ func (s *Server) sublistOutput(rt *recordType, f *field, id, lineKey string, o r
 		return nil, false
 	}
 	href := o.recordURL(rt.name, rec.id) + "/" + f.name
-	ls := rec.sublists[f.name]
+	ls := s.store.lines(rec, f)
 	if lineKey == "" {
 		return s.store.sublistCollection(f, ls, href, o), true
 	}

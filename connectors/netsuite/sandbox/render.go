@@ -52,7 +52,7 @@ func (s *store) render(r *record, o renderOptions) map[string]any {
 	}
 	for _, f := range r.typ.fields.order {
 		if f.kind == kindSublist {
-			put(f.name, s.renderSublist(f, r.sublists[f.name], self+"/"+f.name, o))
+			put(f.name, s.renderSublist(f, s.lines(r, f), self+"/"+f.name, o))
 		}
 	}
 	return out
@@ -102,6 +102,14 @@ func (s *store) renderRef(v refValue, o renderOptions) map[string]any {
 		}
 	}
 	return out
+}
+
+// lines are a sublist's lines: stored, or derived from other records.
+func (s *store) lines(r *record, f *field) *lineSet {
+	if f.derive != nil {
+		return f.derive(s, r)
+	}
+	return r.sublists[f.name]
 }
 
 // renderSublist is a link unless expandSubResources asks for the lines.

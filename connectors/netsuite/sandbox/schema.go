@@ -29,6 +29,8 @@ type field struct {
 	fields   *fieldSet         // kindSubrecord and kindSublist: the nested (line) fields
 	key      string            // kindSublist: the field that identifies a line; "" = lines only append
 	readOnly bool              // set by NetSuite; REST writes to it are ignored
+	// derive gives a kindSublist's lines when NetSuite shows other records there.
+	derive func(s *store, r *record) *lineSet
 }
 
 // fieldSet finds fields by name the way NetSuite does: ignoring case.

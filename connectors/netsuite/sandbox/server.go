@@ -3,7 +3,9 @@
 // OAuth 2.0 client-credentials authentication, the account concurrency
 // governor, latency and fault injection. It answers with NetSuite's paths,
 // status codes, headers and error bodies, so clients written against the
-// real service work against it unchanged.
+// real service work against it unchanged. Like an account with Tandem's
+// SuiteScript deployed, it posts a signed webhook for every change
+// (Config.Webhook), Tandem's own REST writes included.
 package sandbox
 
 import (
@@ -26,6 +28,7 @@ type Server struct {
 	gov    *governor
 	faults *faultInjector
 	stats  *statsCounter
+	hooks  *webhooks
 	mux    *http.ServeMux
 
 	listenersMu sync.Mutex
@@ -43,10 +46,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netsuite sandbox: %w", err)
 	}
+	if err := cfg.Webhook.check(); err != nil {
+		return nil, fmt.Errorf("netsuite sandbox: %w", err)
+	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, store: newStore(), tba: newTBAVerifier(cfg), m2m: m2m,
 		gov:    newGovernor(cfg.ConcurrencyLimit, cfg.Latency),
 		faults: newFaultInjector(cfg.Faults), stats: newStatsCounter(), closed: make(chan struct{}),
+		hooks: newWebhooks(cfg.Webhook, cfg.Logger),
 	}
 	if err := seed(s.store, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("netsuite sandbox: seeding: %w", err)
@@ -58,8 +65,14 @@ func New(cfg Config) (*Server, error) {
 // Handler serves /services/rest/… relative to wherever it is mounted.
 func (s *Server) Handler() http.Handler { return s.mux }
 
-// Close releases requests held by latency or injected timeouts.
-func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closed) }) }
+// Close releases requests held by latency or injected timeouts and stops
+// posting webhooks.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.hooks.close()
+	})
+}
 
 // RegisterCertificate maps an M2M certificate id (the JWT kid) to a public
 // key: EC P-256/384/521 or RSA of at least 2048 bits. Other keys are

@@ -73,6 +73,14 @@ func (r *record) sublist(name string) *lineSet {
 	return ls
 }
 
+// linesOf lists a sublist's lines without creating the sublist.
+func (r *record) linesOf(name string) []*line {
+	if ls := r.sublists[name]; ls != nil {
+		return ls.lines
+	}
+	return nil
+}
+
 func (r *record) string(name string) string {
 	s, _ := r.fields[name].(string)
 	return s
@@ -198,4 +206,11 @@ func compareIDs(a, b string) int {
 		return na - nb
 	}
 	return strings.Compare(a, b)
+}
+
+// newAddressID numbers address subrecords (EntityAddress.nkey in SuiteQL).
+func (s *store) newAddressID() string {
+	n := max(s.nextID["address"], 1)
+	s.nextID["address"] = n + 1
+	return strconv.Itoa(n)
 }

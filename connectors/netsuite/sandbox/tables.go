@@ -67,7 +67,8 @@ var suiteqlTables = map[string]tableSpec{
 		[]column{idColumn}, fieldColumns("entityId", "companyName", "firstName", "lastName", "isPerson", "email",
 			"phone", "url", "subsidiary", "currency", "terms", "salesRep", "externalId", "isInactive", "creditLimit",
 			"creditHoldOverride", "balance", "overdueBalance", "daysOverdue", "parent"),
-		[]column{createdColumn("datecreated"), modifiedColumn})},
+		[]column{defaultAddressColumn("defaultbillingaddress", "defaultBilling"),
+			defaultAddressColumn("defaultshippingaddress", "defaultShipping"), createdColumn("datecreated"), modifiedColumn})},
 	"contact": {types: []string{"contact"}, customPrefix: "custentity", columns: concat(
 		[]column{idColumn}, fieldColumns("entityId", "firstName", "lastName", "email", "phone", "company",
 			"subsidiary", "externalId", "isInactive"),
@@ -104,6 +105,9 @@ func concat(parts ...[]column) []column {
 
 // suiteqlTable builds a table's rows from the current records (under the store lock).
 func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
+	if cols, ok := addressTables[name]; ok {
+		return s.addressTable(name, cols), true
+	}
 	spec, ok := suiteqlTables[name]
 	if !ok {
 		return nil, false

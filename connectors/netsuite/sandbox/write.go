@@ -137,7 +137,7 @@ func (a applier) member(fs *fieldSet, dst map[string]any, key string, v any, pat
 		return nil
 	case !ok && a.opt.strict:
 		return badRequest(codeInvalidContent, accessPrefix+fmt.Sprintf("Invalid field name: '%s'.", key))
-	case !ok, f.readOnly && !a.opt.asUser:
+	case !ok, f.readOnly && !a.opt.asUser, f.derive != nil:
 		return nil // NetSuite ignores unknown (validation "warning") and read-only fields
 	case f.kind == kindSublist:
 		if rec == nil {

@@ -14,7 +14,8 @@ type ChangeEvent struct {
 	ChangedFields []string
 	// ChangeOrigin is "com/salesforce/api/rest/62.0;client=<client>" for a
 	// REST write (";client=…" only with a Sforce-Call-Options client) and
-	// "" for writes through the Go API (like UI edits).
+	// "" for writes through the Go API (like UI edits, whose change events
+	// say "com/salesforce/api/soap/62.0;client=SfdcInternalAPI/").
 	ChangeOrigin    string
 	CommitUser      string
 	CommitTimestamp time.Time

@@ -73,6 +73,8 @@ type Config struct {
 	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration
 	// OutboundTimeout bounds one delivery attempt (Salesforce: 60s).
 	OutboundTimeout time.Duration
+	// Events forwards Change Data Capture events to Tandem.
+	Events EventsConfig
 	// QueryBatchSize is the default page size of query results; a request's
 	// Sforce-Query-Options batchSize (200..2000) overrides it.
 	QueryBatchSize int
@@ -106,6 +108,7 @@ func (c Config) withDefaults() Config {
 	c.OutboundRetryMax = orDefault(c.OutboundRetryMax, DefaultOutboundRetryMax)
 	c.OutboundMaxAge = orDefault(c.OutboundMaxAge, DefaultOutboundMaxAge)
 	c.OutboundTimeout = orDefault(c.OutboundTimeout, DefaultOutboundTimeout)
+	c.Events = c.Events.withDefaults()
 	c.QueryBatchSize = orDefault(c.QueryBatchSize, DefaultQueryBatchSize)
 	c.TokenTTL = orDefault(c.TokenTTL, DefaultTokenTTL)
 	c.APILimit = orDefault(c.APILimit, DefaultAPILimit)

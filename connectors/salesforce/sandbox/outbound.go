@@ -44,15 +44,14 @@ type outbound struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	wake   chan struct{}
 	once   sync.Once
 
-	mu      sync.Mutex
-	url     string
-	queue   []*notification
-	stats   OutboundStats
-	n       uint64
-	changed chan struct{} // closed and replaced on every state change
+	mu    sync.Mutex
+	url   string
+	queue []*notification
+	stats OutboundStats
+	n     uint64
+	sig   signal
 }
 
 func newOutbound(s *Server) (*outbound, error) {
@@ -63,8 +62,7 @@ func newOutbound(s *Server) (*outbound, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	// An own transport, so Close can drop its keep-alive connections.
 	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel,
-		wake: make(chan struct{}, 1), url: s.cfg.OutboundURL, changed: make(chan struct{})}
+	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel, url: s.cfg.OutboundURL, sig: newSignal()}
 	o.wg.Add(1)
 	go o.run()
 	return o, nil
@@ -105,7 +103,7 @@ func (o *outbound) notify(user User, events []ChangeEvent) {
 		o.queue = append(o.queue, n)
 		o.stats.Queued++
 	}
-	o.changedLocked()
+	o.sig.fire()
 	o.mu.Unlock()
 }
 
@@ -120,18 +118,8 @@ func (o *outbound) urlFor(rule int) string {
 func (o *outbound) setURL(url string) {
 	o.mu.Lock()
 	o.url = url
-	o.changedLocked()
+	o.sig.fire()
 	o.mu.Unlock()
-}
-
-// changedLocked wakes the delivery loop and WaitOutboundIdle. Caller holds o.mu.
-func (o *outbound) changedLocked() {
-	close(o.changed)
-	o.changed = make(chan struct{})
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
 }
 
 func (o *outbound) run() {
@@ -148,7 +136,7 @@ func (o *outbound) run() {
 		select {
 		case <-o.ctx.Done():
 			return
-		case <-o.wake:
+		case <-o.sig.wake:
 		case <-timer.C:
 		}
 	}
@@ -189,7 +177,7 @@ func (o *outbound) takeDue() ([][]*notification, time.Duration) {
 		}
 	}
 	if dropped {
-		o.changedLocked()
+		o.sig.fire()
 	}
 	return batches, wait
 }
@@ -253,19 +241,10 @@ func (o *outbound) finish(batch []*notification, acked bool) {
 		for _, n := range batch {
 			n.attempts++
 			n.inFlight = false
-			n.due = now.Add(o.backoff(n.attempts))
+			n.due = now.Add(backoff(o.s.cfg.OutboundRetryBase, o.s.cfg.OutboundRetryMax, n.attempts))
 		}
 	}
-	o.changedLocked()
-}
-
-// backoff doubles OutboundRetryBase per failed attempt up to OutboundRetryMax.
-func (o *outbound) backoff(attempts int) time.Duration {
-	d := o.s.cfg.OutboundRetryBase
-	for i := 1; i < attempts && d < o.s.cfg.OutboundRetryMax; i++ {
-		d *= 2
-	}
-	return min(d, o.s.cfg.OutboundRetryMax)
+	o.sig.fire()
 }
 
 // OutboundStats reports Outbound Message activity so far.
@@ -280,19 +259,11 @@ func (s *Server) OutboundStats() OutboundStats {
 // WaitOutboundIdle returns when no notification is pending (all acked or
 // dropped), or with ctx's error.
 func (s *Server) WaitOutboundIdle(ctx context.Context) error {
-	for {
+	return waitUntil(ctx, func() (bool, <-chan struct{}) {
 		s.outbound.mu.Lock()
-		pending, changed := len(s.outbound.queue), s.outbound.changed
-		s.outbound.mu.Unlock()
-		if pending == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-changed:
-		}
-	}
+		defer s.outbound.mu.Unlock()
+		return len(s.outbound.queue) == 0, s.outbound.sig.changed
+	})
 }
 
 // SetOutboundURL changes the endpoint of rules without a URL of their own.

@@ -40,7 +40,7 @@ func DefaultOutboundRules() []OutboundRule {
 		{Object: "Account", Fields: slices.Concat([]string{"Id", "Name", "Phone", "Website", "Industry", "OwnerId",
 			"CurrencyIsoCode", "NetSuite_Id__c"}, address("Billing"), address("Shipping"), audit)},
 		{Object: "Contact", Fields: slices.Concat([]string{"Id", "AccountId", "FirstName", "LastName", "Email", "Phone",
-			"NetSuite_Id__c"}, address("Mailing"), audit)},
+			"Title", "NetSuite_Id__c"}, address("Mailing"), audit)},
 	}
 }
 

@@ -104,7 +104,11 @@ func TestOutboundResendsUntilAck(t *testing.T) {
 				}
 				ack(w)
 			})
-			org := startOrg(t, fastRetries(Config{OutboundURL: rc.URL, OutboundTimeout: 100 * time.Millisecond}))
+			timeout := 5 * time.Second // only the timeout case waits it out, so only it is short
+			if name == "timeout" {
+				timeout = 500 * time.Millisecond
+			}
+			org := startOrg(t, fastRetries(Config{OutboundURL: rc.URL, OutboundTimeout: timeout}))
 			acct := org.firstID(t, "SELECT Id FROM Account LIMIT 1")
 			if err := org.Update("Account", acct, map[string]any{"Phone": "1"}, org.SalesUser()); err != nil {
 				t.Fatal(err)
@@ -278,7 +282,13 @@ func TestCloseStopsDelivery(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
-	s, err := New(fastRetries(Config{BaseURL: "http://sandbox.test", OutboundURL: rc.URL, OutboundTimeout: time.Hour}))
+	events := newEventsReceiver(t, func(int) int {
+		arrived <- struct{}{}
+		<-release
+		return http.StatusOK
+	})
+	s, err := New(fastRetries(Config{BaseURL: "http://sandbox.test", OutboundURL: rc.URL, OutboundTimeout: time.Hour,
+		Events: fastEvents(events.URL)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,6 +296,7 @@ func TestCloseStopsDelivery(t *testing.T) {
 	if err := s.Update("Account", acct[0]["Id"].(string), map[string]any{"Phone": "1"}, s.SalesUser()); err != nil {
 		t.Fatal(err)
 	}
+	<-arrived // the Outbound Message and the change event are both in flight
 	<-arrived
 	s.Close() // must not wait for the hour-long delivery attempt
 	s.Close()
@@ -294,5 +305,6 @@ func TestCloseStopsDelivery(t *testing.T) {
 	}
 	close(release)
 	rc.Close()
+	events.Close()
 	goleak.VerifyNone(t, before)
 }

@@ -1,10 +1,11 @@
 // Package sandbox is an in-memory emulator of the part of the Salesforce
 // API that Tandem uses: the OAuth 2.0 token endpoint (client credentials,
 // JWT bearer), REST sObjects, SOQL queries, sObject Collections, describe,
-// limits, and Outbound Messages sent on every change, all with Salesforce's
-// paths, status codes, headers and error bodies. It starts with
-// deterministic seed data (accounts, contacts, products, price book
-// entries, open opportunities with lines and two users).
+// limits, and Outbound Messages and Change Data Capture events sent on
+// every change, all with Salesforce's paths, status codes, headers and
+// bodies. It starts with deterministic seed data (accounts, contacts,
+// products, price book entries, open opportunities with lines and two
+// users).
 //
 // Mounted at BaseURL, it answers what a Salesforce org would. A newcomer can
 // close a deal with the fixed demo session of the seeded sales user:
@@ -42,6 +43,7 @@ type Server struct {
 	jwtKey    *rsa.PrivateKey
 	jwtPublic crypto.PublicKey
 	outbound  *outbound
+	events    *forwarder
 
 	mu                  sync.Mutex
 	store               *store
@@ -56,7 +58,7 @@ type Server struct {
 }
 
 // New builds a sandbox with its seed data and starts Outbound Message
-// delivery; Close stops it.
+// delivery and the change event forwarder; Close stops them.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	org, ok := sfid.Normalize(cfg.OrgID[:min(len(cfg.OrgID), sfid.Len15)])
@@ -72,6 +74,10 @@ func New(cfg Config) (*Server, error) {
 		sessions: map[string]*session{}, users: map[string]User{}, cursors: newCursors(),
 	}
 	s.store = newStore(s.schema)
+	selected, err := cfg.Events.check(s.schema)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.setUpJWT(); err != nil {
 		return nil, err
 	}
@@ -83,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.outbound = ob
+	s.events = newForwarder(s, selected)
 	s.sessions[cfg.DemoToken] = &session{user: s.sales, permanent: true}
 	return s, nil
 }
@@ -100,8 +107,12 @@ func (s *Server) setUpJWT() error {
 	return nil
 }
 
-// Close stops Outbound Message delivery and waits for its goroutines.
-func (s *Server) Close() { s.outbound.close() }
+// Close stops Outbound Message delivery and change event forwarding and
+// waits for their goroutines.
+func (s *Server) Close() {
+	s.outbound.close()
+	s.events.close()
+}
 
 // OrgID is the 18-character org id.
 func (s *Server) OrgID() string { return s.cfg.OrgID }

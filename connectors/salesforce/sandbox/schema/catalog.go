@@ -48,6 +48,7 @@ func account() *Object {
 			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(true),
 			field("Credit_Hold__c", "Credit Hold", Boolean).withDefault(false),
 			field("Overdue_Balance__c", "Overdue Balance", Currency),
+			field("NetSuite_Last_Sync__c", "NetSuite Last Sync", DateTime),
 		),
 		address("Billing", "Billing"), address("Shipping", "Shipping"))
 	o.Children = []*ChildRelationship{
@@ -67,6 +68,7 @@ func contact() *Object {
 			text("Name", "Full Name", 121).readOnly().idLookup(),
 			field("Email", "Email", Email).idLookup(),
 			field("Phone", "Business Phone", Phone),
+			text("Title", "Title", 128),
 			owner(),
 			currency(),
 			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(false),

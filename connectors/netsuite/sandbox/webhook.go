@@ -1,0 +1,248 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	neturl "net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// WebhookStats counts webhooks. Queued, Delivered, Skipped and Pending
+// count events; Sent and Failed count posts.
+type WebhookStats struct {
+	Queued, Sent, Delivered, Failed, Skipped, Pending int
+}
+
+// maxAnswerBytes bounds how much of Tandem's answer is read.
+const maxAnswerBytes = 1 << 20
+
+// pendingWebhook is one event waiting to be posted.
+type pendingWebhook struct {
+	eventID string
+	body    []byte
+}
+
+// webhooks posts what the shipped script would, one event per request,
+// in commit order, each signed afresh per attempt; a refused event is
+// re-sent with back-off until Tandem takes it (the outbox retry script),
+// holding back the events behind it. Its goroutine starts with the first event.
+type webhooks struct {
+	cfg    WebhookConfig
+	log    *slog.Logger
+	client *http.Client
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	url      string
+	queue    []pendingWebhook
+	attempts int       // failed posts in a row of the queue's head
+	due      time.Time // when the head may be posted again
+	running  bool
+	closed   bool
+	stats    WebhookStats
+	wake     chan struct{} // buffered: the loop looks at the queue again
+	changed  chan struct{} // closed and replaced on every change
+}
+
+func newWebhooks(cfg WebhookConfig, log *slog.Logger) *webhooks {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &webhooks{cfg: cfg, log: log, ctx: ctx, cancel: cancel, url: cfg.URL,
+		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		wake:   make(chan struct{}, 1), changed: make(chan struct{})}
+}
+
+// report runs the script for one committed change. Caller holds the
+// store lock, so events queue in commit order.
+func (s *Server) report(src source, before, after *record, now time.Time) {
+	h := s.hooks
+	current := after
+	if after == nil {
+		current = before
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.url == "" || h.closed || !h.cfg.deployedOn(current.typ):
+		return
+	case h.cfg.SkipIntegrationWrites && src.ownWrite(h.cfg.IntegrationRoleID):
+		h.stats.Skipped++
+		return
+	}
+	eventType := src.eventType(before, after)
+	oldRec, newRec := scriptViews(src, before, after)
+	id, body := webhookBody(s.cfg.AccountID, src, eventType, oldRec, newRec, now)
+	h.queue = append(h.queue, pendingWebhook{eventID: id, body: body})
+	h.stats.Queued++
+	if !h.running {
+		h.running = true
+		h.wg.Add(1)
+		go h.run()
+	}
+	h.changedLocked()
+}
+
+// changedLocked wakes the loop and WaitWebhooksIdle. Caller holds h.mu.
+func (h *webhooks) changedLocked() {
+	close(h.changed)
+	h.changed = make(chan struct{})
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (h *webhooks) run() {
+	defer h.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for h.ctx.Err() == nil {
+		url, next, wait := h.next()
+		if url != "" {
+			h.finish(h.post(url, next))
+			continue
+		}
+		timer.Reset(wait)
+		select {
+		case <-h.ctx.Done():
+		case <-h.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// next returns the head of the queue if it is due, else how long to wait.
+func (h *webhooks) next() (string, pendingWebhook, time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.queue) == 0 || h.url == "" {
+		return "", pendingWebhook{}, time.Hour
+	}
+	if wait := time.Until(h.due); wait > 0 {
+		return "", pendingWebhook{}, wait
+	}
+	return h.url, h.queue[0], 0
+}
+
+// post sends one event as the script's deliver does; any 2xx takes it.
+func (h *webhooks) post(url string, ev pendingWebhook) bool {
+	ctx, cancel := context.WithTimeout(h.ctx, webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(ev.body))
+	if err != nil {
+		h.log.Warn("netsuite sandbox: webhook URL is not a URL", "err", err)
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Tandem-Signature", signature(h.cfg.Secret, time.Now().Unix(), ev.body))
+	resp, err := h.client.Do(req)
+	if err != nil {
+		h.log.Info("netsuite sandbox: webhook not delivered", "url", redacted(url), "event", ev.eventID, "err", err)
+		return false
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswerBytes))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		h.log.Info("netsuite sandbox: webhook refused", "url", redacted(url), "event", ev.eventID, "status", resp.StatusCode)
+		return false
+	}
+	return true
+}
+
+func (h *webhooks) finish(delivered bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stats.Sent++
+	if delivered {
+		h.queue = h.queue[1:]
+		h.stats.Delivered++
+		h.attempts, h.due = 0, time.Time{}
+	} else {
+		h.stats.Failed++
+		h.attempts++
+		h.due = time.Now().Add(backoff(h.cfg.RetryBase, h.cfg.RetryMax, h.attempts))
+	}
+	h.changedLocked()
+}
+
+func (h *webhooks) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cancel()
+	h.wg.Wait()
+	h.client.CloseIdleConnections()
+}
+
+// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
+func signature(secret string, unix int64, body []byte) string {
+	t := strconv.FormatInt(unix, 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(t + "."))
+	mac.Write(body)
+	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// backoff doubles base per failed attempt, up to max.
+func backoff(base, max time.Duration, attempts int) time.Duration {
+	d := base
+	for i := 1; i < attempts && d < max; i++ {
+		d *= 2
+	}
+	return min(d, max)
+}
+
+// redacted is a URL fit for logs: no password, no query.
+func redacted(endpoint string) string {
+	u, err := neturl.Parse(endpoint)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}
+
+// WebhookStats reports webhook activity so far.
+func (s *Server) WebhookStats() WebhookStats {
+	s.hooks.mu.Lock()
+	defer s.hooks.mu.Unlock()
+	st := s.hooks.stats
+	st.Pending = len(s.hooks.queue)
+	return st
+}
+
+// WaitWebhooksIdle returns when every queued webhook is delivered, or
+// with ctx's error.
+func (s *Server) WaitWebhooksIdle(ctx context.Context) error {
+	for {
+		s.hooks.mu.Lock()
+		idle, changed := len(s.hooks.queue) == 0, s.hooks.changed
+		s.hooks.mu.Unlock()
+		if idle {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
+
+// SetWebhookURL points the script at Tandem's endpoint; "" stops new
+// webhooks (queued ones wait for a URL).
+func (s *Server) SetWebhookURL(url string) {
+	s.hooks.mu.Lock()
+	defer s.hooks.mu.Unlock()
+	s.hooks.url = url
+	s.hooks.changedLocked()
+}

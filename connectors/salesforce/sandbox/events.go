@@ -1,0 +1,214 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// EventsStats counts forwarded change events. Queued, Delivered and
+// Pending count events; Sent and Failed count requests (one request
+// carries up to Events.MaxBatch events).
+type EventsStats struct {
+	Queued, Sent, Delivered, Failed, Pending int
+}
+
+// forwarder posts the org's change events to Tandem the way a Queueable
+// callout chain would: in commit order, in batches, re-sending a refused
+// batch with back-off until Tandem takes it. It drops nothing.
+type forwarder struct {
+	s        *Server
+	cfg      EventsConfig
+	selected map[string]bool // objects selected for Change Data Capture
+	client   *http.Client
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	once     sync.Once
+
+	mu           sync.Mutex
+	url          string
+	queue        [][]byte // CometD messages, oldest first
+	replayID     uint64
+	commitNumber uint64
+	attempts     int       // failed requests in a row for the head of the queue
+	due          time.Time // when the head may be sent again
+	stats        EventsStats
+	sig          signal
+}
+
+// newForwarder starts forwarding the changes of the selected objects.
+func newForwarder(s *Server, selected map[string]bool) *forwarder {
+	ctx, cancel := context.WithCancel(context.Background())
+	// Replay ids never repeat in an org, and Tandem dedups on them: a
+	// restarted sandbox carries on after the ids of its previous run.
+	start := uint64(time.Now().UnixMicro())
+	f := &forwarder{s: s, cfg: s.cfg.Events, selected: selected, ctx: ctx, cancel: cancel,
+		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		url:    s.cfg.Events.URL, replayID: start, commitNumber: start, sig: newSignal()}
+	f.wg.Add(1)
+	go f.run()
+	return f
+}
+
+func (f *forwarder) close() {
+	f.once.Do(func() {
+		f.cancel()
+		f.wg.Wait()
+		f.client.CloseIdleConnections()
+	})
+}
+
+// forward queues the change events of one committed transaction. Caller
+// holds s.mu, so the queue follows commit order.
+func (f *forwarder) forward(events []ChangeEvent) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.url == "" {
+		return
+	}
+	f.commitNumber++
+	for i, ev := range events {
+		if !f.selected[ev.Object] {
+			continue
+		}
+		f.replayID++
+		msg, err := f.s.cdcMessage(ev, i+1, f.commitNumber, f.replayID).MarshalJSON() // not json.Marshal: it escapes & < >
+		if err != nil {
+			f.s.log.Error("salesforce sandbox: change event not encoded", "object", ev.Object, "id", ev.RecordID, "err", err)
+			continue
+		}
+		f.queue = append(f.queue, msg)
+		f.stats.Queued++
+	}
+	f.sig.fire()
+}
+
+func (f *forwarder) run() {
+	defer f.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for f.ctx.Err() == nil {
+		url, batch, wait := f.next()
+		if batch != nil {
+			f.finish(len(batch), f.post(url, batch))
+			continue
+		}
+		timer.Reset(wait)
+		select {
+		case <-f.ctx.Done():
+		case <-f.sig.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// next returns the batch at the head of the queue if it is due, else how
+// long to wait.
+func (f *forwarder) next() (string, [][]byte, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.queue) == 0 || f.url == "" {
+		return "", nil, time.Hour
+	}
+	if wait := time.Until(f.due); wait > 0 {
+		return "", nil, wait
+	}
+	return f.url, slices.Clone(f.queue[:min(len(f.queue), f.cfg.MaxBatch)]), 0
+}
+
+// post sends a batch as a JSON array; any 2xx answer takes it.
+func (f *forwarder) post(url string, batch [][]byte) bool {
+	body := slices.Concat([]byte("["), bytes.Join(batch, []byte(",")), []byte("]"))
+	ctx, cancel := context.WithTimeout(f.ctx, eventsCalloutTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		f.s.log.Warn("salesforce sandbox: events endpoint is not a URL", "err", err)
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	f.authenticate(req, body)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		f.s.log.Info("salesforce sandbox: change events not delivered", "url", redacted(url), "err", err)
+		return false
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAckBytes))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		f.s.log.Info("salesforce sandbox: change events refused", "url", redacted(url), "status", resp.StatusCode)
+		return false
+	}
+	return true
+}
+
+// authenticate adds the credential the contract's TANDEM_SF_EVENTS_AUTH asks for.
+func (f *forwarder) authenticate(req *http.Request, body []byte) {
+	if f.cfg.Auth == EventsAuthHMAC {
+		req.Header.Set("X-Tandem-Signature", signature(f.cfg.Secret, time.Now().Unix(), body))
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+f.cfg.Token)
+}
+
+// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
+func signature(secret string, unix int64, body []byte) string {
+	t := strconv.FormatInt(unix, 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(t + "."))
+	mac.Write(body)
+	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func (f *forwarder) finish(n int, delivered bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stats.Sent++
+	if delivered {
+		f.queue = slices.Delete(f.queue, 0, n)
+		f.stats.Delivered += n
+		f.attempts, f.due = 0, time.Time{}
+	} else {
+		f.stats.Failed++
+		f.attempts++
+		f.due = time.Now().Add(backoff(f.cfg.RetryBase, f.cfg.RetryMax, f.attempts))
+	}
+	f.sig.fire()
+}
+
+// EventsStats reports change event forwarding so far.
+func (s *Server) EventsStats() EventsStats {
+	s.events.mu.Lock()
+	defer s.events.mu.Unlock()
+	st := s.events.stats
+	st.Pending = len(s.events.queue)
+	return st
+}
+
+// WaitEventsIdle returns when every queued change event is delivered, or
+// with ctx's error.
+func (s *Server) WaitEventsIdle(ctx context.Context) error {
+	return waitUntil(ctx, func() (bool, <-chan struct{}) {
+		s.events.mu.Lock()
+		defer s.events.mu.Unlock()
+		return len(s.events.queue) == 0, s.events.sig.changed
+	})
+}
+
+// SetEventsURL changes where change events go; "" stops forwarding new
+// ones (queued ones wait for a URL).
+func (s *Server) SetEventsURL(url string) {
+	s.events.mu.Lock()
+	defer s.events.mu.Unlock()
+	s.events.url = url
+	s.events.sig.fire()
+}
