@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
+	"sync"
 )
 
 // Namespaces of a Salesforce Outbound Message (SOAP 1.1).
@@ -48,133 +46,299 @@ type SObject struct {
 // ErrMalformed marks a message that is not a valid Outbound Message.
 var ErrMalformed = errors.New("malformed outbound message")
 
-// The XML shapes, matched by namespace URI, never by prefix: real
-// messages use different prefixes and attribute orders.
-type soapEnvelope struct {
-	XMLName xml.Name `xml:"http://schemas.xmlsoap.org/soap/envelope/ Envelope"`
-	Body    struct {
-		Notifications *notificationsXML `xml:"http://soap.sforce.com/2005/09/outbound notifications"`
-	} `xml:"http://schemas.xmlsoap.org/soap/envelope/ Body"`
-}
-
-type notificationsXML struct {
-	OrganizationID string            `xml:"http://soap.sforce.com/2005/09/outbound OrganizationId"`
-	ActionID       string            `xml:"http://soap.sforce.com/2005/09/outbound ActionId"`
-	SessionID      string            `xml:"http://soap.sforce.com/2005/09/outbound SessionId"`
-	EnterpriseURL  string            `xml:"http://soap.sforce.com/2005/09/outbound EnterpriseUrl"`
-	PartnerURL     string            `xml:"http://soap.sforce.com/2005/09/outbound PartnerUrl"`
-	Notification   []notificationXML `xml:"http://soap.sforce.com/2005/09/outbound Notification"`
-}
-
-type notificationXML struct {
-	ID      string      `xml:"http://soap.sforce.com/2005/09/outbound Id"`
-	SObject *sObjectXML `xml:"http://soap.sforce.com/2005/09/outbound sObject"`
-}
-
-type sObjectXML struct {
-	Type   string     `xml:"http://www.w3.org/2001/XMLSchema-instance type,attr"`
-	Fields []fieldXML `xml:",any"`
-}
-
-type fieldXML struct {
-	XMLName xml.Name
-	Nil     string `xml:"http://www.w3.org/2001/XMLSchema-instance nil,attr"`
-	Value   string `xml:",chardata"`
-}
-
 // ParseOutboundMessage parses and checks an Outbound Message. Documents
 // with a DOCTYPE are refused outright: Salesforce never sends one, and
 // entity declarations are how XML bombs and external entity reads start.
+//
+// It walks the envelope with xmlScanner (outbound_message_scan.go) the way
+// encoding/xml decodes it into the structs of parseOutboundMessageReference,
+// which it is fuzzed against, and gives the same results several times
+// faster, with one difference: xsi:nil="1" is nil too, as in XML Schema.
+// The strings it returns share the memory of one copy of body.
 func ParseOutboundMessage(body []byte) (*OutboundMessage, error) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	dec.Strict = true
-	root, err := rootElement(dec)
-	if err != nil {
+	p := outboundParsers.Get().(*outboundParser)
+	defer p.release()
+	p.s.reset(string(body))
+	if err := p.document(); err != nil {
 		return nil, err
 	}
-	var env soapEnvelope
-	if err := dec.DecodeElement(&env, &root); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	return p.message()
+}
+
+// outboundParser walks the envelope the way encoding/xml decodes it into
+// the reference's structs: elements matched by namespace and local name,
+// others skipped; repeated elements merge (a later field wins, Notification
+// elements add up); the checks wait until the whole document has been read.
+type outboundParser struct {
+	s   xmlScanner
+	buf []byte
+
+	sawNotifications bool
+	orgID, actionID  string
+	sessionID        string
+	enterpriseURL    string
+	partnerURL       string
+	count            int // Notification elements, also beyond MaxNotifications
+	notes            []noteScan
+	fields           []fieldScan
+}
+
+// noteScan is one Notification as read; its fields are fields[from:to].
+type noteScan struct {
+	id, typ    string
+	hasSObject bool
+	from, to   int
+}
+
+type fieldScan struct {
+	name, value string
+	isNil       bool
+}
+
+var outboundParsers = sync.Pool{New: func() any { return new(outboundParser) }}
+
+// What a pooled parser may keep of the scratch space a message needed.
+const (
+	maxPooledFields = 16 << 10
+	maxPooledText   = 64 << 10 // bytes of one field value with references
+)
+
+// release pools p unless a huge message made it huge.
+func (p *outboundParser) release() {
+	if cap(p.fields) > maxPooledFields || cap(p.buf) > maxPooledText {
+		return
 	}
-	n := env.Body.Notifications
-	if n == nil {
+	p.forget()
+	outboundParsers.Put(p)
+}
+
+// forget empties p but keeps its scratch space: a pooled parser must not
+// keep a message alive.
+func (p *outboundParser) forget() {
+	p.s.reset("")
+	clear(p.notes)
+	clear(p.fields)
+	*p = outboundParser{s: p.s, buf: p.buf[:0], notes: p.notes[:0], fields: p.fields[:0]}
+}
+
+func (p *outboundParser) document() error {
+	if err := p.s.xmlDeclaration(); err != nil {
+		return err
+	}
+	kind, err := p.s.next()
+	if err != nil {
+		return err
+	}
+	if kind == tokenDone {
+		return fmt.Errorf("%w: empty document", ErrMalformed)
+	}
+	if p.s.name != (xmlName{nsSOAPEnvelope, "Envelope"}) {
+		return fmt.Errorf("%w: root element is {%s}%s, want a SOAP 1.1 Envelope", ErrMalformed, p.s.name.space, p.s.name.local)
+	}
+	if err := p.children(p.envelopeChild); err != nil {
+		return err
+	}
+	_, err = p.s.next() // tokenDone, or what is wrong after the root
+	return err
+}
+
+// children calls child at each child element of the element just started
+// and returns after its end tag; text between them is passed over.
+func (p *outboundParser) children(child func() error) error {
+	for {
+		kind, err := p.s.next()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case tokenStart:
+			if err := child(); err != nil {
+				return err
+			}
+		case tokenEnd:
+			return nil
+		}
+	}
+}
+
+// skip passes over the element just started, checking it all the same.
+func (p *outboundParser) skip() error { return p.children(p.skip) }
+
+func (p *outboundParser) envelopeChild() error {
+	if p.s.name == (xmlName{nsSOAPEnvelope, "Body"}) {
+		return p.children(p.bodyChild)
+	}
+	return p.skip()
+}
+
+func (p *outboundParser) bodyChild() error {
+	if p.s.name == (xmlName{nsOutbound, "notifications"}) {
+		p.sawNotifications = true
+		return p.children(p.notificationsChild)
+	}
+	return p.skip()
+}
+
+func (p *outboundParser) notificationsChild() error {
+	if p.s.name.space != nsOutbound {
+		return p.skip()
+	}
+	switch p.s.name.local {
+	case "OrganizationId":
+		return p.text(&p.orgID)
+	case "ActionId":
+		return p.text(&p.actionID)
+	case "SessionId":
+		return p.text(&p.sessionID)
+	case "EnterpriseUrl":
+		return p.text(&p.enterpriseURL)
+	case "PartnerUrl":
+		return p.text(&p.partnerURL)
+	case "Notification":
+		return p.notification()
+	}
+	return p.skip()
+}
+
+func (p *outboundParser) notification() error {
+	p.count++
+	if p.count > MaxNotifications {
+		return p.skip() // the message is refused for its count
+	}
+	p.notes = append(p.notes, noteScan{from: len(p.fields)})
+	err := p.children(p.notificationChild)
+	p.notes[len(p.notes)-1].to = len(p.fields)
+	return err
+}
+
+func (p *outboundParser) notificationChild() error {
+	note := &p.notes[len(p.notes)-1]
+	switch p.s.name {
+	case xmlName{nsOutbound, "Id"}:
+		return p.text(&note.id)
+	case xmlName{nsOutbound, "sObject"}:
+		note.hasSObject = true
+		if typ, ok := p.s.attr(xmlName{nsXSI, "type"}); ok {
+			note.typ = typ.String()
+		}
+		return p.children(p.field)
+	}
+	return p.skip()
+}
+
+// field reads one child of sObject, whatever its namespace.
+func (p *outboundParser) field() error {
+	f := fieldScan{name: p.s.name.local}
+	if v, ok := p.s.attr(xmlName{nsXSI, "nil"}); ok {
+		v := v.String()
+		f.isNil = v == "true" || v == "1" // xsd:boolean
+	}
+	err := p.text(&f.value)
+	p.fields = append(p.fields, f)
+	return err
+}
+
+// text sets *dst to the text directly inside the element just started;
+// child elements are skipped. A single run without references stays a
+// substring of the document.
+func (p *outboundParser) text(dst *string) error {
+	var first textRun
+	runs := 0
+	p.buf = p.buf[:0]
+	for {
+		kind, err := p.s.next()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case tokenText:
+			if runs == 1 {
+				p.buf = first.appendTo(p.buf)
+			}
+			if runs == 0 {
+				first = p.s.text
+			} else {
+				p.buf = p.s.text.appendTo(p.buf)
+			}
+			runs++
+		case tokenStart:
+			if err := p.skip(); err != nil {
+				return err
+			}
+		case tokenEnd:
+			if runs == 1 && !first.escaped {
+				*dst = first.raw // the usual case: no copy
+				return nil
+			}
+			if runs == 1 {
+				p.buf = first.appendTo(p.buf)
+			}
+			*dst = string(p.buf)
+			return nil
+		}
+	}
+}
+
+// message checks what was read, in the reference's order, and builds the
+// result: one array holds every field value.
+func (p *outboundParser) message() (*OutboundMessage, error) {
+	if !p.sawNotifications {
 		return nil, fmt.Errorf("%w: no notifications element in namespace %s in the SOAP body", ErrMalformed, nsOutbound)
 	}
 	msg := &OutboundMessage{
-		OrganizationID: strings.TrimSpace(n.OrganizationID),
-		ActionID:       strings.TrimSpace(n.ActionID),
-		SessionID:      strings.TrimSpace(n.SessionID),
-		EnterpriseURL:  strings.TrimSpace(n.EnterpriseURL),
-		PartnerURL:     strings.TrimSpace(n.PartnerURL),
+		OrganizationID: strings.TrimSpace(p.orgID),
+		ActionID:       strings.TrimSpace(p.actionID),
+		SessionID:      strings.TrimSpace(p.sessionID),
+		EnterpriseURL:  strings.TrimSpace(p.enterpriseURL),
+		PartnerURL:     strings.TrimSpace(p.partnerURL),
 	}
 	if msg.OrganizationID == "" {
 		return nil, fmt.Errorf("%w: OrganizationId is missing", ErrMalformed)
 	}
-	if len(n.Notification) == 0 || len(n.Notification) > MaxNotifications {
-		return nil, fmt.Errorf("%w: %d Notification elements, want 1 to %d", ErrMalformed, len(n.Notification), MaxNotifications)
+	if p.count == 0 || p.count > MaxNotifications {
+		return nil, fmt.Errorf("%w: %d Notification elements, want 1 to %d", ErrMalformed, p.count, MaxNotifications)
 	}
-	for i, nx := range n.Notification {
-		note, err := nx.notification()
+	msg.Notifications = make([]Notification, len(p.notes))
+	values := make([]string, len(p.fields))
+	for i, n := range p.notes {
+		note, err := p.newNotification(n, values)
 		if err != nil {
 			return nil, fmt.Errorf("%w: Notification %d: %v", ErrMalformed, i+1, err)
 		}
-		msg.Notifications = append(msg.Notifications, note)
+		msg.Notifications[i] = note
 	}
 	return msg, nil
 }
 
-// rootElement reads the prolog up to the root element, refusing DOCTYPEs.
-func rootElement(dec *xml.Decoder) (xml.StartElement, error) {
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return xml.StartElement{}, fmt.Errorf("%w: empty document", ErrMalformed)
-		}
-		if err != nil {
-			return xml.StartElement{}, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return xml.StartElement{}, fmt.Errorf("%w: DOCTYPE and entity declarations are not allowed", ErrMalformed)
-		case xml.StartElement:
-			if t.Name.Space != nsSOAPEnvelope || t.Name.Local != "Envelope" {
-				return xml.StartElement{}, fmt.Errorf("%w: root element is {%s}%s, want a SOAP 1.1 Envelope", ErrMalformed, t.Name.Space, t.Name.Local)
-			}
-			return t, nil
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				return xml.StartElement{}, fmt.Errorf("%w: text before the root element", ErrMalformed)
-			}
-		}
-	}
-}
-
-func (nx notificationXML) notification() (Notification, error) {
-	id := strings.TrimSpace(nx.ID)
+// newNotification checks one Notification as read and builds it, its
+// field values in values.
+func (p *outboundParser) newNotification(n noteScan, values []string) (Notification, error) {
+	id := strings.TrimSpace(n.id)
 	if id == "" {
 		return Notification{}, errors.New("Id is missing")
 	}
-	if nx.SObject == nil {
+	if !n.hasSObject {
 		return Notification{}, fmt.Errorf("notification %s has no sObject", id)
 	}
-	typ := nx.SObject.Type
+	typ := n.typ
 	if i := strings.LastIndexByte(typ, ':'); i >= 0 {
 		typ = typ[i+1:] // "sf:Opportunity": the prefix is whatever the sender chose
 	}
 	if typ == "" {
 		return Notification{}, fmt.Errorf("notification %s: sObject has no xsi:type", id)
 	}
-	obj := SObject{Type: typ, Fields: make(map[string]*string, len(nx.SObject.Fields))}
-	for _, f := range nx.SObject.Fields {
-		if f.Nil == "true" {
-			obj.Fields[f.XMLName.Local] = nil
+	obj := SObject{Type: typ, Fields: make(map[string]*string, n.to-n.from)}
+	for k := n.from; k < n.to; k++ {
+		f := p.fields[k]
+		if f.isNil {
+			obj.Fields[f.name] = nil
 			continue
 		}
-		v := f.Value
-		obj.Fields[f.XMLName.Local] = &v
+		values[k] = f.value
+		obj.Fields[f.name] = &values[k]
 	}
-	if p := obj.Fields["Id"]; p != nil {
-		obj.ID = strings.TrimSpace(*p)
+	if v := obj.Fields["Id"]; v != nil {
+		obj.ID = strings.TrimSpace(*v)
 	}
 	if obj.ID == "" {
 		return Notification{}, fmt.Errorf("notification %s: %s has no Id field", id, typ)
