@@ -6,6 +6,7 @@
 //	tandem sandbox   the Salesforce and NetSuite sandboxes, standalone
 //	tandem mapping   check the mapping files; try one on a record
 //	tandem ns get    read a NetSuite record with the configured credentials
+//	tandem replay    list and replay archived jobs
 //	tandem env       the environment variables Tandem reads, with defaults
 package main
 
@@ -31,6 +32,8 @@ commands:
             check every mapping file; show what one record maps to (writes nothing)
   ns get <recordType> <id|eid:externalId>
             print a NetSuite record (expanded) using the configured credentials
+  replay    list archived jobs; replay some (--id, --type, --queue, --error,
+            --older-than) or --all; --dry-run (needs REDIS_URL)
   env       list the environment variables Tandem reads
 `
 
@@ -73,6 +76,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return netsuiteCommand(ctx, cfg, args)
 	case "mapping":
 		return mappingCommand(ctx, cfg, args, os.Stdout)
+	case "replay":
+		return replayCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

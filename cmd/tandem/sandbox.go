@@ -13,7 +13,7 @@ import (
 	"github.com/tandem-sync/tandem/config"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/handlers"
 )
 
 // Where the sandboxes are mounted, on Tandem's listener (`tandem run`) or
@@ -43,13 +43,16 @@ type sandboxes struct {
 }
 
 // newSandboxes starts a sandbox for each system without credentials,
-// served under base. The Salesforce one posts Outbound Messages to outbound.
-func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound string) (*sandboxes, error) {
+// served under base. The Salesforce one posts Outbound Messages to
+// outbound; both post their change notifications (CDC events, SuiteScript
+// webhooks) to Tandem at tandem ("" = nowhere).
+func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem string) (*sandboxes, error) {
 	sb := &sandboxes{}
 	if cfg.SalesforceSandbox() {
 		sf, err := sfsandbox.New(sfsandbox.Config{
 			BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
 			OutboundURL: outbound, Outbound: routedOutboundRules(), Logger: log.With("component", "salesforce-sandbox"),
+			Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"}},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
@@ -61,6 +64,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound string) (
 			BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 			ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 			ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Logger: log.With("component", "netsuite-sandbox"),
+			Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"}},
 		})
 		if err != nil {
 			sb.close()
@@ -106,7 +110,7 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 	}
 	sandboxOnly := *cfg
 	sandboxOnly.Salesforce, sandboxOnly.NetSuite = config.Salesforce{}, config.NetSuite{}
-	sb, err := newSandboxes(&sandboxOnly, log, base, outbound)
+	sb, err := newSandboxes(&sandboxOnly, log, base, outbound, cfg.BaseURL())
 	if err != nil {
 		return err
 	}
@@ -139,6 +143,7 @@ func printBanner(cfg *config.Config, base string, sb *sandboxes) {
 	fmt.Fprintf(&b, "\nTandem is running on %s\n", base)
 	fmt.Fprintf(&b, "  Outbound Message endpoint  %s/webhooks/salesforce/outbound\n", base)
 	fmt.Fprintf(&b, "  health / readiness         %s/healthz  %s/readyz\n", base, base)
+	b.WriteString(adminBanner(cfg, base))
 	if sb.sf != nil {
 		fmt.Fprintf(&b, "  Salesforce sandbox         %s%s (client id %s, secret %s)\n", base, sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret)
 	}
@@ -175,16 +180,24 @@ func closeDealCurl(base, version, oppID string) string {
 		closeDealURL(base, version, oppID), closeDealToken, closeDealBody)
 }
 
-// routedOutboundRules are the sandbox's Outbound Message rules for the
-// objects some flow handles; the others would only be refused.
+// routedOutboundRules are the sandbox's Outbound Message rules: the
+// Opportunity one, for F1. Accounts and contacts reach Tandem as change
+// events instead, which carry the change's origin.
 func routedOutboundRules() []sfsandbox.OutboundRule {
 	var rules []sfsandbox.OutboundRule
 	for _, r := range sfsandbox.DefaultOutboundRules() {
-		if _, ok := jobs.OutboundTaskType(r.Object); ok {
+		if r.Object == "Opportunity" {
 			rules = append(rules, r)
 		}
 	}
 	return rules
+}
+
+func notifyURL(tandem, path string) string {
+	if tandem == "" {
+		return ""
+	}
+	return tandem + path
 }
 
 // demoOpportunities returns up to n open seeded opportunities whose
