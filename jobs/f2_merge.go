@@ -97,7 +97,10 @@ func merge(groups []FieldGroup, sf, ns, base groupValues, sfModified, nsModified
 	return out
 }
 
+// later compares modification times to the second, NetSuite's precision:
+// two edits within the same second tie, and the tie-break decides.
 func later(sfModified, nsModified time.Time, tieBreak Side) Side {
+	sfModified, nsModified = sfModified.Truncate(time.Second), nsModified.Truncate(time.Second)
 	switch {
 	case sfModified.After(nsModified):
 		return SideSalesforce
@@ -114,13 +117,18 @@ func hashGroups(groups []FieldGroup, values map[string]any) groupValues {
 	for _, g := range groups {
 		part := make(map[string]any, len(g.SalesforceFields))
 		for _, f := range g.SalesforceFields {
-			part[f] = canonical(values[f])
+			part[f] = values[f]
 		}
-		b, _ := json.Marshal(part)
-		sum := sha256.Sum256(b)
+		sum := sha256.Sum256([]byte(canonicalJSON(part)))
 		out[g.Name] = hex.EncodeToString(sum[:12])
 	}
 	return out
+}
+
+// canonicalJSON is v in canonical form as JSON (map keys sorted).
+func canonicalJSON(v any) string {
+	b, _ := json.Marshal(canonical(v))
+	return string(b)
 }
 
 // canonical makes equal values compare equal whatever system they came

@@ -19,6 +19,7 @@ type pairState struct {
 	Base       groupValues
 	SFModified time.Time // the Salesforce record's LastModifiedDate at that sync
 	NSModified time.Time // the NetSuite record's lastModifiedDate at that sync
+	NSID       string    // the NetSuite twin, to find it after the Salesforce record is deleted
 }
 
 // pairStore keeps pair states and locks in Redis.
@@ -53,6 +54,8 @@ func (p pairStore) load(ctx context.Context, sfID string) (pairState, error) {
 			st.SFModified, _ = time.Parse(time.RFC3339Nano, v)
 		case k == "ns_at":
 			st.NSModified, _ = time.Parse(time.RFC3339Nano, v)
+		case k == "ns_id":
+			st.NSID = v
 		}
 	}
 	return st, nil
@@ -65,6 +68,9 @@ func (p pairStore) save(ctx context.Context, sfID string, st pairState) error {
 	}
 	fields["sf_at"] = st.SFModified.UTC().Format(time.RFC3339Nano)
 	fields["ns_at"] = st.NSModified.UTC().Format(time.RFC3339Nano)
+	if st.NSID != "" {
+		fields["ns_id"] = st.NSID
+	}
 	key := p.key(sfID)
 	_, err := p.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Del(ctx, key)

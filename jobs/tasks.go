@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -80,11 +81,27 @@ const (
 
 // SalesforceEventTaskType is the task type for change events of a
 // Salesforce object; false when no flow handles it (yet).
-func SalesforceEventTaskType(object string) (string, bool) { return "", false }
+func SalesforceEventTaskType(object string) (string, bool) {
+	switch object {
+	case "Account":
+		return TypeAccountToCustomer, true
+	case "Contact":
+		return TypeContactToNSContact, true
+	}
+	return "", false
+}
 
 // NetSuiteTaskType is the task type for webhooks about a NetSuite record
 // type; false when no flow handles it (yet).
-func NetSuiteTaskType(recordType string) (string, bool) { return "", false }
+func NetSuiteTaskType(recordType string) (string, bool) {
+	switch strings.ToLower(recordType) {
+	case "customer":
+		return TypeCustomerToAccount, true
+	case "contact":
+		return TypeNSContactToContact, true
+	}
+	return "", false
+}
 
 // EventTaskID is the dedup id of a change version:
 // <task type>:<system>:<account or org>:<record id>:<version>, where
@@ -97,11 +114,10 @@ func EventTaskID(taskType, system, scope, recordID, version string) string {
 // OutboundTaskType is the task type for Outbound Message notifications of
 // a Salesforce object; false when no flow handles that object.
 func OutboundTaskType(object string) (string, bool) {
-	switch object {
-	case "Opportunity":
+	if object == "Opportunity" {
 		return TypeOpportunityToSalesOrder, true
 	}
-	return "", false
+	return SalesforceEventTaskType(object)
 }
 
 // taskQueue is the queue a task type runs on.

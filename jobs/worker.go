@@ -56,15 +56,29 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 	})
 }
 
-// Handlers are the job handlers, one per flow.
+// Handlers are the job handlers, one per flow direction.
 type Handlers struct {
-	SalesOrder asynq.Handler
+	SalesOrder         asynq.Handler // F1
+	AccountToCustomer  asynq.Handler // F2, Salesforce changes
+	CustomerToAccount  asynq.Handler // F2, NetSuite changes
+	ContactToNSContact asynq.Handler
+	NSContactToContact asynq.Handler
 }
 
 // NewMux routes task types to handlers.
 func NewMux(h Handlers) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Handle(TypeOpportunityToSalesOrder, h.SalesOrder)
+	for taskType, handler := range map[string]asynq.Handler{
+		TypeOpportunityToSalesOrder: h.SalesOrder,
+		TypeAccountToCustomer:       h.AccountToCustomer,
+		TypeCustomerToAccount:       h.CustomerToAccount,
+		TypeContactToNSContact:      h.ContactToNSContact,
+		TypeNSContactToContact:      h.NSContactToContact,
+	} {
+		if handler != nil {
+			mux.Handle(taskType, handler)
+		}
+	}
 	return mux
 }
 

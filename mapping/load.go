@@ -213,3 +213,14 @@ func (m *Mapping) Sublists() []string {
 	}
 	return out
 }
+
+// TableValue looks a key up in one of the set's tables, as table(name,
+// key) does in a mapping: flows use it to normalise values the same way
+// their mappings do (a country name to its ISO code, say).
+func (s *Set) TableValue(name string, key any) (any, bool) {
+	t, ok := s.tables[name]
+	if !ok {
+		return nil, false
+	}
+	return t.get(key)
+}

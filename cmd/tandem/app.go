@@ -11,7 +11,9 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/connectors/throttle"
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/jobs"
@@ -20,9 +22,10 @@ import (
 
 // app is one Tandem process: its configuration, logger and Redis.
 type app struct {
-	cfg   *config.Config
-	log   *slog.Logger
-	redis *jobs.Redis
+	cfg       *config.Config
+	log       *slog.Logger
+	redis     *jobs.Redis
+	syncStats *jobs.SyncStats // what F2 did in this process
 }
 
 // loadMappings reads and checks every mapping; an error stops start-up
@@ -67,7 +70,7 @@ func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, redis: r}, nil
+	return &app{cfg: cfg, log: log, redis: r, syncStats: &jobs.SyncStats{}}, nil
 }
 
 func (a *app) close() {
@@ -88,8 +91,8 @@ func (a *app) allowedOrgs() []string {
 }
 
 // router is Tandem's HTTP surface, plus extra mounts (sandboxes).
-func (a *app) router(enqueuer *jobs.Enqueuer, mounts map[string]http.Handler) http.Handler {
-	return handlers.NewRouter(handlers.RouterDeps{
+func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
+	deps := handlers.RouterDeps{
 		SalesforceOutbound: &handlers.SalesforceOutbound{
 			OrgIDs:   a.allowedOrgs(),
 			Token:    a.cfg.Salesforce.OutboundToken,
@@ -97,9 +100,63 @@ func (a *app) router(enqueuer *jobs.Enqueuer, mounts map[string]http.Handler) ht
 			Logger:   a.log,
 		},
 		Ready:  a.ready,
-		Mounts: mounts,
+		Mounts: sb.mounts(),
 		Logger: a.log,
-	})
+	}
+	if ev := a.salesforceEvents(enqueuer, sb); ev != nil {
+		deps.SalesforceEvents = ev
+	}
+	if wh := a.netsuiteWebhook(enqueuer); wh != nil {
+		deps.NetSuiteWebhook = wh
+	}
+	if admin, monitoring, auth, err := a.adminRoutes(); err != nil {
+		a.log.Error("admin routes off", "error", err)
+	} else {
+		deps.Admin, deps.Monitoring, deps.AdminAuth = admin, monitoring, auth
+	}
+	return handlers.NewRouter(deps)
+}
+
+// salesforceEvents is the CDC / platform event endpoint, or nil when it has
+// no credential to check (TANDEM_SF_EVENTS_TOKEN / _SECRET unset outside
+// sandbox mode).
+func (a *app) salesforceEvents(enqueuer *jobs.Enqueuer, sb *sandboxes) *handlers.SalesforceEvents {
+	c := a.cfg.Salesforce
+	h := &handlers.SalesforceEvents{Auth: c.EventsAuth, Token: c.EventsToken, Secret: c.EventsSecret,
+		OrgID: a.allowedOrgs()[0], IntegrationUserID: c.IntegrationUserID, Enqueuer: enqueuer, Logger: a.log}
+	if a.cfg.SalesforceSandbox() {
+		if h.Token == "" {
+			h.Token = sfsandbox.DefaultEventsToken
+		}
+		if h.Secret == "" {
+			h.Secret = sfsandbox.DefaultEventsSecret
+		}
+		if h.IntegrationUserID == "" && sb != nil && sb.sf != nil {
+			h.IntegrationUserID = sb.sf.IntegrationUser().ID
+		}
+	}
+	if (h.Auth == handlers.EventsAuthHMAC && h.Secret == "") || (h.Auth != handlers.EventsAuthHMAC && h.Token == "") {
+		a.log.Warn("/webhooks/salesforce/events off: no TANDEM_SF_EVENTS_TOKEN (or _SECRET for hmac)")
+		return nil
+	}
+	return h
+}
+
+// netsuiteWebhook is the SuiteScript webhook endpoint, or nil without a
+// secret outside sandbox mode.
+func (a *app) netsuiteWebhook(enqueuer *jobs.Enqueuer) *handlers.NetSuiteWebhook {
+	secret, account := a.cfg.NetSuite.WebhookSecret, a.cfg.NetSuite.AccountID
+	if a.cfg.NetSuiteSandbox() {
+		account = sandboxNSAccount
+		if secret == "" {
+			secret = nssandbox.DefaultWebhookSecret
+		}
+	}
+	if secret == "" {
+		a.log.Warn("/webhooks/netsuite off: TANDEM_NS_WEBHOOK_SECRET is unset")
+		return nil
+	}
+	return &handlers.NetSuiteWebhook{Secret: secret, AccountID: account, Enqueuer: enqueuer, Logger: a.log}
 }
 
 func (a *app) enqueuer() (*jobs.Enqueuer, func()) {
@@ -215,6 +272,28 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("mappings: %w", err)
+	}
+	rules, err := jobs.LoadSyncRules(a.cfg.SyncRules)
+	if err != nil {
+		return nil, nil, err
+	}
+	pairs := jobs.PairSyncDeps{Salesforce: sf, NetSuite: ns, Finder: finder, Rates: rates, Redis: a.redis.Client,
+		Review: jobs.NewReviewStore(a.redis.Client), Mappings: maps, Rules: rules, Stats: a.syncStats, Logger: a.log}
+	for _, h := range []struct {
+		into *asynq.Handler
+		kind string
+		from jobs.Side
+	}{
+		{&handlers.AccountToCustomer, jobs.PairAccountCustomer, jobs.SideSalesforce},
+		{&handlers.CustomerToAccount, jobs.PairAccountCustomer, jobs.SideNetSuite},
+		{&handlers.ContactToNSContact, jobs.PairContact, jobs.SideSalesforce},
+		{&handlers.NSContactToContact, jobs.PairContact, jobs.SideNetSuite},
+	} {
+		fn, err := jobs.NewPairSyncHandler(h.kind, h.from, pairs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("F2 %s: %w", h.kind, err)
+		}
+		*h.into = fn
 	}
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,

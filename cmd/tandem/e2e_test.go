@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -27,6 +26,7 @@ type harness struct {
 	base      string
 	inspector *asynq.Inspector
 	logs      *syncBuffer
+	lastBusy  string // what settle last saw busy, for the failure message
 }
 
 // startTandem starts Tandem in sandbox mode with extra environment.
@@ -43,6 +43,7 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 		"TANDEM_LOG_FORMAT":         "json",
 		"TANDEM_LOG_LEVEL":          "debug",
 		"TANDEM_WORKER_CONCURRENCY": "10",
+		"TANDEM_SF_RATE_LIMIT":      "1000", // the sandbox has no limit; the default would pace every test
 	}
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]
@@ -74,37 +75,67 @@ func (h *harness) waitFor(what string, cond func() bool) {
 	deadline := time.Now().Add(90 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			h.t.Fatalf("gave up waiting for %s", what)
+			h.t.Fatalf("gave up waiting for %s (last seen busy: %s)", what, h.lastBusy)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// settle waits until the Salesforce sandbox has delivered every Outbound
-// Message and no job is waiting, running or due for retry.
+// settle waits until both sandboxes have delivered every notification
+// (Outbound Messages, change events, webhooks) and no job is waiting,
+// running or due for retry in any queue, twice in a row (a job's writes
+// make new notifications).
 func (h *harness) settle() {
 	h.t.Helper()
-	h.waitFor("outbound messages delivered and queues drained", func() bool {
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		if h.p.sandboxes.sf.WaitOutboundIdle(ctx) != nil {
+	quiet := 0
+	h.waitFor("notifications delivered and queues drained", func() bool {
+		if h.idle() {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		return quiet >= 3
+	})
+}
+
+func (h *harness) idle() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
+	if sf.WaitOutboundIdle(ctx) != nil || sf.WaitEventsIdle(ctx) != nil || ns.WaitWebhooksIdle(ctx) != nil {
+		h.lastBusy = fmt.Sprintf("notifications: outbound %+v, events %+v, webhooks %+v", sf.OutboundStats(), sf.EventsStats(), ns.WebhookStats())
+		return false
+	}
+	queues, err := h.inspector.Queues() // only queues that have had a task exist
+	if err != nil {
+		h.lastBusy = err.Error()
+		return false
+	}
+	for _, queue := range queues {
+		q, err := h.inspector.GetQueueInfo(queue)
+		if err != nil || q.Pending+q.Active+q.Scheduled+q.Retry+q.Aggregating > 0 {
+			h.lastBusy = fmt.Sprintf("queue %s: %+v %v", queue, q, err)
 			return false
 		}
-		q, err := h.inspector.GetQueueInfo(jobs.QueueSalesforceToNetSuite)
-		if errors.Is(err, asynq.ErrQueueNotFound) {
-			return true
-		}
-		return err == nil && q.Pending+q.Active+q.Scheduled+q.Retry+q.Aggregating == 0
-	})
+	}
+	return true
 }
 
 func (h *harness) archived() []*asynq.TaskInfo {
 	h.t.Helper()
-	tasks, err := h.inspector.ListArchivedTasks(jobs.QueueSalesforceToNetSuite)
-	if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+	queues, err := h.inspector.Queues()
+	if err != nil {
 		h.t.Fatal(err)
 	}
-	return tasks
+	var all []*asynq.TaskInfo
+	for _, queue := range queues {
+		tasks, err := h.inspector.ListArchivedTasks(queue)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		all = append(all, tasks...)
+	}
+	return all
 }
 
 // salesOrders returns the NetSuite sandbox's sales orders for an opportunity.
@@ -142,7 +173,6 @@ func lineItems(opp map[string]any) []map[string]any {
 	recs, _ := opp["OpportunityLineItems"].([]map[string]any)
 	return recs
 }
-
 
 func str(m map[string]any, path string) string {
 	var cur any = m

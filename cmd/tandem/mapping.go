@@ -108,7 +108,7 @@ func tryFinder(ctx context.Context, cfg *config.Config) (mapping.Finder, func(),
 			return nil, nil, err
 		}
 		base = "http://" + ln.Addr().String()
-		sb, err := newSandboxes(cfg, a.log, base, "")
+		sb, err := newSandboxes(cfg, a.log, base, "", "")
 		if err != nil {
 			ln.Close()
 			return nil, nil, err

@@ -57,13 +57,13 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, err
 	}
 	base := cfg.BaseURL()
-	if p.sandboxes, err = newSandboxes(cfg, p.app.log, base, outboundURL(cfg, base)); err != nil {
+	if p.sandboxes, err = newSandboxes(cfg, p.app.log, base, outboundURL(cfg, base), base); err != nil {
 		return p, err
 	}
 	p.closers = append(p.closers, p.sandboxes.close)
 	enq, closeEnq := p.app.enqueuer()
 	p.closers = append(p.closers, closeEnq)
-	p.http = &http.Server{Handler: p.app.router(enq, p.sandboxes.mounts()), ReadHeaderTimeout: 10 * time.Second}
+	p.http = &http.Server{Handler: p.app.router(enq, p.sandboxes), ReadHeaderTimeout: 10 * time.Second}
 	go func() { p.serveErr <- p.http.Serve(ln) }()
 
 	sf, ns, err := p.app.connectors(ctx, base)

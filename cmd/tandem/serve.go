@@ -23,7 +23,7 @@ func serve(ctx context.Context, cfg *config.Config) error {
 	}
 	enq, closeEnq := a.enqueuer()
 	defer closeEnq()
-	srv := &http.Server{Handler: a.router(enq, nil), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.router(enq, &sandboxes{}), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	a.log.Info("tandem serving", "addr", cfg.Addr, "redis", redisLabel(cfg))

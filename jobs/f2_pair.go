@@ -1,0 +1,466 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/mapping"
+)
+
+// SalesforceSync is what F2 needs of Salesforce; *salesforce.Client
+// implements it.
+type SalesforceSync interface {
+	SalesforceAPI
+	Upsert(ctx context.Context, object, extField, extID string, fields map[string]any) (salesforce.UpsertResult, error)
+	Delete(ctx context.Context, object, id string) error
+}
+
+// NetSuiteSync is what F2 needs of NetSuite; *netsuite.Client implements it.
+type NetSuiteSync interface {
+	NetSuiteAPI
+	UpdateRecord(ctx context.Context, recordType, id string, body any, opt *netsuite.WriteOptions) error
+	DeleteRecord(ctx context.Context, recordType, id string) error
+	SuiteQLAll(ctx context.Context, query string, params []any) ([]netsuite.Row, error)
+}
+
+// PairSyncDeps is what the F2 handlers need.
+type PairSyncDeps struct {
+	Salesforce SalesforceSync
+	NetSuite   NetSuiteSync
+	Finder     mapping.Finder
+	Rates      mapping.RateSource
+	Redis      redis.UniversalClient
+	Review     *ReviewStore
+	Mappings   *mapping.Set
+	Rules      SyncRules
+	Stats      *SyncStats // may be shared by every handler; nil = not counted
+	Logger     *slog.Logger
+}
+
+// SyncStats counts what F2 did, for tests, benchmarks and metrics.
+type SyncStats struct {
+	EchoDrops        atomic.Int64 // events about a record already in step: nothing to write
+	OverruledDrops   atomic.Int64 // changes overruled by a master or a later change
+	SalesforceWrites atomic.Int64
+	NetSuiteWrites   atomic.Int64
+	Creates          atomic.Int64
+	Links            atomic.Int64
+	Reviews          atomic.Int64
+}
+
+// Writes is every write F2 made to either system.
+func (s *SyncStats) Writes() int64 { return s.SalesforceWrites.Load() + s.NetSuiteWrites.Load() }
+
+// pairKind describes one kind of pair.
+type pairKind struct {
+	name       string // PairAccountCustomer, PairContact
+	sfObject   string // "Account"
+	sfPrefix   string // key prefix of its ids: "001"
+	nsType     string // "customer"
+	toNS, toSF *mapping.Mapping
+	rules      PairRules
+	flagField  map[Side]string // field marking a twin whose record was deleted (on_delete: flag)
+}
+
+var pairKinds = map[string]struct {
+	sfObject, sfPrefix, nsType string
+	toNS, toSF                 string
+	flag                       map[Side]string
+}{
+	PairAccountCustomer: {"Account", "001", "customer", FlowAccountToCustomer, "customer_to_account",
+		map[Side]string{SideNetSuite: "custentity_tandem_deleted_in_salesforce", SideSalesforce: "NetSuite_Deleted__c"}},
+	PairContact: {"Contact", "003", "contact", "contact_to_nscontact", "nscontact_to_contact",
+		map[Side]string{SideNetSuite: "custentity_tandem_deleted_in_salesforce", SideSalesforce: "NetSuite_Deleted__c"}},
+}
+
+// NewPairSyncHandler returns the F2 handler for changes of one kind of pair
+// coming from one side.
+func NewPairSyncHandler(kind string, from Side, d PairSyncDeps) (asynq.HandlerFunc, error) {
+	k, err := d.kind(kind)
+	if err != nil {
+		return nil, err
+	}
+	s := pairSync{PairSyncDeps: d, pairKind: k, store: pairStore{rdb: d.Redis, kind: kind}}
+	if s.Stats == nil {
+		s.Stats = &SyncStats{}
+	}
+	return func(ctx context.Context, t *asynq.Task) error {
+		ch, err := decodeChange(t)
+		if err != nil {
+			return err
+		}
+		ctx = logging.WithCorrelation(ctx, ch.CorrelationID)
+		taskID, _ := asynq.GetTaskID(ctx)
+		if from == SideSalesforce {
+			return classify(s.fromSalesforce(ctx, ch, taskID))
+		}
+		return classify(s.fromNetSuite(ctx, ch, taskID))
+	}, nil
+}
+
+func (d PairSyncDeps) kind(name string) (pairKind, error) {
+	def, ok := pairKinds[name]
+	if !ok {
+		return pairKind{}, fmt.Errorf("unknown pair kind %q", name)
+	}
+	rules, ok := d.Rules[name]
+	if !ok {
+		return pairKind{}, fmt.Errorf("sync rules have no %s pair", name)
+	}
+	toNS, err := d.Mappings.Mapping(def.toNS)
+	if err != nil {
+		return pairKind{}, err
+	}
+	toSF, err := d.Mappings.Mapping(def.toSF)
+	if err != nil {
+		return pairKind{}, err
+	}
+	return pairKind{name: name, sfObject: def.sfObject, sfPrefix: def.sfPrefix, nsType: def.nsType,
+		toNS: toNS, toSF: toSF, rules: rules, flagField: def.flag}, nil
+}
+
+type pairSync struct {
+	PairSyncDeps
+	pairKind
+	store pairStore
+}
+
+// fromSalesforce handles a change of a Salesforce record.
+func (s pairSync) fromSalesforce(ctx context.Context, ch Change, taskID string) error {
+	sfID := ch.RecordID
+	rec, err := s.readSF(ctx, sfID)
+	if err != nil {
+		return err
+	}
+	if rec == nil || ch.ChangeType == ChangeDelete {
+		return s.deleted(ctx, SideSalesforce, sfID, "")
+	}
+	nsID := rec.String("NetSuite_Id__c")
+	if nsID == "" {
+		var done bool
+		if nsID, done, err = s.twinInNetSuite(ctx, rec, taskID); err != nil || done {
+			return err
+		}
+	}
+	return s.sync(ctx, SideSalesforce, sfID, nsID)
+}
+
+// fromNetSuite handles a change of a NetSuite record.
+func (s pairSync) fromNetSuite(ctx context.Context, ch Change, taskID string) error {
+	nsID := ch.RecordID
+	rec, err := s.readNS(ctx, nsID)
+	if err != nil {
+		return err
+	}
+	if rec == nil || ch.ChangeType == ChangeDelete {
+		return s.deleted(ctx, SideNetSuite, "", nsID)
+	}
+	sfID, err := s.sfTwinOf(ctx, rec)
+	if err != nil {
+		return err
+	}
+	if sfID == "" {
+		var done bool
+		if sfID, done, err = s.twinInSalesforce(ctx, rec, taskID); err != nil || done {
+			return err
+		}
+	}
+	return s.sync(ctx, SideNetSuite, sfID, nsID)
+}
+
+// sync merges a linked pair under its lock: read both sides, decide per
+// group, write what changed, remember what both now agree on.
+func (s pairSync) sync(ctx context.Context, from Side, sfID, nsID string) error {
+	unlock, err := s.store.lock(ctx, sfID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	state, err := s.store.load(ctx, sfID)
+	if err != nil {
+		return err
+	}
+	sess := &mapping.Session{Finder: s.Finder, Rates: s.Rates}
+	p := &pairView{}
+	// Read the side that changed first: if it did not move from what both
+	// last agreed on, the event is an echo and the other side need not be
+	// read at all.
+	for _, side := range []Side{from, from.other()} {
+		if err := s.read(ctx, sess, p, side, sfID, nsID); err != nil {
+			return err
+		}
+		if side == from && len(state.Base) > 0 && maps.Equal(p.hashes(side), state.Base) {
+			s.Stats.EchoDrops.Add(1)
+			s.Logger.InfoContext(ctx, "change already in step on both sides; nothing to write",
+				"pair", s.name, "from", from, "salesforce_id", sfID, "netsuite_id", nsID)
+			return nil
+		}
+	}
+	decisions := merge(s.rules.Groups, p.sfHash, p.nsHash, state.Base, p.sfModified, p.nsModified, s.rules.TieBreak)
+	s.logOverruled(ctx, decisions, p, sfID, nsID)
+	if err := s.writeWinners(ctx, sess, p, decisions, sfID, nsID); err != nil {
+		return err
+	}
+	return s.store.save(ctx, sfID, pairState{Base: agreed(decisions, p), SFModified: p.sfModified, NSModified: p.nsModified, NSID: nsID})
+}
+
+// pairView is both sides of a pair as read, in Salesforce's field space.
+type pairView struct {
+	sf, ns                 map[string]any // the records as read
+	nsAsSF                 map[string]any // the NetSuite record through customer_to_account
+	sfHash, nsHash         groupValues
+	sfModified, nsModified time.Time
+}
+
+func (p *pairView) hashes(side Side) groupValues {
+	if side == SideSalesforce {
+		return p.sfHash
+	}
+	return p.nsHash
+}
+
+func (s pairSync) read(ctx context.Context, sess *mapping.Session, p *pairView, side Side, sfID, nsID string) error {
+	if side == SideSalesforce {
+		rec, err := s.readSF(ctx, sfID)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return fmt.Errorf("%s %s vanished while syncing; will retry", s.sfObject, sfID)
+		}
+		p.sf, p.sfHash = rec, hashGroups(s.rules.Groups, rec)
+		p.sfModified = parseTime(rec.String("LastModifiedDate"))
+		return nil
+	}
+	rec, err := s.readNS(ctx, nsID)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return fmt.Errorf("NetSuite %s %s vanished while syncing; will retry", s.nsType, nsID)
+	}
+	asSF, err := s.toSF.Apply(ctx, sess, rec, nil)
+	if err != nil {
+		return err
+	}
+	p.ns, p.nsAsSF, p.nsHash = rec, asSF, hashGroups(s.rules.Groups, asSF)
+	p.nsModified = parseTime(fmt.Sprint(rec["lastModifiedDate"]))
+	return nil
+}
+
+// writeWinners writes each winning group's fields to the other side, in
+// at most one call per side, leaving out fields that already hold the
+// value.
+func (s pairSync) writeWinners(ctx context.Context, sess *mapping.Session, p *pairView, ds []decision, sfID, nsID string) error {
+	if fields := fieldsOf(s.rules.Groups, ds, SideSalesforce, SideNetSuite); len(fields) > 0 {
+		full, err := s.toNS.Apply(ctx, sess, p.sf, nil)
+		if err != nil {
+			return err
+		}
+		body := changedFields(fields, full, p.ns)
+		if len(body) > 0 {
+			if err := s.NetSuite.UpdateRecord(ctx, s.nsType, nsID, body, &netsuite.WriteOptions{Replace: sublistsIn(body)}); err != nil {
+				return fmt.Errorf("updating NetSuite %s %s from %s %s: %w", s.nsType, nsID, s.sfObject, sfID, err)
+			}
+			s.Stats.NetSuiteWrites.Add(1)
+			s.Logger.InfoContext(ctx, "netsuite record updated", "pair", s.name, "netsuite_id", nsID, "fields", sortedKeys(body))
+		}
+	}
+	if fields := fieldsOf(s.rules.Groups, ds, SideNetSuite, SideSalesforce); len(fields) > 0 {
+		body := changedFields(fields, p.nsAsSF, p.sf)
+		if len(body) > 0 {
+			if err := s.Salesforce.Update(ctx, s.sfObject, sfID, body); err != nil {
+				return fmt.Errorf("updating %s %s from NetSuite %s %s: %w", s.sfObject, sfID, s.nsType, nsID, err)
+			}
+			s.Stats.SalesforceWrites.Add(1)
+			s.Logger.InfoContext(ctx, "salesforce record updated", "pair", s.name, "salesforce_id", sfID, "fields", sortedKeys(body))
+		}
+	}
+	return nil
+}
+
+// changedFields is the part of want, restricted to fields, that current
+// does not already hold. A field want leaves out is cleared.
+func changedFields(fields []string, want, current map[string]any) map[string]any {
+	body := map[string]any{}
+	for _, f := range slices.Compact(fields) {
+		w, ok := want[f]
+		if !ok {
+			w = emptyLike(current[f])
+		}
+		if sameValue(w, current[f]) {
+			continue
+		}
+		body[f] = w
+	}
+	return body
+}
+
+// emptyLike clears a field: null, or an empty sublist for a sublist.
+func emptyLike(current any) any {
+	if m, ok := current.(map[string]any); ok {
+		if _, isList := m["items"]; isList {
+			return map[string]any{"items": []any{}}
+		}
+	}
+	return nil
+}
+
+// sameValue compares what Tandem would write with what a record holds,
+// looking only at what it would write (a NetSuite reference read back
+// carries refName and links besides the id written).
+func sameValue(want, current any) bool {
+	return canonicalEqual(canonical(want), canonical(project(want, current)))
+}
+
+func project(shape, v any) any {
+	switch s := shape.(type) {
+	case map[string]any:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		out := make(map[string]any, len(s))
+		for k, sv := range s {
+			out[k] = project(sv, m[k])
+		}
+		return out
+	case []any:
+		l, ok := v.([]any)
+		if !ok {
+			return v
+		}
+		out := make([]any, len(l))
+		for i := range l {
+			if i < len(s) {
+				out[i] = project(s[i], l[i])
+			} else {
+				out[i] = l[i]
+			}
+		}
+		return out
+	}
+	return v
+}
+
+func canonicalEqual(a, b any) bool { return canonicalJSON(a) == canonicalJSON(b) }
+
+// sublistsIn names the body's sublists, written with ?replace= so a
+// write leaves exactly these lines.
+func sublistsIn(body map[string]any) []string {
+	var out []string
+	for k, v := range body {
+		if m, ok := v.(map[string]any); ok {
+			if _, isList := m["items"]; isList {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// agreed is the base after the merge: each group's winning value, or the
+// common one.
+func agreed(ds []decision, p *pairView) groupValues {
+	out := groupValues{}
+	for _, d := range ds {
+		switch d.Winner {
+		case SideNetSuite:
+			out[d.Group] = p.nsHash[d.Group]
+		default:
+			out[d.Group] = p.sfHash[d.Group]
+		}
+	}
+	return out
+}
+
+// logOverruled logs and counts every change the merge overrules, with both
+// modification times.
+func (s pairSync) logOverruled(ctx context.Context, ds []decision, p *pairView, sfID, nsID string) {
+	for _, d := range ds {
+		if d.Drops == "" {
+			continue
+		}
+		s.Stats.OverruledDrops.Add(1)
+		s.Logger.InfoContext(ctx, "change overruled", "pair", s.name, "group", d.Group, "dropped", d.Drops, "winner", d.Winner,
+			"why", d.Why, "salesforce_id", sfID, "netsuite_id", nsID,
+			"salesforce_modified", p.sfModified, "netsuite_modified", p.nsModified)
+	}
+}
+
+// readSF reads the Salesforce record with every field the pair needs; nil
+// when it does not exist (or was deleted).
+func (s pairSync) readSF(ctx context.Context, id string) (salesforce.Record, error) {
+	reads := newReadList("Id", "NetSuite_Id__c", "LastModifiedDate")
+	for _, g := range s.rules.Groups {
+		reads.add("", g.SalesforceFields...)
+	}
+	reads.addReads("", s.toNS.Reads())
+	recs, err := s.Salesforce.Query(ctx, reads.soql(s.sfObject, byID(id)))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s %s: %w", s.sfObject, id, err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return recs[0], nil
+}
+
+// readNS reads the NetSuite record with its sublists; nil when it does not
+// exist.
+func (s pairSync) readNS(ctx context.Context, id string) (netsuite.Record, error) {
+	rec, err := s.NetSuite.GetRecord(ctx, s.nsType, id, &netsuite.GetOptions{ExpandSubResources: true})
+	var apiErr *netsuite.APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading NetSuite %s %s: %w", s.nsType, id, err)
+	}
+	return rec, nil
+}
+
+// sfTwinOf is the Salesforce id linked to a NetSuite record: its external
+// id, else the record whose NetSuite_Id__c names it.
+func (s pairSync) sfTwinOf(ctx context.Context, rec netsuite.Record) (string, error) {
+	if ext := rec.String("externalId"); strings.HasPrefix(ext, s.sfPrefix) && (len(ext) == 15 || len(ext) == 18) {
+		return ext, nil
+	}
+	recs, err := s.Salesforce.Query(ctx, "SELECT Id FROM "+s.sfObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(rec.String("id"))+"'")
+	if err != nil {
+		return "", fmt.Errorf("finding the %s linked to NetSuite %s %s: %w", s.sfObject, s.nsType, rec.String("id"), err)
+	}
+	if len(recs) > 0 {
+		return recs[0].String("Id"), nil
+	}
+	return "", nil
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-0700", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.Sort(keys)
+	return keys
+}
