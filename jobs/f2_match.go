@@ -86,7 +86,7 @@ func (s pairSync) twinInNetSuite(ctx context.Context, rec salesforce.Record, tas
 func (s pairSync) twinInSalesforce(ctx context.Context, rec netsuite.Record, taskID string) (sfID string, done bool, err error) {
 	nsID := rec.String("id")
 	sess := &mapping.Session{Finder: s.Finder, Rates: s.Rates}
-	asSF, err := s.toSF.Apply(ctx, sess, rec, nil)
+	asSF, err := s.nsAsSF(ctx, sess, rec)
 	if err != nil {
 		return "", false, err
 	}
@@ -248,7 +248,7 @@ func (s pairSync) nsCandidates(ctx context.Context, me candidate) ([]candidate, 
 			if err != nil || rec == nil {
 				return nil, err
 			}
-			asSF, err := s.toSF.Apply(ctx, &mapping.Session{Finder: s.Finder, Rates: s.Rates}, rec, nil)
+			asSF, err := s.nsAsSF(ctx, &mapping.Session{Finder: s.Finder, Rates: s.Rates}, rec)
 			if err != nil && !mapping.IsRecordError(err) {
 				return nil, err
 			}

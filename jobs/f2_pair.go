@@ -93,7 +93,7 @@ func NewPairSyncHandler(kind string, from Side, d PairSyncDeps) (asynq.HandlerFu
 	if err != nil {
 		return nil, err
 	}
-	s := pairSync{PairSyncDeps: d, pairKind: k, store: pairStore{rdb: d.Redis, kind: kind}}
+	s := pairSync{PairSyncDeps: d, pairKind: k, store: pairStore{rdb: d.Redis, kind: kind}, emails: newTTLCache(employeeEmailTTL)}
 	if s.Stats == nil {
 		s.Stats = &SyncStats{}
 	}
@@ -135,7 +135,8 @@ func (d PairSyncDeps) kind(name string) (pairKind, error) {
 type pairSync struct {
 	PairSyncDeps
 	pairKind
-	store pairStore
+	store  pairStore
+	emails *ttlCache
 }
 
 // fromSalesforce handles a change of a Salesforce record.
@@ -252,13 +253,50 @@ func (s pairSync) read(ctx context.Context, sess *mapping.Session, p *pairView, 
 	if rec == nil {
 		return fmt.Errorf("NetSuite %s %s vanished while syncing; will retry", s.nsType, nsID)
 	}
-	asSF, err := s.toSF.Apply(ctx, sess, rec, nil)
+	asSF, err := s.nsAsSF(ctx, sess, rec)
 	if err != nil {
 		return err
 	}
 	p.ns, p.nsAsSF, p.nsHash = rec, asSF, hashGroups(s.rules.Groups, asSF)
 	p.nsModified = parseTime(fmt.Sprint(rec["lastModifiedDate"]))
 	return nil
+}
+
+// nsAsSF maps a NetSuite record into Salesforce's field space, with the
+// variables its mapping declares read from NetSuite.
+func (s pairSync) nsAsSF(ctx context.Context, sess *mapping.Session, rec netsuite.Record) (map[string]any, error) {
+	vars := map[string]any{}
+	for _, name := range s.toSF.Vars() {
+		switch name {
+		case "salesRepEmail":
+			email, err := s.employeeEmail(ctx, rec.Ref("salesRep").ID)
+			if err != nil {
+				return nil, err
+			}
+			vars[name] = email
+		default:
+			vars[name] = nil
+		}
+	}
+	return s.toSF.Apply(ctx, sess, rec, vars)
+}
+
+// employeeEmail is a NetSuite employee's email, remembered for a while:
+// sales reps change rarely and every customer event would read one.
+func (s pairSync) employeeEmail(ctx context.Context, id string) (any, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if e, ok := s.emails.get(id); ok {
+		return e, nil
+	}
+	rec, err := s.NetSuite.GetRecord(ctx, "employee", id, &netsuite.GetOptions{Fields: []string{"email"}})
+	if err != nil {
+		return nil, fmt.Errorf("reading the email of NetSuite employee %s: %w", id, err)
+	}
+	email := rec.String("email")
+	s.emails.put(id, email)
+	return email, nil
 }
 
 // writeWinners writes each winning group's fields to the other side, in

@@ -54,7 +54,11 @@ func readNetSuiteFixture(t *testing.T, name string) map[string]any {
 
 func applyJSON(t *testing.T, m *Mapping, rec map[string]any) string {
 	t.Helper()
-	out, err := m.Apply(context.Background(), nil, rec, nil)
+	vars := map[string]any{}
+	for _, name := range m.Vars() {
+		vars[name] = nil
+	}
+	out, err := m.Apply(context.Background(), nil, rec, vars)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}

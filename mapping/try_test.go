@@ -18,9 +18,9 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `mappings OK: 5 flows (shipped mappings only)
-  account_to_customer          salesforce.Account -> netsuite.customer, 17 fields (defaults/account_to_customer.yaml)
+  account_to_customer          salesforce.Account -> netsuite.customer, 19 fields (defaults/account_to_customer.yaml)
   contact_to_nscontact         salesforce.Contact -> netsuite.contact, 6 fields (defaults/contact_to_nscontact.yaml)
-  customer_to_account          netsuite.customer -> salesforce.Account, 17 fields (defaults/customer_to_account.yaml)
+  customer_to_account          netsuite.customer -> salesforce.Account, 19 fields (defaults/customer_to_account.yaml)
   nscontact_to_contact         netsuite.contact -> salesforce.Contact, 6 fields (defaults/nscontact_to_contact.yaml)
   opportunity_to_salesorder    salesforce.Opportunity -> netsuite.salesOrder, 10 fields (defaults/opportunity_to_salesorder.yaml)
 `

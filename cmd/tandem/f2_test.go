@@ -282,3 +282,69 @@ func countAccounts(t *testing.T, h *harness) int {
 	}
 	return n
 }
+
+// TestTermsAndSalesRepTravel: payment terms (NetSuite's) reach the
+// account; the account owner (Salesforce's) reaches the customer as the
+// sales rep with the same email.
+func TestTermsAndSalesRepTravel(t *testing.T) {
+	h := startTandem(t)
+	sfID, nsID := h.linkedPair(5)
+	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
+	if err := ns.PutFields("customer", nsID, map[string]any{"terms": map[string]any{"id": "6"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the terms in Salesforce", func() bool {
+		a, _ := sf.Get("Account", sfID)
+		return str(a, "Payment_Terms__c") == "Net 45"
+	})
+	if err := sf.Update("Account", sfID, map[string]any{"OwnerId": sf.SalesUser().ID}, sf.IntegrationUser()); err != nil {
+		t.Fatal(err)
+	}
+	var samSales string
+	for _, e := range ns.List("employee") {
+		if str(e, "email") == sf.SalesUser().Email {
+			samSales = str(e, "id")
+		}
+	}
+	if samSales == "" {
+		t.Fatalf("no NetSuite employee with the sales user's email %s", sf.SalesUser().Email)
+	}
+	h.waitFor("the sales rep in NetSuite", func() bool { return str(h.customer(nsID), "salesRep.id") == samSales })
+	h.settle()
+}
+
+// TestContactsTravelUnderTheirCustomer: a contact edited in Salesforce is
+// created in NetSuite attached to its account's customer; an email edited
+// in NetSuite comes back.
+func TestContactsTravelUnderTheirCustomer(t *testing.T) {
+	h := startTandem(t)
+	sfID, nsID := h.linkedPair(6)
+	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
+	contacts, err := sf.Query(fmt.Sprintf("SELECT Id, LastName FROM Contact WHERE AccountId = '%s' ORDER BY LastName LIMIT 1", sfID))
+	if err != nil || len(contacts) != 1 {
+		t.Fatalf("no contact under account %s: %v", sfID, err)
+	}
+	contactID := str(contacts[0], "Id")
+	if err := sf.Update("Contact", contactID, map[string]any{"Phone": "+1 415 555 0199"}, sf.SalesUser()); err != nil {
+		t.Fatal(err)
+	}
+	var nsContact string
+	h.waitFor("the NetSuite contact", func() bool {
+		c, _ := sf.Get("Contact", contactID)
+		nsContact = str(c, "NetSuite_Id__c")
+		return nsContact != ""
+	})
+	h.settle()
+	c, ok := ns.Get("contact", nsContact)
+	if !ok || str(c, "company.id") != nsID || str(c, "phone") != "+1 415 555 0199" || str(c, "externalId") != contactID {
+		t.Fatalf("NetSuite contact %s = %v; want company %s, the phone, external id %s", nsContact, c, nsID, contactID)
+	}
+	if err := ns.PutFields("contact", nsContact, map[string]any{"email": "changed@customer.example"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the email in Salesforce", func() bool {
+		c, _ := sf.Get("Contact", contactID)
+		return str(c, "Email") == "changed@customer.example"
+	})
+	h.settle()
+}

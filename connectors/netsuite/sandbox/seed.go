@@ -41,7 +41,9 @@ func seed(st *store, size Seed) error {
 	sd.add("priceLevel", map[string]any{"name": "Base Price"})
 	sd.add("employee", map[string]any{"firstName": "Alex", "lastName": "Morgan", "email": "alex.morgan@tandem.example",
 		"isSalesRep": true, "subsidiary": idRef("1")})
-	sd.add("employee", map[string]any{"firstName": "Sam", "lastName": "Lee", "email": "sam.lee@tandem.example",
+	// Sam Sales is also the Salesforce sandbox's sales user (same email), so
+	// the sales rep travels between the two by email.
+	sd.add("employee", map[string]any{"firstName": "Sam", "lastName": "Sales", "email": "sam.sales@tandem.sandbox",
 		"isSalesRep": true, "subsidiary": idRef("2")})
 	for i := 1; i <= size.Items; i++ {
 		sd.add("inventoryItem", seedItem(i))

@@ -49,6 +49,8 @@ func account() *Object {
 			field("Credit_Hold__c", "Credit Hold", Boolean).withDefault(false),
 			field("Overdue_Balance__c", "Overdue Balance", Currency),
 			field("NetSuite_Last_Sync__c", "NetSuite Last Sync", DateTime),
+			text("Payment_Terms__c", "Payment Terms", 40),
+			field("NetSuite_Deleted__c", "Deleted in NetSuite", Boolean).withDefault(false),
 		),
 		address("Billing", "Billing"), address("Shipping", "Shipping"))
 	o.Children = []*ChildRelationship{
@@ -72,6 +74,7 @@ func contact() *Object {
 			owner(),
 			currency(),
 			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(false),
+			field("NetSuite_Deleted__c", "Deleted in NetSuite", Boolean).withDefault(false),
 		),
 		address("Mailing", "Mailing"))
 	o.Children = []*ChildRelationship{{Name: "Tasks", Object: "Task", Field: "WhoId", CascadeDelete: true}}
