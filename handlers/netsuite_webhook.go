@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,6 +43,16 @@ const netSuiteSource = "netsuite webhook"
 
 // ServeHTTP verifies the signature on the raw body, validates it,
 // enqueues the change and acknowledges only once it is stored.
+// eventVersion names this change for dedup: the SuiteScript's eventId plus
+// a hash of the raw body. The eventId is built from the record's
+// last-modified time, which NetSuite keeps to the second, so two edits of
+// one record within a second share it; their bodies (the changed fields)
+// differ. A re-sent request carries the same body and stays a duplicate.
+func eventVersion(eventID string, body []byte) string {
+	sum := sha256.Sum256(body)
+	return eventID + ":" + hex.EncodeToString(sum[:6])
+}
+
 func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, log, now := r.Context(), webhookLogger(h.Logger), webhookNow(h.Now)
 	body, status, err := readBody(w, r)
@@ -72,7 +84,7 @@ func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := ev.change(now, logging.Correlation(ctx))
-	job := pendingJob{taskType: taskType, taskID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, ch.EventID), change: ch}
+	job := pendingJob{taskType: taskType, taskID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, eventVersion(ch.EventID, body)), change: ch}
 	dups, err := storeJobs(ctx, h.Enqueuer, []pendingJob{job})
 	if err != nil {
 		log.ErrorContext(ctx, "netsuite webhook not stored; the SuiteScript will retry", "event_id", ev.EventID, "error", err)

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -71,7 +73,8 @@ func TestNetSuiteWebhookAcceptsTheSuiteScriptVector(t *testing.T) {
 		t.Fatalf("%d tasks, want 1", len(tasks))
 	}
 	task := tasks[0]
-	wantID := "f2:customer_to_account:ns:1234567_SB1:412:1234567_SB1:customer:412:edit:2026-01-15T10:06:00Z"
+	bodyHash := sha256.Sum256([]byte(v.Body))
+	wantID := "f2:customer_to_account:ns:1234567_SB1:412:1234567_SB1:customer:412:edit:2026-01-15T10:06:00Z:" + hex.EncodeToString(bodyHash[:6])
 	if task.ID != wantID || task.Type != jobs.TypeCustomerToAccount || task.Queue != jobs.QueueNetSuiteToSalesforce {
 		t.Errorf("task %s of type %s in %s", task.ID, task.Type, task.Queue)
 	}
@@ -108,6 +111,24 @@ func TestNetSuiteWebhookReplayIsANoOp(t *testing.T) {
 	}
 	if n := len(in.tasks(t)); n != 1 {
 		t.Fatalf("%d tasks after replays, want 1", n)
+	}
+}
+
+// Two edits of one record within a second share the SuiteScript's eventId
+// (it is built from the last-modified time, kept to the second); both
+// changes must be stored, while each one's re-send stays a duplicate.
+func TestNetSuiteWebhookSameSecondEditsAreNotDuplicates(t *testing.T) {
+	in := newNetSuiteWebhook(t, testredis.New(t).AsynqOpt(), nil)
+	first := readWebhookTestdata(t, "netsuite", "contact-xedit.json")
+	second := bytes.Replace(first, []byte(`"+49 30 1234567"`), []byte(`"+49 30 7654321"`), 1)
+	if bytes.Equal(first, second) {
+		t.Fatal("the test body has no phone to change")
+	}
+	for _, body := range [][]byte{first, second, first, second} {
+		acceptedAs[NetSuiteWebhookResult](t, in.postSigned(t, testNSSecret, nsTestNow, body))
+	}
+	if n := len(in.tasks(t)); n != 2 {
+		t.Fatalf("%d tasks, want 2: one per change, none per re-send", n)
 	}
 }
 
