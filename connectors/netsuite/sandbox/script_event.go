@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 )
@@ -57,6 +59,11 @@ func scriptViews(src source, before, after *record) (oldRec, newRec scriptRecord
 	return oldRec, newRec
 }
 
+// eventNonce is the script's per-event nonce (eventNonce in
+// tandem_webhook_lib.js): 8 hex digits from Math.random. Tests that
+// compare bytes with the script pin it.
+var eventNonce = func() string { return fmt.Sprintf("%08x", rand.Uint32()) }
+
 // webhookBody is the JSON the script posts for one user event (changeEvent
 // in tandem_webhook_lib.js, keys in the contract's order); now is when the
 // event ran. It returns the eventId too.
@@ -69,7 +76,7 @@ func webhookBody(accountID string, src source, eventType string, oldRec, newRec 
 	if t, ok := current.values["lastmodifieddate"].(time.Time); ok && eventType != ChangeDelete {
 		lastModified = isoUTC(t)
 	}
-	eventID := strings.Join([]string{accountID, current.typ, current.id, eventType, lastModified}, ":")
+	eventID := strings.Join([]string{accountID, current.typ, current.id, eventType, lastModified, eventNonce()}, ":")
 	body := orderedObject{values: map[string]any{}}
 	for _, kv := range []struct {
 		key   string

@@ -80,6 +80,14 @@ define(['N/crypto', 'N/encode', 'N/https', 'N/log', 'N/record', 'N/runtime'], (c
         return runtime.getCurrentScript().getParameter({ name });
     }
 
+    // eventNonce tells apart two events of one record within one second
+    // (lastmodifieddate is kept to the second, so a quick second edit would
+    // otherwise repeat the first one's eventId and be dropped as a
+    // duplicate). Retries re-send the stored body, so they keep it.
+    function eventNonce() {
+        return Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+    }
+
     // The webhook body for one user event (field order as in the contract).
     function changeEvent(context, eventType, watchedByType) {
         const current = eventType === 'delete' ? context.oldRecord : context.newRecord;
@@ -89,7 +97,7 @@ define(['N/crypto', 'N/encode', 'N/https', 'N/log', 'N/record', 'N/runtime'], (c
             || isoSeconds(new Date());
         const user = runtime.getCurrentUser();
         return {
-            eventId: [runtime.accountId, recordType, recordId, eventType, lastModifiedDate].join(':'),
+            eventId: [runtime.accountId, recordType, recordId, eventType, lastModifiedDate, eventNonce()].join(':'),
             accountId: runtime.accountId,
             recordType,
             recordId,
