@@ -37,15 +37,23 @@ var editKinds = []editKind{
 	{"salesforce web", func(h *harness, p pairIDs, i int) error {
 		return h.sfEdit(p, "Website", fmt.Sprintf("https://sf-%d.example", i))
 	}, field("Website"), field("url"), false},
-	{"salesforce billing city", func(h *harness, p pairIDs, i int) error { return h.sfEdit(p, "BillingCity", fmt.Sprintf("Sfcity %d", i)) },
+	{"salesforce billing city", func(h *harness, p pairIDs, i int) error {
+		return h.sfEdit(p, "BillingCity", fmt.Sprintf("Sfcity %d", i))
+	},
 		field("BillingCity"), billingCity, false},
-	{"netsuite name", func(h *harness, p pairIDs, i int) error { return h.nsEdit(p, "companyName", fmt.Sprintf("Nsname %d", i)) },
+	{"netsuite name", func(h *harness, p pairIDs, i int) error {
+		return h.nsEdit(p, "companyName", fmt.Sprintf("Nsname %d", i))
+	},
 		field("Name"), field("companyName"), true},
 	{"netsuite phone", func(h *harness, p pairIDs, i int) error { return h.nsEdit(p, "phone", fmt.Sprintf("+44 20 %04d", i)) },
 		field("Phone"), field("phone"), true},
-	{"netsuite web", func(h *harness, p pairIDs, i int) error { return h.nsEdit(p, "url", fmt.Sprintf("https://ns-%d.example", i)) },
+	{"netsuite web", func(h *harness, p pairIDs, i int) error {
+		return h.nsEdit(p, "url", fmt.Sprintf("https://ns-%d.example", i))
+	},
 		field("Website"), field("url"), true},
-	{"netsuite billing city", func(h *harness, p pairIDs, i int) error { return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i)) },
+	{"netsuite billing city", func(h *harness, p pairIDs, i int) error {
+		return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i))
+	},
 		field("BillingCity"), billingCity, true},
 }
 
@@ -53,7 +61,9 @@ func field(name string) func(map[string]any) string {
 	return func(rec map[string]any) string { return str(rec, name) }
 }
 
-func billingCity(customer map[string]any) string { return str(billing(customer), "addressBookAddress.city") }
+func billingCity(customer map[string]any) string {
+	return str(billing(customer), "addressBookAddress.city")
+}
 
 func (h *harness) sfEdit(p pairIDs, field, value string) error {
 	sf := h.p.sandboxes.sf
