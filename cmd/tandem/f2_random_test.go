@@ -22,39 +22,34 @@ type pairIDs struct{ sfID, nsID string }
 // editKind is one kind of edit a user makes on one side, and how to read
 // the field it touches on both sides.
 type editKind struct {
-	name       string
-	apply      func(h *harness, p pairIDs, i int) error
-	sfValue    func(account map[string]any) string
-	nsValue    func(customer map[string]any) string
-	fromNSSide bool
+	name    string
+	apply   func(h *harness, p pairIDs, i int) error
+	sfValue func(account map[string]any) string
+	nsValue func(customer map[string]any) string
+}
+
+// sfEditKind edits an account field in Salesforce; nsValue reads its twin.
+func sfEditKind(sfField, format string, nsValue func(map[string]any) string) editKind {
+	return editKind{name: "salesforce " + sfField, sfValue: field(sfField), nsValue: nsValue,
+		apply: func(h *harness, p pairIDs, i int) error { return h.sfEdit(p, sfField, fmt.Sprintf(format, i)) }}
+}
+
+// nsEditKind edits a customer field in NetSuite (an inline edit).
+func nsEditKind(nsField, format, sfField string) editKind {
+	return editKind{name: "netsuite " + nsField, sfValue: field(sfField), nsValue: field(nsField),
+		apply: func(h *harness, p pairIDs, i int) error { return h.nsEdit(p, nsField, fmt.Sprintf(format, i)) }}
 }
 
 var editKinds = []editKind{
-	{"salesforce name", func(h *harness, p pairIDs, i int) error { return h.sfEdit(p, "Name", fmt.Sprintf("Edited %d Ltd", i)) },
-		field("Name"), field("companyName"), false},
-	{"salesforce phone", func(h *harness, p pairIDs, i int) error { return h.sfEdit(p, "Phone", fmt.Sprintf("+1 555 %04d", i)) },
-		field("Phone"), field("phone"), false},
-	{"salesforce web", func(h *harness, p pairIDs, i int) error {
-		return h.sfEdit(p, "Website", fmt.Sprintf("https://sf-%d.example", i))
-	}, field("Website"), field("url"), false},
-	{"salesforce billing city", func(h *harness, p pairIDs, i int) error {
-		return h.sfEdit(p, "BillingCity", fmt.Sprintf("Sfcity %d", i))
-	},
-		field("BillingCity"), billingCity, false},
-	{"netsuite name", func(h *harness, p pairIDs, i int) error {
-		return h.nsEdit(p, "companyName", fmt.Sprintf("Nsname %d", i))
-	},
-		field("Name"), field("companyName"), true},
-	{"netsuite phone", func(h *harness, p pairIDs, i int) error { return h.nsEdit(p, "phone", fmt.Sprintf("+44 20 %04d", i)) },
-		field("Phone"), field("phone"), true},
-	{"netsuite web", func(h *harness, p pairIDs, i int) error {
-		return h.nsEdit(p, "url", fmt.Sprintf("https://ns-%d.example", i))
-	},
-		field("Website"), field("url"), true},
-	{"netsuite billing city", func(h *harness, p pairIDs, i int) error {
-		return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i))
-	},
-		field("BillingCity"), billingCity, true},
+	sfEditKind("Name", "Edited %d Ltd", field("companyName")),
+	sfEditKind("Phone", "+1 555 %04d", field("phone")),
+	sfEditKind("Website", "https://sf-%d.example", field("url")),
+	sfEditKind("BillingCity", "Sfcity %d", billingCity),
+	nsEditKind("companyName", "Nsname %d", "Name"),
+	nsEditKind("phone", "+44 20 %04d", "Phone"),
+	nsEditKind("url", "https://ns-%d.example", "Website"),
+	{name: "netsuite billing city", sfValue: field("BillingCity"), nsValue: billingCity,
+		apply: func(h *harness, p pairIDs, i int) error { return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i)) }},
 }
 
 func field(name string) func(map[string]any) string {
