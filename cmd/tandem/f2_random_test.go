@@ -49,7 +49,9 @@ var editKinds = []editKind{
 	nsEditKind("phone", "+44 20 %04d", "Phone"),
 	nsEditKind("url", "https://ns-%d.example", "Website"),
 	{name: "netsuite billing city", sfValue: field("BillingCity"), nsValue: billingCity,
-		apply: func(h *harness, p pairIDs, i int) error { return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i)) }},
+		apply: func(h *harness, p pairIDs, i int) error {
+			return h.editBillingCity(p.nsID, fmt.Sprintf("Nscity %d", i))
+		}},
 }
 
 func field(name string) func(map[string]any) string {
