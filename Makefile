@@ -8,7 +8,7 @@ FUZZTIME ?= 20s
 # SuiteScript unit tests (every directory with a package-lock.json).
 NPM_DIRS := $(patsubst %/package-lock.json,%,$(shell git ls-files '*package-lock.json' 2>/dev/null))
 
-.PHONY: all build run test deps vet fmt-check bench fuzz clean
+.PHONY: all build run test chaos deps vet fmt-check bench fuzz load clean
 
 all: build
 
@@ -25,6 +25,14 @@ run: build
 test: vet fmt-check deps
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 	cd deploy/netsuite && npx jest --ci
+
+# The chaos suite at full size: Tandem's processes against both sandboxes
+# and a redis-server of its own, CHAOS_CHANGES changes under injected
+# faults, worker kills and Redis and serve restarts; prints the report.
+# (`make test` runs it with a few hundred changes.)
+CHAOS_CHANGES ?= 10000
+chaos:
+	$(GO) test -count=1 -v -run '^TestChaos$$' -timeout 60m ./cmd/tandem/ -chaos.changes=$(CHAOS_CHANGES)
 
 deps:
 	@for d in $(NPM_DIRS); do \
@@ -45,13 +53,14 @@ bench:
 	$(GO) test -run='^$$' -bench=. -count=1 ./connectors/throttle/ ./handlers/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
 	$(GO) test -run='^$$' -bench=BenchmarkF1Mapping -cpu 1 -count=1 ./mapping/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
 
-# Each fuzz target for FUZZTIME.
+# The webhook endpoints under rising load: 1 serve + 1 work, then 2 + 2,
+# on a redis-server of its own. STEP, RATES, MIX, NOTIFICATIONS tune it.
+load:
+	scripts/load.sh
+
+# Every fuzz target for FUZZTIME; crashes become regression seeds.
 fuzz:
-	@for spec in $$($(GO) test -list '^Fuzz' $(PKGS) 2>/dev/null | awk '/^Fuzz/{f=f" "$$1} /^ok/{for(i=split(f,a," ");i>0;i--) print $$2"#"a[i]; f=""}'); do \
-		pkg=$${spec%%#*}; fn=$${spec##*#}; \
-		echo "== $$pkg $$fn"; \
-		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
-	done
+	scripts/fuzz.sh $(FUZZTIME)
 
 clean:
 	rm -rf bin
