@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/tandem-sync/tandem/internal/redisurl"
 )
 
 // Config is everything Tandem reads from the environment. Each field's env
@@ -25,8 +27,9 @@ import (
 // for; Variables lists them for the README and `tandem help`.
 type Config struct {
 	Addr          string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
+	MetricsAddr   string `env:"TANDEM_METRICS_ADDR" validate:"omitempty,hostname_port" doc:"Listen address of tandem work's /metrics, /healthz and /readyz (serve and run serve /metrics on TANDEM_ADDR). Unset: work serves no HTTP."`
 	PublicURL     string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
-	RedisURL      string `env:"REDIS_URL" validate:"omitempty,url" doc:"Redis for queues, dedup and throttles (redis://host:port/db, rediss:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
+	RedisURL      string `env:"REDIS_URL" validate:"omitempty,redis_url" doc:"Redis for queues, dedup and throttles: redis://[user:password@]host:port/db (rediss:// for TLS); Sentinel: redis-sentinel://[:password@]host1:26379,host2:26379[/db]?master=name; Cluster: redis-cluster://[:password@]host1:6379,host2:6379 (rediss-sentinel://, rediss-cluster:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
 	LogFormat     string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
 	LogLevel      string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
 	MappingsDir   string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
@@ -86,6 +89,9 @@ type Sandbox struct {
 	OutboundURL   string        `env:"TANDEM_SANDBOX_OUTBOUND_URL" validate:"omitempty,url" doc:"Where the standalone Salesforce sandbox posts Outbound Messages; default http://127.0.0.1:8080/webhooks/salesforce/outbound."`
 	NSLatency     time.Duration `env:"TANDEM_SANDBOX_NS_LATENCY" default:"0s" validate:"gte=0" doc:"Latency the NetSuite sandbox adds to each request."`
 	NSConcurrency int           `env:"TANDEM_SANDBOX_NS_CONCURRENCY" default:"5" validate:"gte=1" doc:"The NetSuite sandbox's account concurrency limit."`
+	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
+	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
+	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
 }
 
 // SalesforceSandbox reports whether no Salesforce credentials are set.
@@ -146,6 +152,7 @@ func (c *Config) validate() error {
 	must(v.RegisterValidation("sf_org_id", func(fl validator.FieldLevel) bool { return ValidOrgID(fl.Field().String()) }))
 	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return validAccountID(fl.Field().String()) }))
 	must(v.RegisterValidation("api_version", func(fl validator.FieldLevel) bool { return validAPIVersion(fl.Field().String()) }))
+	must(v.RegisterValidation("redis_url", func(fl validator.FieldLevel) bool { _, err := redisurl.Parse(fl.Field().String()); return err == nil }))
 	var errs []error
 	if err := v.Struct(c); err != nil {
 		var ve validator.ValidationErrors
@@ -284,6 +291,9 @@ func describe(fe validator.FieldError) string {
 		return fmt.Sprintf("%q is not a Salesforce organization id (00D…, 15 or 18 characters)", fe.Value())
 	case "ns_account":
 		return fmt.Sprintf("%q is not a NetSuite account id", fe.Value())
+	case "redis_url":
+		_, err := redisurl.Parse(fe.Value().(string))
+		return err.Error() // never the URL itself: it may hold a password
 	case "api_version":
 		return fmt.Sprintf("%q is not a Salesforce API version like 62.0 (46.0 or later)", fe.Value())
 	default:

@@ -51,7 +51,10 @@ func TestErrorsNameTheVariable(t *testing.T) {
 	}{
 		{"bad addr", map[string]string{"TANDEM_ADDR": "nope"}, `TANDEM_ADDR: "nope" is not host:port`},
 		{"bad log format", map[string]string{"TANDEM_LOG_FORMAT": "xml"}, `TANDEM_LOG_FORMAT: "xml" is not one of auto text json`},
-		{"bad redis url", map[string]string{"REDIS_URL": "::"}, "REDIS_URL:"},
+		{"bad redis url", map[string]string{"REDIS_URL": "::"}, "REDIS_URL: not a URL"},
+		{"redis url scheme", map[string]string{"REDIS_URL": "http://redis:6379"}, `REDIS_URL: scheme "http" is not one of`},
+		{"sentinel without master", map[string]string{"REDIS_URL": "redis-sentinel://h1:26379,h2:26379"}, "REDIS_URL: sentinel: ?master=<name> is required"},
+		{"cluster database", map[string]string{"REDIS_URL": "redis-cluster://h1:6379,h2:6379/3"}, "REDIS_URL: cluster: Redis Cluster has only database 0"},
 		{"bad duration", map[string]string{"TANDEM_SHUTDOWN_TIMEOUT": "soon"}, `TANDEM_SHUTDOWN_TIMEOUT: "soon" is not a duration`},
 		{"bad number", map[string]string{"TANDEM_WORKER_CONCURRENCY": "many"}, `TANDEM_WORKER_CONCURRENCY: "many" is not a whole number`},
 		{"sf without secret", with(sfOK, "TANDEM_SF_CLIENT_SECRET", ""), "TANDEM_SF_CLIENT_SECRET: set it (client credentials) or TANDEM_SF_JWT_KEY_FILE"},
@@ -77,6 +80,24 @@ func TestErrorsNameTheVariable(t *testing.T) {
 				t.Errorf("error %q\ndoes not contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRedisURLForms(t *testing.T) {
+	for _, u := range []string{
+		"redis://:pw@redis.internal:6379/2",
+		"rediss://redis.internal:6380",
+		"redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379/1?master=tandem",
+		"redis-cluster://10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379",
+		"rediss-cluster://10.0.0.1:6379",
+	} {
+		if _, err := Load(env(map[string]string{"REDIS_URL": u})); err != nil {
+			t.Errorf("REDIS_URL=%s: %v", u, err)
+		}
+	}
+	_, err := Load(env(map[string]string{"REDIS_URL": "redis-sentinel://:pw-1234@10.0.0.1:26379"}))
+	if err == nil || strings.Contains(err.Error(), "pw-1234") {
+		t.Errorf("error %v: want one, without the password", err)
 	}
 }
 

@@ -4,12 +4,17 @@ import (
 	"context"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
 func TestEchoGuardRemembersWhatWasWritten(t *testing.T) {
-	db := testredis.New(t)
-	g := NewEchoGuard(db.Client)
+	echoGuardRemembers(t, testredis.New(t).Client)
+}
+
+func echoGuardRemembers(t *testing.T, rdb redis.UniversalClient) {
+	g := NewEchoGuard(rdb)
 	ctx := context.Background()
 	target := "netsuite:salesOrder:SFOPP-006000000000001AAA"
 	if _, ok, err := g.Last(ctx, target); err != nil || ok {
@@ -33,10 +38,10 @@ func TestEchoGuardRemembersWhatWasWritten(t *testing.T) {
 	if err != nil || !ok || m != (WriteMemo{Hash: h1, ID: "5000", Number: "SO1"}) {
 		t.Fatalf("Last = %+v %v %v", m, ok, err)
 	}
-	if ttl := db.Client.TTL(ctx, echoKey(target)).Val(); ttl <= 0 || ttl > EchoTTL {
+	if ttl := rdb.TTL(ctx, echoKey(target)).Val(); ttl <= 0 || ttl > EchoTTL {
 		t.Errorf("memo TTL %s, want (0, %s]", ttl, EchoTTL)
 	}
-	db.Client.Set(ctx, echoKey(target), "not json", 0)
+	rdb.Set(ctx, echoKey(target), "not json", 0)
 	if _, ok, err := g.Last(ctx, target); err != nil || ok {
 		t.Errorf("an unreadable memo must count as none: ok=%v err=%v", ok, err)
 	}

@@ -7,13 +7,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
 func TestPairStateRoundTrip(t *testing.T) {
-	db := testredis.New(t)
-	ps := pairStore{rdb: db.Client, kind: "account_customer"}
+	pairStateRoundTrip(t, testredis.New(t).Client)
+}
+
+func pairStateRoundTrip(t *testing.T, rdb redis.UniversalClient) {
+	ps := pairStore{rdb: rdb, kind: "account_customer"}
 	ctx := context.Background()
 	st, err := ps.load(ctx, "0015e000000001AAAQ")
 	if err != nil || len(st.Base) != 0 || !st.SFModified.IsZero() {
@@ -28,7 +32,7 @@ func TestPairStateRoundTrip(t *testing.T) {
 	if err != nil || got.Base["name"] != "h1" || got.Base["web"] != "h2" || !got.SFModified.Equal(want.SFModified) || !got.NSModified.Equal(want.NSModified) {
 		t.Fatalf("loaded %+v %v", got, err)
 	}
-	if ttl := db.Client.TTL(ctx, ps.key("0015e000000001AAAQ")).Val(); ttl <= 0 || ttl > PairStateTTL {
+	if ttl := rdb.TTL(ctx, ps.key("0015e000000001AAAQ")).Val(); ttl <= 0 || ttl > PairStateTTL {
 		t.Errorf("TTL %s", ttl)
 	}
 	// Saving replaces groups that are gone.
@@ -41,8 +45,11 @@ func TestPairStateRoundTrip(t *testing.T) {
 }
 
 func TestPairLockSerialises(t *testing.T) {
-	db := testredis.New(t)
-	ps := pairStore{rdb: db.Client, kind: "account_customer"}
+	pairLockSerialises(t, testredis.New(t).Client)
+}
+
+func pairLockSerialises(t *testing.T, rdb redis.UniversalClient) {
+	ps := pairStore{rdb: rdb, kind: "account_customer"}
 	ctx := context.Background()
 	var inside, most atomic.Int32
 	var wg sync.WaitGroup

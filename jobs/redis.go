@@ -7,6 +7,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/tandem-sync/tandem/internal/redisurl"
 )
 
 // Redis timeouts: short, so a Redis outage turns into a fast 503 for the
@@ -32,20 +34,61 @@ func (r *Redis) Close() {
 	}
 }
 
-// OpenRedis connects to the Redis at url (redis://, rediss://).
+// OpenRedis connects to the Redis that url names: one server (redis://,
+// rediss://), a master watched by Sentinels (redis-sentinel://…?master=)
+// or a Redis Cluster (redis-cluster://); see package redisurl.
 func OpenRedis(url string) (*Redis, error) {
-	opt, err := redis.ParseURL(url)
+	o, err := redisurl.Parse(url)
 	if err != nil {
 		return nil, fmt.Errorf("parsing REDIS_URL: %w", err)
 	}
-	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
+	switch {
+	case o.Sentinel != nil:
+		return openSentinel(o.Sentinel), nil
+	case o.Cluster != nil:
+		return openCluster(o.Cluster), nil
+	}
+	return openSingle(o.Single), nil
+}
+
+func openSingle(o *redis.Options) *Redis {
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
 	return &Redis{
 		Asynq: asynq.RedisClientOpt{
-			Network: opt.Network, Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB,
-			TLSConfig: opt.TLSConfig, DialTimeout: opt.DialTimeout, ReadTimeout: opt.ReadTimeout, WriteTimeout: opt.WriteTimeout,
+			Network: o.Network, Addr: o.Addr, Username: o.Username, Password: o.Password, DB: o.DB,
+			TLSConfig: o.TLSConfig, DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
 		},
-		Client: redis.NewClient(opt),
-	}, nil
+		Client: redis.NewClient(o),
+	}
+}
+
+// openSentinel asks the Sentinels where the master is, and again after a
+// failover.
+func openSentinel(o *redis.FailoverOptions) *Redis {
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
+	return &Redis{
+		Asynq: asynq.RedisFailoverClientOpt{
+			MasterName: o.MasterName, SentinelAddrs: o.SentinelAddrs,
+			SentinelUsername: o.SentinelUsername, SentinelPassword: o.SentinelPassword,
+			Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig,
+			DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
+		},
+		Client: redis.NewFailoverClient(o),
+	}
+}
+
+// openCluster routes each key to the node serving its hash slot. Every
+// script and transaction of Tandem's touches one slot, and asynq keeps each
+// queue's keys in one slot ("asynq:{queue}:…").
+func openCluster(o *redis.ClusterOptions) *Redis {
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
+	return &Redis{
+		Asynq: asynq.RedisClusterClientOpt{
+			Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig,
+			DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
+		},
+		Client: redis.NewClusterClient(o),
+	}
 }
 
 // StartEmbeddedRedis runs an in-process Redis (miniredis) on a loopback

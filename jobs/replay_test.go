@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
@@ -29,7 +30,13 @@ var failingJobs = []failingJob{
 func archivedJobs(t *testing.T) (*testredis.DB, *Replayer, *Enqueuer) {
 	t.Helper()
 	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
+	r, enq := archivedJobsOn(t, db.AsynqOpt())
+	return db, r, enq
+}
+
+func archivedJobsOn(t *testing.T, opt asynq.RedisConnOpt) (*Replayer, *Enqueuer) {
+	t.Helper()
+	client := asynq.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
 	enq := NewEnqueuer(client, 3)
 	ctx := context.Background()
@@ -41,7 +48,7 @@ func archivedJobs(t *testing.T) (*testredis.DB, *Replayer, *Enqueuer) {
 			t.Fatal(err)
 		}
 	}
-	srv := NewServer(db.AsynqOpt(), WorkerConfig{Concurrency: 2, Logger: logging.Discard()})
+	srv := NewServer(opt, WorkerConfig{Concurrency: 2, Logger: logging.Discard()})
 	mux := asynq.NewServeMux()
 	mux.HandleFunc("f", func(_ context.Context, task *asynq.Task) error { // every task type starts with its flow, f1…f7
 		ch, err := decodeChange(task)
@@ -53,18 +60,25 @@ func archivedJobs(t *testing.T) (*testredis.DB, *Replayer, *Enqueuer) {
 	if err := srv.Start(mux); err != nil {
 		t.Fatal(err)
 	}
-	insp := asynq.NewInspector(db.AsynqOpt())
+	insp := asynq.NewInspector(opt)
 	t.Cleanup(func() { insp.Close() })
 	r := NewReplayer(insp)
 	waitUntil(t, "every job archived", func() bool { return len(list(t, r, JobFilter{})) == len(failingJobs) })
 	srv.Shutdown() // replayed jobs now stay pending, where the tests can see them
-	return db, r, enq
+	return r, enq
 }
 
 // waitUntil polls cond; the deadline only guards against a hang.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+	waitWithin(t, what, 60*time.Second, cond)
+}
+
+// waitWithin polls cond for up to limit, which asserts nothing about
+// speed: it only stops a broken build from hanging.
+func waitWithin(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
@@ -154,6 +168,10 @@ func TestListPendingJobsByAge(t *testing.T) {
 
 func TestReplayOneRunsItOnceUnderTheSameID(t *testing.T) {
 	_, r, enq := archivedJobs(t)
+	replayOneRunsItOnce(t, r, enq)
+}
+
+func replayOneRunsItOnce(t *testing.T, r *Replayer, enq *Enqueuer) {
 	ctx := context.Background()
 	res, err := r.Replay(ctx, ReplayRequest{IDs: []string{"job-opp-a"}})
 	if err != nil || ids(res.Replayed)[0] != "job-opp-a" || len(res.Replayed) != 1 || res.Replayed[0].State != StatePending {
@@ -248,10 +266,14 @@ func TestReplayRefusesBadSelections(t *testing.T) {
 
 func TestRegisterQueuesShowsIdleQueues(t *testing.T) {
 	db := testredis.New(t)
-	if err := RegisterQueues(context.Background(), db.Client); err != nil {
+	registerQueuesShowsIdleQueues(t, db.Client, db.AsynqOpt())
+}
+
+func registerQueuesShowsIdleQueues(t *testing.T, rdb redis.UniversalClient, opt asynq.RedisConnOpt) {
+	if err := RegisterQueues(context.Background(), rdb); err != nil {
 		t.Fatal(err)
 	}
-	insp := asynq.NewInspector(db.AsynqOpt())
+	insp := asynq.NewInspector(opt)
 	defer insp.Close()
 	queues, err := insp.Queues()
 	if err != nil {

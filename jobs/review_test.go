@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -24,15 +25,22 @@ func ambiguousAccount(sourceID string) ReviewItem {
 }
 
 func reviewStore(t *testing.T) (*ReviewStore, *time.Time) {
-	db := testredis.New(t)
-	s := NewReviewStore(db.Client)
+	return reviewStoreOn(testredis.New(t).Client)
+}
+
+func reviewStoreOn(rdb redis.UniversalClient) (*ReviewStore, *time.Time) {
+	s := NewReviewStore(rdb)
 	clock := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return clock }
 	return s, &clock
 }
 
 func TestReviewAddListGet(t *testing.T) {
-	s, clock := reviewStore(t)
+	reviewAddListGet(t, testredis.New(t).Client)
+}
+
+func reviewAddListGet(t *testing.T, rdb redis.UniversalClient) {
+	s, clock := reviewStoreOn(rdb)
 	ctx := context.Background()
 	first, err := s.Add(ctx, ambiguousAccount("0015e00000AAAAAAAA"))
 	if err != nil {
@@ -144,7 +152,11 @@ func TestReviewRefusesInvalidItems(t *testing.T) {
 // TestReviewResolveRace: two people resolving at once: one wins, the
 // other is told it is already resolved.
 func TestReviewResolveRace(t *testing.T) {
-	s, _ := reviewStore(t)
+	reviewResolveRace(t, testredis.New(t).Client)
+}
+
+func reviewResolveRace(t *testing.T, rdb redis.UniversalClient) {
+	s, _ := reviewStoreOn(rdb)
 	ctx := context.Background()
 	item, _ := s.Add(ctx, ambiguousAccount("0015e00000AAAAAAAA"))
 	var wg sync.WaitGroup

@@ -10,8 +10,11 @@ import (
 )
 
 func TestEnqueueDedupsByTaskID(t *testing.T) {
-	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
+	enqueueDedupsByTaskID(t, testredis.New(t).AsynqOpt())
+}
+
+func enqueueDedupsByTaskID(t *testing.T, opt asynq.RedisConnOpt) {
+	client := asynq.NewClient(opt)
 	defer client.Close()
 	e := NewEnqueuer(client, 5)
 	ctx := context.Background()
@@ -26,7 +29,7 @@ func TestEnqueueDedupsByTaskID(t *testing.T) {
 			t.Fatalf("enqueue %d: dup=%v err=%v, want dup=%v", i+1, dup, err, wantDup)
 		}
 	}
-	insp := asynq.NewInspector(db.AsynqOpt())
+	insp := asynq.NewInspector(opt)
 	defer insp.Close()
 	info, err := insp.GetTaskInfo(QueueSalesforceToNetSuite, id)
 	if err != nil {

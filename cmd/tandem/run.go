@@ -11,6 +11,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/config"
+	"github.com/tandem-sync/tandem/internal/redisurl"
 )
 
 // httpShutdownTimeout bounds how long requests in flight get on shutdown.
@@ -150,5 +151,5 @@ func redisLabel(cfg *config.Config) string {
 	if cfg.RedisURL == "" {
 		return "embedded"
 	}
-	return hostOf(cfg.RedisURL)
+	return redisurl.Redacted(cfg.RedisURL) // every form, never the password
 }

@@ -26,12 +26,18 @@ func newRate(t testing.TB, rdb redis.UniversalClient, cfg throttle.RateConfig) *
 
 func TestRateAdmitsBurstThenThrottlesWithRetryAfter(t *testing.T) {
 	db := testredis.New(t)
+	rateAdmitsBurstThenThrottles(t, db.Client, process(t, db))
+}
+
+// rateAdmitsBurstThenThrottles has two processes, one on each client,
+// share a rate.
+func rateAdmitsBurstThenThrottles(t *testing.T, a, b redis.UniversalClient) {
 	// An hour-long period: nothing refills while the test runs, so the
 	// admissions are Redis's accounting alone.
 	const n, burst = 10, 4
 	cfg := throttle.RateConfig{Rate: n, Per: time.Hour, Burst: burst, MaxWait: throttle.NoWait}
-	procs := []*throttle.Rate{newRate(t, db.Client, cfg), newRate(t, process(t, db), cfg)}
-	gcra := redis_rate.NewLimiter(db.Client)
+	procs := []*throttle.Rate{newRate(t, a, cfg), newRate(t, b, cfg)}
+	gcra := redis_rate.NewLimiter(a)
 	limit := redis_rate.Limit{Rate: n, Period: time.Hour, Burst: burst}
 	interval := time.Hour / n
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
 	"github.com/tandem-sync/tandem/connectors"
@@ -16,9 +17,15 @@ import (
 
 func TestSemaphoreNeverAdmitsMoreThanLimit(t *testing.T) {
 	db := testredis.New(t)
+	semaphoreNeverAdmitsMoreThanLimit(t, db.Client, process(t, db))
+}
+
+// semaphoreNeverAdmitsMoreThanLimit has two processes, one on each
+// client, share a semaphore.
+func semaphoreNeverAdmitsMoreThanLimit(t *testing.T, a, b redis.UniversalClient) {
 	const limit, workers = 3, 50
 	cfg := throttle.SemaphoreConfig{Limit: limit, MaxWait: time.Minute}
-	procs := []*throttle.Semaphore{newSemaphore(t, db.Client, cfg), newSemaphore(t, process(t, db), cfg)}
+	procs := []*throttle.Semaphore{newSemaphore(t, a, cfg), newSemaphore(t, b, cfg)}
 
 	var holders, most atomic.Int64
 	errs := make(chan error, workers)

@@ -1,6 +1,7 @@
 // Package testredis gives each test its own database on a real Redis
 // server, so tests in different packages can run at the same time without
-// seeing each other's keys.
+// seeing each other's keys, and starts throwaway Redis Clusters and
+// Sentinel set-ups (StartCluster, StartSentinel) for scale-out tests.
 //
 // The server is TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379). Databases
 // 1 to 15 are handed out; database 0 holds the reservations and is never
@@ -41,6 +42,24 @@ type DB struct {
 	Addr   string
 	Number int
 	Client *redis.Client
+}
+
+// Deployment is a Redis set-up a test runs against: a DB on the
+// machine's Redis, a Cluster or a Sentinel set-up.
+type Deployment interface {
+	// URL is the set-up as a REDIS_URL value.
+	URL() string
+	// NewClient opens a connection pool of its own, as another process
+	// would; it is closed when the test ends.
+	NewClient(t testing.TB) redis.UniversalClient
+}
+
+// NewClient opens another client on the database, closed when the test
+// ends.
+func (d *DB) NewClient(t testing.TB) redis.UniversalClient {
+	c := redis.NewClient(&redis.Options{Addr: d.Addr, DB: d.Number})
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // URL is the database as a REDIS_URL value.
