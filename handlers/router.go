@@ -42,6 +42,9 @@ type RouterDeps struct {
 	// Mounts are extra sub-trees, e.g. the sandboxes in sandbox mode.
 	Mounts map[string]http.Handler
 	Logger *slog.Logger
+	// ObserveWebhook, when set, is told how each webhook request ended:
+	// its source (a Source constant) and the HTTP status answered.
+	ObserveWebhook func(source string, status int)
 }
 
 // NewRouter builds the HTTP handler.
@@ -50,13 +53,16 @@ func NewRouter(d RouterDeps) http.Handler {
 	r.Use(middleware.Recoverer, correlate)
 	r.Get(PathHealth, func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
 	r.Get(PathReady, ready(d.Ready, d.Logger))
-	for path, h := range map[string]http.Handler{
-		PathSalesforceOutbound: d.SalesforceOutbound,
-		PathSalesforceEvents:   d.SalesforceEvents,
-		PathNetSuiteWebhook:    d.NetSuiteWebhook,
+	for _, wh := range []struct {
+		path, source string
+		h            http.Handler
+	}{
+		{PathSalesforceOutbound, SourceSalesforceOutbound, d.SalesforceOutbound},
+		{PathSalesforceEvents, SourceSalesforceEvents, d.SalesforceEvents},
+		{PathNetSuiteWebhook, SourceNetSuite, d.NetSuiteWebhook},
 	} {
-		if h != nil {
-			r.Method(http.MethodPost, path, h)
+		if wh.h != nil {
+			r.Method(http.MethodPost, wh.path, observeWebhook(wh.source, wh.h, d.ObserveWebhook))
 		}
 	}
 	if d.Metrics != nil {

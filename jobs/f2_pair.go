@@ -205,6 +205,7 @@ func (s pairSync) sync(ctx context.Context, from Side, sfID, nsID string) error 
 		}
 		if side == from && len(state.Base) > 0 && maps.Equal(p.hashes(side), state.Base) {
 			s.Stats.EchoDrops.Add(1)
+			noteEcho(ctx)
 			s.Logger.InfoContext(ctx, "change already in step on both sides; nothing to write",
 				"pair", s.name, "from", from, "salesforce_id", sfID, "netsuite_id", nsID)
 			return nil
@@ -434,6 +435,7 @@ func (s pairSync) logOverruled(ctx context.Context, ds []decision, p *pairView, 
 			continue
 		}
 		s.Stats.OverruledDrops.Add(1)
+		noteOverruled(ctx, s.name, d.Group)
 		s.Logger.InfoContext(ctx, "change overruled", "pair", s.name, "group", d.Group, "dropped", d.Drops, "winner", d.Winner,
 			"why", d.Why, "salesforce_id", sfID, "netsuite_id", nsID,
 			"salesforce_modified", p.sfModified, "netsuite_modified", p.nsModified)

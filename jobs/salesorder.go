@@ -162,6 +162,7 @@ func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, 
 		return WriteMemo{}, err
 	}
 	if ok && last.Hash == hash {
+		noteEcho(ctx)
 		f.Logger.InfoContext(ctx, "sales order unchanged since Tandem wrote it; no write", "external_id", externalID, "sales_order", last.ID)
 		return last, nil
 	}

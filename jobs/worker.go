@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/tandem-sync/tandem/connectors"
+	"github.com/tandem-sync/tandem/internal/logging"
 )
 
 // WorkerConfig tunes a worker process.
@@ -41,14 +41,15 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 		TaskCheckInterval:        taskCheck,
 		Logger:                   asynqLogger{log},
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			ctx = logging.WithCorrelation(ctx, headerOf(t).CorrelationID)
 			retried, _ := asynq.GetRetryCount(ctx)
 			maxRetry, _ := asynq.GetMaxRetry(ctx)
 			id, _ := asynq.GetTaskID(ctx)
 			level, what := slog.LevelWarn, "job failed; will retry"
-			switch {
-			case connectors.IsThrottle(err):
+			switch AttemptOutcome(ctx, err) {
+			case OutcomeThrottled:
 				level, what = slog.LevelInfo, "job throttled; will retry without counting a failure"
-			case IsFailure(err) && (retried >= maxRetry || isSkipRetry(err)):
+			case OutcomeArchived:
 				level, what = slog.LevelError, "job failed for good; archived"
 			}
 			log.Log(ctx, level, what, "task", id, "type", t.Type(), "retried", retried, "max_retry", maxRetry, "error", err)

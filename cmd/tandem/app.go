@@ -16,6 +16,7 @@ import (
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/connectors/throttle"
 	"github.com/tandem-sync/tandem/handlers"
+	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
@@ -25,7 +26,8 @@ type app struct {
 	cfg       *config.Config
 	log       *slog.Logger
 	redis     *jobs.Redis
-	syncStats *jobs.SyncStats // what F2 did in this process
+	syncStats *jobs.SyncStats  // what F2 did in this process
+	metrics   *metrics.Metrics // served at /metrics
 }
 
 // loadMappings reads and checks every mapping; an error stops start-up
@@ -70,7 +72,7 @@ func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, redis: r, syncStats: &jobs.SyncStats{}}, nil
+	return &app{cfg: cfg, log: log, redis: r, syncStats: &jobs.SyncStats{}, metrics: newMetrics(log, r)}, nil
 }
 
 func (a *app) close() {
@@ -114,6 +116,7 @@ func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
 	} else {
 		deps.Admin, deps.Monitoring, deps.AdminAuth = admin, monitoring, auth
 	}
+	a.observeRouter(&deps)
 	return handlers.NewRouter(deps)
 }
 
@@ -172,6 +175,7 @@ func (a *app) connectors(ctx context.Context, sandboxBase string) (*salesforce.C
 	if err != nil {
 		return nil, nil, err
 	}
+	a.watchSalesforceUsage(sf)
 	ns, err := a.netsuiteClient(ctx, sandboxBase)
 	if err != nil {
 		return nil, nil, err
@@ -183,7 +187,7 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 	c := a.cfg.Salesforce
 	sc := salesforce.Config{
 		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
-		APIVersion: c.APIVersion, Logger: a.log,
+		APIVersion: c.APIVersion, Logger: a.log, Observe: a.metrics.RemoteCalls(systemSalesforce),
 	}
 	if a.cfg.SalesforceSandbox() {
 		sc.LoginURL, sc.ClientID, sc.ClientSecret = sandboxBase+sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret
@@ -198,11 +202,12 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 	if a.redis != nil {
 		limiter, err := throttle.NewRate(a.redis.Client, throttle.RateConfig{
 			Key: "tandem:throttle:salesforce:" + hostOf(sc.LoginURL) + ":requests", Rate: c.RateLimit, Per: time.Second,
-			Burst: c.RateLimit, MaxWait: 2 * time.Second, System: "salesforce",
+			Burst: c.RateLimit, MaxWait: 2 * time.Second, System: systemSalesforce,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("salesforce rate limit: %w", err)
 		}
+		a.metrics.WatchThrottle(func() throttle.WaitStats { return limiter.Stats().WaitStats })
 		sc.Limiter = limiter
 	}
 	return salesforce.New(sc)
@@ -210,7 +215,7 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 
 func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite.Client, error) {
 	c := a.cfg.NetSuite
-	nc := netsuite.Config{AccountID: c.AccountID, BaseURL: c.BaseURL, Logger: a.log}
+	nc := netsuite.Config{AccountID: c.AccountID, BaseURL: c.BaseURL, Logger: a.log, Observe: a.metrics.RemoteCalls(systemNetSuite)}
 	switch {
 	case a.cfg.NetSuiteSandbox():
 		nc.AccountID, nc.BaseURL = sandboxNSAccount, sandboxBase+sandboxNetSuitePath
@@ -228,11 +233,12 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 		return netsuite.New(nc)
 	}
 	slots, err := throttle.NewSemaphore(a.redis.Client, throttle.SemaphoreConfig{
-		Key: "tandem:throttle:netsuite:" + nc.AccountID + ":slots", Limit: max(c.Concurrency, 1), System: "netsuite",
+		Key: "tandem:throttle:netsuite:" + nc.AccountID + ":slots", Limit: max(c.Concurrency, 1), System: systemNetSuite,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("netsuite concurrency limit: %w", err)
 	}
+	a.metrics.WatchThrottle(func() throttle.WaitStats { return slots.Stats().WaitStats })
 	nc.Limiter = slots
 	client, err := netsuite.New(nc)
 	if err != nil {
@@ -298,5 +304,5 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
 	})
-	return srv, jobs.NewMux(handlers), nil
+	return srv, a.observeJobs(jobs.NewMux(handlers)), nil
 }

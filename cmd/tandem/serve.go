@@ -53,6 +53,11 @@ func work(ctx context.Context, cfg *config.Config) error {
 	if err := worker.Start(mux); err != nil {
 		return fmt.Errorf("starting workers: %w", err)
 	}
-	a.log.Info("tandem working", "concurrency", cfg.Worker.Concurrency, "redis", redisLabel(cfg))
-	return waitAndStop(ctx, nil, nil, worker)
+	srv, serveErr, err := a.serveWorkerMetrics()
+	if err != nil {
+		worker.Shutdown()
+		return err
+	}
+	a.log.Info("tandem working", "concurrency", cfg.Worker.Concurrency, "redis", redisLabel(cfg), "metrics", cfg.MetricsAddr)
+	return waitAndStop(ctx, serveErr, srv, worker)
 }

@@ -117,7 +117,7 @@ func (a *m2mAuth) accessToken(ctx context.Context) (string, error) {
 	a.token = token
 	a.expires = time.Now().Add(lifetime - min(tokenRefreshMargin, lifetime/2))
 	a.mu.Unlock()
-	a.client.log.Debug("netsuite access token obtained", "expires_in", lifetime)
+	a.client.log.DebugContext(ctx, "netsuite access token obtained", "expires_in", lifetime)
 	return token, nil
 }
 

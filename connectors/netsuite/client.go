@@ -61,9 +61,15 @@ type Config struct {
 	// HTTPClient sends the requests; nil means a plain *http.Client. It is
 	// copied, never modified.
 	HTTPClient *http.Client
-	// Logger receives retries and token refreshes; nil discards them.
-	// Secrets and tokens are never logged.
+	// Logger receives retries and token refreshes, and each request at
+	// debug level, with the caller's context (so its correlation id); nil
+	// discards them. Secrets and tokens are never logged.
 	Logger *slog.Logger
+	// Observe, when set, is told of every HTTP attempt (not token
+	// requests): its operation, a method and a record type such as
+	// "PUT salesOrder" (never an id), the status (0 when no answer came),
+	// how long it took and its error. It feeds metrics.
+	Observe func(op string, status int, d time.Duration, err error)
 }
 
 // M2MConfig is an OAuth 2.0 client credentials (machine-to-machine) setup.
@@ -91,6 +97,7 @@ type Client struct {
 	maxAttempts int
 	backoff     backoff
 	log         *slog.Logger
+	observer    func(op string, status int, d time.Duration, err error)
 }
 
 // authorizer makes the Authorization header of each attempt.
@@ -121,6 +128,7 @@ func New(cfg Config) (*Client, error) {
 		maxAttempts: cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts),
 		backoff:     backoff{base: retryBaseDelay, max: retryMaxDelay},
 		log:         cfg.Logger,
+		observer:    cfg.Observe,
 	}
 	if c.limiter == nil {
 		c.limiter = connectors.Unlimited{}
@@ -210,8 +218,9 @@ type call struct {
 // sent is the outcome of one attempt that went out.
 type sent struct {
 	resp  *resty.Response
-	authz string // the Authorization value used, to drop it on a 401
-	err   error  // network error or timeout: the answer was lost
+	authz string        // the Authorization value used, to drop it on a 401
+	err   error         // network error or timeout: the answer was lost
+	took  time.Duration // from sending to the answer (or its loss)
 }
 
 // do sends r until it succeeds or must stop. 429s are tried again in
@@ -230,23 +239,25 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 			return nil, err
 		}
 		if s.err == nil && s.resp.IsSuccess() {
+			c.observe(ctx, r, s, nil)
 			return s.resp, nil
 		}
+		apiErr, fail := s.failure(r.op)
+		c.observe(ctx, r, s, fail)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, ctx.Err())
 		}
-		apiErr, fail := s.failure(r.op)
 		if apiErr != nil && apiErr.Status == http.StatusUnauthorized && !reauthorized {
 			reauthorized = true
 			c.auth.rejected(s.authz)
-			c.log.Warn("netsuite rejected the credentials, trying once with fresh ones", "op", r.op, "error", fail)
+			c.log.WarnContext(ctx, "netsuite rejected the credentials, trying once with fresh ones", "op", r.op, "error", fail)
 			continue
 		}
 		if attempt >= c.maxAttempts || !retryInPlace(r, apiErr) {
 			return nil, giveUp(fail, apiErr)
 		}
 		delay := c.backoff.delay(attempt)
-		c.log.Warn("netsuite request failed, trying again", "op", r.op, "attempt", attempt, "delay", delay, "error", fail)
+		c.log.WarnContext(ctx, "netsuite request failed, trying again", "op", r.op, "attempt", attempt, "delay", delay, "error", fail)
 		if err := sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, err)
 		}
@@ -280,8 +291,9 @@ func (c *Client) send(ctx context.Context, r call, target string) (sent, error) 
 	if r.body != nil {
 		req.SetHeader("Content-Type", "application/json").SetBody(r.body)
 	}
+	start := time.Now()
 	resp, err := req.Execute(r.method, target)
-	return sent{resp: resp, authz: authz, err: err}, nil
+	return sent{resp: resp, authz: authz, err: err, took: time.Since(start)}, nil
 }
 
 // failure is the error of an unsuccessful attempt, and the NetSuite error

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -36,13 +35,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	withLog := func(c *Config) { c.Logger = logger }
 	ctx := context.Background()
 
-	var ns *fakeNS
-	ns = newFakeNS(t, sequence(
-		func(w http.ResponseWriter, r *http.Request) { ns.reject(w, "token_rejected") },
-		fail(t, 500, "oracle-rest-error-500-unexpected.json"),
-		okRecord,
-		fail(t, 429, "oracle-rest-error-429-concurrency.as-published.txt"),
-	))
+	ns := troubledNS(t)
 	tbaClient := ns.client(withLog)
 	tbaClient.GetRecord(ctx, "customer", "107", nil)
 	tbaClient.DeleteRecord(ctx, "customer", "107")

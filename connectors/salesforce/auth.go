@@ -156,7 +156,7 @@ func (s *tokenSource) request(ctx context.Context) (*token, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.log.Debug("salesforce token issued", "flow", s.flow, "instance_url", tok.instanceURL)
+	s.log.DebugContext(ctx, "salesforce token issued", "flow", s.flow, "instance_url", tok.instanceURL)
 	return tok, nil
 }
 

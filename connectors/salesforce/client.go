@@ -72,9 +72,16 @@ type Config struct {
 	CallOptionsClient string
 	// HTTPClient is used (copied, never modified) when set.
 	HTTPClient *http.Client
-	// Logger receives retries, throttles and token renewals; default discards.
-	// Tokens, secrets and assertions are never logged.
+	// Logger receives retries, throttles and token renewals, and each
+	// request at debug level, with the caller's context (so its
+	// correlation id); default discards. Tokens, secrets and assertions
+	// are never logged.
 	Logger *slog.Logger
+	// Observe, when set, is told of every HTTP attempt of an API request
+	// (not token requests): its operation, a method and an object such as
+	// "PATCH Account" (never an id), the status (0 when no answer came),
+	// how long it took and its error. It feeds metrics.
+	Observe func(op string, status int, d time.Duration, err error)
 }
 
 // Client calls one org's REST API. It is safe for concurrent use.
@@ -88,6 +95,7 @@ type Client struct {
 	maxAttempts int
 	retryBase   time.Duration
 	usage       usageTracker
+	observer    func(op string, status int, d time.Duration, err error)
 }
 
 // New checks cfg and returns a client. No request is made until the first call.
@@ -114,6 +122,7 @@ func New(cfg Config) (*Client, error) {
 		timeout:     cfg.Timeout,
 		maxAttempts: cfg.MaxAttempts,
 		retryBase:   retryBase,
+		observer:    cfg.Observe,
 	}
 	c.auth = newTokenSource(cfg, rc)
 	return c, nil
@@ -200,7 +209,7 @@ func (c *Client) do(ctx context.Context, req request) (*resty.Response, error) {
 		}
 		if tok != nil && !renewed && isSessionExpired(err) {
 			renewed = true
-			c.log.Info("salesforce session expired, renewing token", "op", req.op)
+			c.log.InfoContext(ctx, "salesforce session expired, renewing token", "op", req.op)
 			c.auth.invalidate(tok)
 			continue
 		}
@@ -208,11 +217,11 @@ func (c *Client) do(ctx context.Context, req request) (*resty.Response, error) {
 		wait, retry := c.retryWait(ctx, req, err, failures)
 		if !retry {
 			if connectors.IsThrottle(err) {
-				c.log.Warn("salesforce throttled", "op", req.op, "err", err)
+				c.log.WarnContext(ctx, "salesforce throttled", "op", req.op, "err", err)
 			}
 			return nil, err
 		}
-		c.log.Warn("salesforce request failed, retrying", "op", req.op, "attempt", failures, "wait", wait, "err", err)
+		c.log.WarnContext(ctx, "salesforce request failed, retrying", "op", req.op, "attempt", failures, "wait", wait, "err", err)
 		if werr := sleep(ctx, wait); werr != nil {
 			return nil, fmt.Errorf("salesforce: %s: %w while waiting to retry after: %w", req.op, werr, err)
 		}
@@ -240,13 +249,20 @@ func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token
 	if req.body != nil {
 		r.SetBody(req.body)
 	}
+	start := time.Now()
 	resp, err := r.Execute(req.method, tok.instanceURL+req.path)
 	if err != nil {
-		return nil, tok, fmt.Errorf("salesforce: %s: %w", req.op, err)
+		err = fmt.Errorf("salesforce: %s: %w", req.op, err)
+		c.observe(ctx, req, 0, start, err)
+		return nil, tok, err
 	}
 	c.usage.observe(resp.Header(), time.Now())
 	if resp.StatusCode() >= http.StatusMultipleChoices {
-		return nil, tok, classifyResponse(req.op, resp.StatusCode(), resp.Header(), resp.Body(), c.usage.get())
+		err = classifyResponse(req.op, resp.StatusCode(), resp.Header(), resp.Body(), c.usage.get())
+	}
+	c.observe(ctx, req, resp.StatusCode(), start, err)
+	if err != nil {
+		return nil, tok, err
 	}
 	return resp, tok, nil
 }

@@ -74,6 +74,8 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // WaitStats counts what Acquire did since the throttle was made.
 type WaitStats struct {
+	System, Reason string // what the throttle limits, as its ThrottleErrors name it
+
 	Acquired  int64         // admissions
 	Waited    int64         // admissions that had to wait in-process first
 	WaitTime  time.Duration // total in-process wait of those admissions
@@ -129,6 +131,8 @@ func (w *waiter) sleep(ctx context.Context, d time.Duration, wake <-chan struct{
 
 func (w *waiter) stats() WaitStats {
 	return WaitStats{
+		System:    w.system,
+		Reason:    w.reason,
 		Acquired:  w.acquired.Load(),
 		Waited:    w.waited.Load(),
 		WaitTime:  time.Duration(w.waitNanos.Load()),

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	neturl "net/url"
@@ -199,14 +200,14 @@ func (o *outbound) post(url string, body []byte) bool {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		o.s.log.Warn("salesforce sandbox: outbound message endpoint is not a URL", "err", err)
+		o.s.log.Warn("salesforce sandbox: outbound message endpoint is not a URL", "err", redactedErr(err))
 		return false
 	}
 	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
 	req.Header.Set("SOAPAction", `""`)
 	resp, err := o.client.Do(req)
 	if err != nil {
-		o.s.log.Info("salesforce sandbox: outbound message not delivered", "url", redacted(url), "err", err)
+		o.s.log.Info("salesforce sandbox: outbound message not delivered", "url", redacted(url), "err", redactedErr(err))
 		return false
 	}
 	defer resp.Body.Close()
@@ -226,6 +227,16 @@ func redacted(endpoint string) string {
 	}
 	u.RawQuery = ""
 	return u.Redacted()
+}
+
+// redactedErr is err fit for logs: a *url.Error quotes the whole URL,
+// whose query holds the endpoint's token.
+func redactedErr(err error) error {
+	var ue *neturl.Error
+	if errors.As(err, &ue) {
+		return &neturl.Error{Op: ue.Op, URL: redacted(ue.URL), Err: ue.Err}
+	}
+	return err
 }
 
 func (o *outbound) finish(batch []*notification, acked bool) {
