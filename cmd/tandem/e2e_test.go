@@ -68,33 +68,21 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 	return h
 }
 
-// waitFor polls cond until it holds; the deadline only guards against a
-// hang, it asserts nothing about speed.
+// waitFor polls cond until it holds.
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("gave up waiting for %s (last seen busy: %s)", what, h.lastBusy)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitUntil(h.t, what, 90*time.Second, cond, func() string { return h.lastBusy })
 }
 
 // settle waits until both sandboxes have delivered every notification
 // (Outbound Messages, change events, webhooks) and no job is waiting,
-// running or due for retry in any queue, twice in a row (a job's writes
-// make new notifications).
+// running or due for retry in any queue, several times in a row (a job's
+// writes make new notifications).
 func (h *harness) settle() {
 	h.t.Helper()
-	quiet := 0
-	h.waitFor("notifications delivered and queues drained", func() bool {
-		if h.idle() {
-			quiet++
-		} else {
-			quiet = 0
-		}
-		return quiet >= 3
+	waitQuiet(h.t, 90*time.Second, func() (bool, string) {
+		ok := h.idle()
+		return ok, h.lastBusy
 	})
 }
 
@@ -106,36 +94,16 @@ func (h *harness) idle() bool {
 		h.lastBusy = fmt.Sprintf("notifications: outbound %+v, events %+v, webhooks %+v", sf.OutboundStats(), sf.EventsStats(), ns.WebhookStats())
 		return false
 	}
-	queues, err := h.inspector.Queues() // only queues that have had a task exist
-	if err != nil {
-		h.lastBusy = err.Error()
-		return false
+	ok, busy := queuesIdle(h.inspector)
+	if !ok {
+		h.lastBusy = busy
 	}
-	for _, queue := range queues {
-		q, err := h.inspector.GetQueueInfo(queue)
-		if err != nil || q.Pending+q.Active+q.Scheduled+q.Retry+q.Aggregating > 0 {
-			h.lastBusy = fmt.Sprintf("queue %s: %+v %v", queue, q, err)
-			return false
-		}
-	}
-	return true
+	return ok
 }
 
 func (h *harness) archived() []*asynq.TaskInfo {
 	h.t.Helper()
-	queues, err := h.inspector.Queues()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var all []*asynq.TaskInfo
-	for _, queue := range queues {
-		tasks, err := h.inspector.ListArchivedTasks(queue)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		all = append(all, tasks...)
-	}
-	return all
+	return archivedTasks(h.t, h.inspector)
 }
 
 // salesOrders returns the NetSuite sandbox's sales orders for an opportunity.
@@ -166,12 +134,6 @@ func (h *harness) closeWon(oppID string) {
 	if err := sf.Update("Opportunity", oppID, map[string]any{"StageName": "Closed Won"}, sf.SalesUser()); err != nil {
 		h.t.Fatal(err)
 	}
-}
-
-// lineItems reads a child relationship as the sandbox's Go API returns it.
-func lineItems(opp map[string]any) []map[string]any {
-	recs, _ := opp["OpportunityLineItems"].([]map[string]any)
-	return recs
 }
 
 func str(m map[string]any, path string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -48,11 +49,16 @@ type sandboxes struct {
 // webhooks) to Tandem at tandem ("" = nowhere).
 func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem string) (*sandboxes, error) {
 	sb := &sandboxes{}
+	sfFaults, nsFaults, err := sandboxFaults(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.SalesforceSandbox() {
 		sf, err := sfsandbox.New(sfsandbox.Config{
 			BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
-			OutboundURL: outbound, Outbound: routedOutboundRules(), Logger: log.With("component", "salesforce-sandbox"),
-			Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"}},
+			OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
+			Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
+				Auth: cfg.Salesforce.EventsAuth, Token: cfg.Salesforce.EventsToken, Secret: cfg.Salesforce.EventsSecret},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
@@ -63,8 +69,9 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		ns, err := nssandbox.New(nssandbox.Config{
 			BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 			ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
-			ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Logger: log.With("component", "netsuite-sandbox"),
-			Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"}},
+			ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
+			Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"},
+				Secret: cfg.NetSuite.WebhookSecret},
 		})
 		if err != nil {
 			sb.close()
@@ -108,14 +115,21 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 	if outbound == "" {
 		outbound = outboundURL(cfg, cfg.BaseURL())
 	}
+	// Sandbox mode for both systems, notifying Tandem with the secrets it checks.
 	sandboxOnly := *cfg
-	sandboxOnly.Salesforce, sandboxOnly.NetSuite = config.Salesforce{}, config.NetSuite{}
+	sandboxOnly.Salesforce = config.Salesforce{EventsAuth: cfg.Salesforce.EventsAuth, EventsToken: cfg.Salesforce.EventsToken, EventsSecret: cfg.Salesforce.EventsSecret}
+	sandboxOnly.NetSuite = config.NetSuite{WebhookSecret: cfg.NetSuite.WebhookSecret}
 	sb, err := newSandboxes(&sandboxOnly, log, base, outbound, cfg.BaseURL())
 	if err != nil {
 		return err
 	}
 	defer sb.close()
-	srv := &http.Server{Handler: mountAll(sb.mounts()), ReadHeaderTimeout: 10 * time.Second}
+	mounts := sb.mounts()
+	if cfg.Sandbox.Control == "on" {
+		maps.Copy(mounts, sb.controlMounts())
+		log.Warn("sandbox control surface on under /_sandbox/ (TANDEM_SANDBOX_CONTROL): unauthenticated, for tests only")
+	}
+	srv := &http.Server{Handler: mountAll(mounts), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("sandboxes serving", "salesforce", base+sandboxSalesforcePath, "netsuite", base+sandboxNetSuitePath, "outbound_messages_to", outbound)

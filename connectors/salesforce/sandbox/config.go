@@ -73,6 +73,8 @@ type Config struct {
 	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration
 	// OutboundTimeout bounds one delivery attempt (Salesforce: 60s).
 	OutboundTimeout time.Duration
+	// Faults injects errors into Tandem's API calls; the zero value none.
+	Faults Faults
 	// Events forwards Change Data Capture events to Tandem.
 	Events EventsConfig
 	// QueryBatchSize is the default page size of query results; a request's

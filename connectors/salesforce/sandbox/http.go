@@ -26,7 +26,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/services/data", s.handleVersions)
 	r.Get("/services/data/", s.handleVersions)
 	r.Route("/services/data/{version}", func(r chi.Router) {
-		r.Use(s.apiMiddleware)
+		r.Use(s.apiMiddleware, s.faultMiddleware)
 		r.Get("/", s.handleResources)
 		r.Get("/limits", s.handleLimits)
 		r.Get("/query", s.handleQuery(false))

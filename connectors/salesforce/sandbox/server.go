@@ -44,6 +44,7 @@ type Server struct {
 	jwtPublic crypto.PublicKey
 	outbound  *outbound
 	events    *forwarder
+	faults    *faultInjector
 
 	mu                  sync.Mutex
 	store               *store
@@ -72,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, schema: schema.Default(), log: cfg.Logger,
 		sessions: map[string]*session{}, users: map[string]User{}, cursors: newCursors(),
+		faults: newFaultInjector(cfg.Faults),
 	}
 	s.store = newStore(s.schema)
 	selected, err := cfg.Events.check(s.schema)
