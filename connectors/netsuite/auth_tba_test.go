@@ -39,16 +39,17 @@ func TestTBAWrongSecretIsRejected(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Code() != "INVALID_LOGIN" || apiErr.AuthError != "token_rejected" || !connectors.IsPermanent(err) {
 		t.Fatalf("err %v", err)
 	}
-	if n := len(ns.seen()); n != 2 {
-		t.Errorf("%d requests, want 2 (one retry with a fresh signature)", n)
+	if n := len(ns.seen()); n != DefaultMaxAttempts {
+		t.Errorf("%d requests, want %d (each with a fresh signature)", n, DefaultMaxAttempts)
 	}
 	if !strings.Contains(err.Error(), "Login Audit Trail") {
 		t.Errorf("the 401 detail was lost: %v", err)
 	}
 }
 
-// A 401 under load can be the concurrency governor: one fresh attempt,
-// on any method (a refused request changed nothing).
+// A 401 under load can be the concurrency governor, or the transport's
+// re-send of a request whose kept-alive connection broke (it replays the
+// nonce): fresh attempts, on any method (a refused request changed nothing).
 func TestTBAOne401IsRetriedWithAFreshSignature(t *testing.T) {
 	var ns *fakeNS
 	ns = newFakeNS(t, sequence(
@@ -62,5 +63,30 @@ func TestTBAOne401IsRetriedWithAFreshSignature(t *testing.T) {
 	reqs := ns.seen()
 	if len(reqs) != 2 || reqs[0].Header.Get("Authorization") == reqs[1].Header.Get("Authorization") {
 		t.Errorf("%d requests; the retry must carry a new header", len(reqs))
+	}
+}
+
+// Found by the chaos suite: two refused copies in a row must not archive
+// the job while attempts remain; every attempt signs with a new nonce.
+func TestTBARepeated401sAreRetriedWithFreshNonces(t *testing.T) {
+	var ns *fakeNS
+	ns = newFakeNS(t, sequence(
+		func(w http.ResponseWriter, r *http.Request) { ns.reject(w, "nonce_used") },
+		func(w http.ResponseWriter, r *http.Request) { ns.reject(w, "nonce_used") },
+		func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"id":"107","companyName":"Acme"}`))
+		},
+	))
+	rec, err := ns.client().GetRecord(context.Background(), "customer", "107", nil)
+	if err != nil || rec.String("companyName") != "Acme" {
+		t.Fatalf("GetRecord = %v, %v", rec, err)
+	}
+	nonces := map[string]bool{}
+	for _, r := range ns.seen() {
+		nonces[r.Header.Get("Authorization")] = true
+	}
+	if len(nonces) != 3 {
+		t.Errorf("%d distinct Authorization headers over 3 attempts", len(nonces))
 	}
 }

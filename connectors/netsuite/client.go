@@ -225,14 +225,17 @@ type sent struct {
 
 // do sends r until it succeeds or must stop. 429s are tried again in
 // place (nothing was applied), 5xx and lost answers only when r is
-// idempotent, a 401 once with fresh credentials; the Limiter slot is
+// idempotent, a 401 with fresh credentials (a new nonce, a new token) up
+// to MaxAttempts times: Go's transport re-sends an idempotent request
+// whose kept-alive connection broke, and that copy replays the TBA nonce,
+// which NetSuite refuses with 401 INVALID_LOGIN. The Limiter slot is
 // released before each back-off.
 func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 	target := c.baseURL + r.path
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	reauthorized := false
+	reauths := 0
 	for attempt := 1; ; {
 		s, err := c.send(ctx, r, target)
 		if err != nil {
@@ -247,10 +250,10 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, ctx.Err())
 		}
-		if apiErr != nil && apiErr.Status == http.StatusUnauthorized && !reauthorized {
-			reauthorized = true
+		if apiErr != nil && apiErr.Status == http.StatusUnauthorized && reauths < c.maxAttempts-1 {
+			reauths++
 			c.auth.rejected(s.authz)
-			c.log.WarnContext(ctx, "netsuite rejected the credentials, trying once with fresh ones", "op", r.op, "error", fail)
+			c.log.WarnContext(ctx, "netsuite rejected the credentials, trying again with fresh ones", "op", r.op, "try", reauths, "error", fail)
 			continue
 		}
 		if attempt >= c.maxAttempts || !retryInPlace(r, apiErr) {

@@ -62,7 +62,7 @@ func TestObserveAndLogEveryAttempt(t *testing.T) {
 			t.Errorf("line without the caller's correlation id: %s", line)
 		}
 	}
-	for _, m := range []string{"netsuite request", "netsuite request failed, trying again", "netsuite rejected the credentials, trying once with fresh ones"} {
+	for _, m := range []string{"netsuite request", "netsuite request failed, trying again", "netsuite rejected the credentials, trying again with fresh ones"} {
 		if !msgs[m] {
 			t.Errorf("no %q line, so this test proves nothing about it:\n%s", m, out.String())
 		}
