@@ -67,3 +67,30 @@ func TestCanonicalValuesCompareAcrossSystems(t *testing.T) {
 		t.Error("a real change hashed the same")
 	}
 }
+
+// A run that crashed after writing but before saving the agreed state
+// left a pending note; the next run must not take Tandem's own write for
+// a user's change (found by the chaos suite: an older value came back).
+func TestPendingWriteSettlesAfterACrash(t *testing.T) {
+	groups := []FieldGroup{{Name: "person"}}
+	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	// A NetSuite edit (v1) was written to Salesforce; the run died before
+	// saving. Then NetSuite was edited again (v2).
+	state := pairState{Base: groupValues{"person": "v0"}, Pending: map[string]pendingWrite{"person": {Target: SideSalesforce, Hash: "v1"}}}
+	p := &pairView{sfHash: groupValues{"person": "v1"}, nsHash: groupValues{"person": "v2"}}
+	settlePending(&state, p)
+	if state.Base["person"] != "v1" || state.Pending != nil {
+		t.Fatalf("state after settling: %+v", state)
+	}
+	ds := merge(groups, p.sfHash, p.nsHash, state.Base, t0.Add(time.Second), t0, SideSalesforce)
+	if ds[0].Winner != SideNetSuite || ds[0].Drops != "" {
+		t.Errorf("decision %+v: NetSuite's newer edit must win although Tandem's write to Salesforce is later", ds[0])
+	}
+	// A run that died before its write landed: the old base stands.
+	state = pairState{Base: groupValues{"person": "v0"}, Pending: map[string]pendingWrite{"person": {Target: SideNetSuite, Hash: "v1"}}}
+	p = &pairView{sfHash: groupValues{"person": "v1"}, nsHash: groupValues{"person": "v0"}}
+	settlePending(&state, p)
+	if d := merge(groups, p.sfHash, p.nsHash, state.Base, t0, t0, SideNetSuite)[0]; state.Base["person"] != "v0" || d.Winner != SideSalesforce {
+		t.Errorf("write never landed: base %q, decision %+v; want v0 and Salesforce's change carried", state.Base["person"], d)
+	}
+}

@@ -203,7 +203,7 @@ func (s pairSync) sync(ctx context.Context, from Side, sfID, nsID string) error 
 		if err := s.read(ctx, sess, p, side, sfID, nsID); err != nil {
 			return err
 		}
-		if side == from && len(state.Base) > 0 && maps.Equal(p.hashes(side), state.Base) {
+		if side == from && len(state.Base) > 0 && len(state.Pending) == 0 && maps.Equal(p.hashes(side), state.Base) {
 			s.Stats.EchoDrops.Add(1)
 			noteEcho(ctx)
 			s.Logger.InfoContext(ctx, "change already in step on both sides; nothing to write",
@@ -211,12 +211,21 @@ func (s pairSync) sync(ctx context.Context, from Side, sfID, nsID string) error 
 			return nil
 		}
 	}
+	settlePending(&state, p)
 	decisions := merge(s.rules.Groups, p.sfHash, p.nsHash, state.Base, p.sfModified, p.nsModified, s.rules.TieBreak)
 	s.logOverruled(ctx, decisions, p, sfID, nsID)
+	final := pairState{Base: agreed(decisions, p), SFModified: p.sfModified, NSModified: p.nsModified, NSID: nsID}
+	if pending := pendingWrites(decisions, p); len(pending) > 0 {
+		ahead := state
+		ahead.Pending = pending
+		if err := s.store.save(ctx, sfID, ahead); err != nil {
+			return err
+		}
+	}
 	if err := s.writeWinners(ctx, sess, p, decisions, sfID, nsID); err != nil {
 		return err
 	}
-	return s.store.save(ctx, sfID, pairState{Base: agreed(decisions, p), SFModified: p.sfModified, NSModified: p.nsModified, NSID: nsID})
+	return s.store.save(ctx, sfID, final)
 }
 
 // pairView is both sides of a pair as read, in Salesforce's field space.
@@ -410,6 +419,33 @@ func sublistsIn(body map[string]any) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// pendingWrites are the values the merge is about to write: for each group
+// one side wins, the other side's target value.
+func pendingWrites(ds []decision, p *pairView) map[string]pendingWrite {
+	out := map[string]pendingWrite{}
+	for _, d := range ds {
+		if d.Winner == "" {
+			continue
+		}
+		out[d.Group] = pendingWrite{Target: d.Winner.other(), Hash: p.hashes(d.Winner)[d.Group]}
+	}
+	return out
+}
+
+// settlePending finishes what a crashed run left: a group whose target
+// already holds the value Tandem set out to write got that write, so the
+// value is agreed; otherwise the write never landed and the old base
+// stands. Without this, Tandem's own write would look like a user's
+// change on that side at the next event.
+func settlePending(state *pairState, p *pairView) {
+	for g, w := range state.Pending {
+		if p.hashes(w.Target)[g] == w.Hash {
+			state.Base[g] = w.Hash
+		}
+	}
+	state.Pending = nil
 }
 
 // agreed is the base after the merge: each group's winning value, or the

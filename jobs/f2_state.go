@@ -20,6 +20,17 @@ type pairState struct {
 	SFModified time.Time // the Salesforce record's LastModifiedDate at that sync
 	NSModified time.Time // the NetSuite record's lastModifiedDate at that sync
 	NSID       string    // the NetSuite twin, to find it after the Salesforce record is deleted
+	// Pending are writes decided but not yet known to have landed, per
+	// group: saved before writing, cleared after. A crash in between
+	// leaves them, and the next run checks whether the target holds the
+	// value (see settlePending).
+	Pending map[string]pendingWrite
+}
+
+// pendingWrite is a value Tandem set out to write to one side.
+type pendingWrite struct {
+	Target Side
+	Hash   string
 }
 
 // pairStore keeps pair states and locks in Redis.
@@ -56,6 +67,12 @@ func (p pairStore) load(ctx context.Context, sfID string) (pairState, error) {
 			st.NSModified, _ = time.Parse(time.RFC3339Nano, v)
 		case k == "ns_id":
 			st.NSID = v
+		case strings.HasPrefix(k, "p:"):
+			side, hash, _ := strings.Cut(v, ":")
+			if st.Pending == nil {
+				st.Pending = map[string]pendingWrite{}
+			}
+			st.Pending[k[2:]] = pendingWrite{Target: Side(side), Hash: hash}
 		}
 	}
 	return st, nil
@@ -70,6 +87,9 @@ func (p pairStore) save(ctx context.Context, sfID string, st pairState) error {
 	fields["ns_at"] = st.NSModified.UTC().Format(time.RFC3339Nano)
 	if st.NSID != "" {
 		fields["ns_id"] = st.NSID
+	}
+	for g, w := range st.Pending {
+		fields["p:"+g] = string(w.Target) + ":" + w.Hash
 	}
 	key := p.key(sfID)
 	_, err := p.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {

@@ -85,3 +85,23 @@ func pairLockSerialises(t *testing.T, rdb redis.UniversalClient) {
 		t.Fatalf("a cancelled wait returned %v, want the context's error", err)
 	}
 }
+
+func TestPairStateKeepsPendingWrites(t *testing.T) {
+	db := testredis.New(t)
+	ps := pairStore{rdb: db.Client, kind: "contact"}
+	ctx := context.Background()
+	st := pairState{Base: groupValues{"person": "h0"}, Pending: map[string]pendingWrite{"person": {Target: SideNetSuite, Hash: "h1"}}}
+	if err := ps.save(ctx, "0035e000000001AAAQ", st); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ps.load(ctx, "0035e000000001AAAQ")
+	if err != nil || got.Pending["person"] != (pendingWrite{Target: SideNetSuite, Hash: "h1"}) {
+		t.Fatalf("loaded %+v %v", got, err)
+	}
+	if err := ps.save(ctx, "0035e000000001AAAQ", pairState{Base: groupValues{"person": "h1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ps.load(ctx, "0035e000000001AAAQ"); len(got.Pending) != 0 {
+		t.Errorf("the final save must clear pending writes: %+v", got.Pending)
+	}
+}
