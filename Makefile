@@ -49,9 +49,7 @@ fmt-check:
 
 # Benchmarks print their figures; nothing here asserts on time.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchtime=1x -count=1 ./cmd/tandem/ 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)|/op' || true
-	$(GO) test -run='^$$' -bench=. -count=1 ./connectors/throttle/ ./handlers/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
-	$(GO) test -run='^$$' -bench=BenchmarkF1Mapping -cpu 1 -count=1 ./mapping/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
+	scripts/bench.sh
 
 # The webhook endpoints under rising load: 1 serve + 1 work, then 2 + 2,
 # on a redis-server of its own. STEP, RATES, MIX, NOTIFICATIONS tune it.

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every benchmark the issues ask for and prints its figures. Nothing
+# here asserts on time; a benchmark that fails (a wrong result) fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+bench() {
+	local out
+	out=$(go test -run='^$' -count=1 "$@" 2>&1)
+	local rc=$?
+	grep -E '^(Benchmark|--- FAIL|FAIL|panic)|_test\.go:[0-9]+' <<<"$out"
+	if [ $rc -ne 0 ]; then status=1; fi
+}
+echo "# $(date -u +%FT%TZ) $(git rev-parse --short HEAD 2>/dev/null); $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "## ingest: notifications over HTTP beside raw asynq enqueue (issue 2), and the parser alone"
+bench -bench='BenchmarkIngest' -benchtime=1x ./handlers/
+bench -bench='BenchmarkParseOutboundMessage' ./handlers/
+echo "## F1 against the NetSuite sandbox at concurrency 5 and 100 ms (issue 2)"
+bench -bench=BenchmarkF1SalesOrders -benchtime=1x ./cmd/tandem/
+echo "## mapping: opportunities with 10 lines per second, one core (issue 3)"
+bench -bench=BenchmarkF1Mapping -cpu 1 ./mapping/
+echo "## F2: 1,000 paced random edits on both sides (issue 4)"
+bench -bench=BenchmarkF2Edits -benchtime=1x ./cmd/tandem/
+echo "## throttles"
+bench -bench=. ./connectors/throttle/
+exit $status
