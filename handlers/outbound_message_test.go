@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,29 +18,8 @@ func readTestdata(t testing.TB, name string) []byte {
 	return b
 }
 
-// sharedFixtures is ../shared/fixtures beside the repository.
-func sharedFixtures(t testing.TB, parts ...string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "fixtures"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared fixtures missing: %v", err)
-	}
-	return p
-}
+// sharedFixtures is ../shared/fixtures beside the module, joined with parts.
+func sharedFixtures(t testing.TB, parts ...string) string { return testfixtures.Dir(t, parts...) }
 
 func TestParseOutboundMessage(t *testing.T) {
 	msg, err := ParseOutboundMessage(readTestdata(t, "opportunity-won.xml"))

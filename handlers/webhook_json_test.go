@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +27,7 @@ import (
 type jsonWebhook struct {
 	url       string
 	inspector *asynq.Inspector
-	logs      *lockedBuffer
+	logs      *logging.Buffer
 }
 
 // serveJSONWebhook builds the handler for path with a real enqueuer and a
@@ -37,7 +36,7 @@ func serveJSONWebhook(t *testing.T, opt asynq.RedisConnOpt, path string, build f
 	t.Helper()
 	client := asynq.NewClient(opt)
 	t.Cleanup(func() { client.Close() })
-	logs := &lockedBuffer{}
+	logs := &logging.Buffer{}
 	h := build(jobs.NewEnqueuer(client, 3), slog.New(slog.NewJSONHandler(logs, nil)))
 	deps := RouterDeps{Logger: logging.Discard()}
 	switch path {
@@ -174,24 +173,6 @@ func readWebhookTestdata(t testing.TB, dir, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// lockedBuffer is a log sink the server goroutines and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestDecodeWebhookJSONNamesTheFieldOfTheWrongType(t *testing.T) {

@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,7 +60,7 @@ func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 	client := asynq.NewClient(db.AsynqOpt())
 	t.Cleanup(func() { client.Close() })
 	enq := NewEnqueuer(client, 1) // one counted failure, then archived
-	var logs syncBuffer
+	var logs logging.Buffer
 	srv := NewServer(db.AsynqOpt(), WorkerConfig{Concurrency: 4, Logger: logging.New(&logs, "json", "debug")})
 	rec := &recorder{latency: map[string]time.Duration{}}
 	attempts := map[string]int{}
@@ -142,21 +141,4 @@ func checkErrorLinesCorrelated(t *testing.T, logs string) {
 	if seen < 4 { // throttled, archived, retry, archived
 		t.Errorf("only %d error handler lines:\n%s", seen, logs)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

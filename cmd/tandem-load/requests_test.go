@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"io"
 	"maps"
 	"net/http"
@@ -147,28 +148,8 @@ func TestDefaultCredentialsAreTheSandboxes(t *testing.T) {
 	}
 }
 
-// sharedFixture reads ../shared/fixtures/<parts> beside the module.
-func sharedFixture(t *testing.T, parts ...string) []byte {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-	b, err := os.ReadFile(filepath.Join(append([]string{dir, "..", "shared", "fixtures"}, parts...)...))
-	if err != nil {
-		t.Fatalf("shared fixture (../shared/fixtures must exist): %v", err)
-	}
-	return b
-}
+// sharedFixture reads one file of ../shared/fixtures.
+func sharedFixture(t *testing.T, parts ...string) []byte { return testfixtures.Read(t, parts...) }
 
 func TestOutboundMessageHasTheEnvelopeOfARealOne(t *testing.T) {
 	captured := sharedFixture(t, "salesforce", "outbound-message", "om-opportunity-ap5.ejangi-hangouts-chat.xml")

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +23,7 @@ type harness struct {
 	p         *process
 	base      string
 	inspector *asynq.Inspector
-	logs      *syncBuffer
+	logs      *logging.Buffer
 	lastBusy  string // what settle last saw busy, for the failure message
 }
 
@@ -52,7 +50,7 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &logging.Buffer{}
 	p, err := startProcess(context.Background(), cfg, ln, logging.New(logs, "json", "debug"))
 	if err != nil {
 		t.Fatal(err)
@@ -153,23 +151,6 @@ func str(m map[string]any, path string) string {
 	default:
 		return fmt.Sprint(v)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func nssandboxFaults(rate5xx, rate429 float64) nssandbox.Faults {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"io"
 	"net"
 	"net/http"
@@ -384,21 +385,4 @@ func describeErrors(errs []*oaerrors.ValidationError) string {
 	return b.String()
 }
 
-// moduleRoot is the directory holding go.mod, up from the test's.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
+func moduleRoot(t *testing.T) string { return testfixtures.ModuleRoot(t) }

@@ -21,7 +21,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/tandem-sync/tandem/connectors"
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 const (
@@ -50,7 +50,7 @@ type m2mServer struct {
 
 func newM2MServer(t *testing.T, key crypto.Signer, alg string) *m2mServer {
 	s := &m2mServer{pub: key.Public(), alg: alg, rejected: map[string]bool{},
-		firstToken: fixture.Read(t, "oracle-oauth2-client-credentials.token-response.json")}
+		firstToken: testfixtures.Read(t, "netsuite", "oracle-oauth2-client-credentials.token-response.json")}
 	record := []byte(`{"links":[],"id":"107","companyName":"Tandem"}`)
 	s.fakeNS = newFakeNS(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == tokenPath {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tandem-sync/tandem/connectors"
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // Every published error body, answered by a real HTTP server, read by
@@ -36,7 +36,7 @@ func TestErrorFixturesAreParsedAndClassified(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.fixture, func(t *testing.T) {
-			body := fixture.Read(t, tc.fixture)
+			body := testfixtures.Read(t, "netsuite", tc.fixture)
 			if i := bytes.IndexByte(body, '{'); i > 0 { // the duplicate sample starts with its status line
 				body = body[i:]
 			}
@@ -68,7 +68,7 @@ func TestErrorFixturesAreParsedAndClassified(t *testing.T) {
 }
 
 func TestErrorMessage(t *testing.T) {
-	body := fixture.Read(t, "oracle-rest-error-400-invalid-content.response.json")
+	body := testfixtures.Read(t, "netsuite", "oracle-rest-error-400-invalid-content.response.json")
 	e := parseAPIError("create salesOrder", 400, "", body)
 	want := "netsuite: create salesOrder: 400 INVALID_CONTENT: Error while accessing resource: You have entered an Invalid Field Value 9999 for the following field: item (at item.items[0].item)"
 	if e.Error() != want {
@@ -91,7 +91,7 @@ func TestErrorMessage(t *testing.T) {
 	}
 
 	login := parseAPIError("get customer 1", 401, `OAuth realm="123456_SB1", error="token_rejected", error_description="Invalid login attempt."`,
-		fixture.Read(t, "oracle-rest-error-401-invalid-login.json"))
+		testfixtures.Read(t, "netsuite", "oracle-rest-error-401-invalid-login.json"))
 	if login.AuthError != "token_rejected" || !strings.HasSuffix(login.Error(), "[token_rejected]") {
 		t.Errorf("401 lost the WWW-Authenticate reason: %s", login.Error())
 	}

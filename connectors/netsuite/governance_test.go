@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 func TestGovernanceLimits(t *testing.T) {
@@ -20,7 +20,7 @@ func TestGovernanceLimits(t *testing.T) {
 			GovernanceLimits{AccountConcurrencyLimit: 5, AccountUnallocatedConcurrencyLimit: 3, IntegrationLimitType: LimitAccount}, 3},
 	}
 	for _, tc := range cases {
-		body := fixture.Read(t, tc.fixture)
+		body := testfixtures.Read(t, "netsuite", tc.fixture)
 		ns := newFakeNS(t, func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet || r.URL.Path != "/services/rest/system/v1/governanceLimits" {
 				http.NotFound(w, r)

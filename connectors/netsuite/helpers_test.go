@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
 	"github.com/tandem-sync/tandem/connectors/netsuite/tba"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // Test credentials; the account is a sandbox so realm and host differ.
@@ -56,7 +56,7 @@ type fakeNS struct {
 }
 
 func newFakeNS(t *testing.T, handle http.HandlerFunc) *fakeNS {
-	f := &fakeNS{t: t, handle: handle, nonces: map[string]bool{}, invalidLogin: fixture.Read(t, "oracle-rest-error-401-invalid-login.json")}
+	f := &fakeNS{t: t, handle: handle, nonces: map[string]bool{}, invalidLogin: testfixtures.Read(t, "netsuite", "oracle-rest-error-401-invalid-login.json")}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -168,7 +168,7 @@ func sequence(steps ...http.HandlerFunc) http.HandlerFunc {
 
 // fail answers with one of Oracle's error bodies.
 func fail(t *testing.T, status int, fixtureName string) http.HandlerFunc {
-	body := fixture.Read(t, fixtureName)
+	body := testfixtures.Read(t, "netsuite", fixtureName)
 	return func(w http.ResponseWriter, r *http.Request) {
 		answer(w, status, typeError, body)
 	}

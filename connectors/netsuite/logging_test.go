@@ -1,36 +1,17 @@
 package netsuite
 
 import (
-	"bytes"
 	"context"
+	"github.com/tandem-sync/tandem/internal/logging"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// syncBuffer is a bytes.Buffer safe for the client's concurrent logging.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Every path that logs (retries, 401s, token refreshes, throttling) runs at
 // debug level; no credential, token or signature may appear.
 func TestNoSecretsInLogs(t *testing.T) {
-	var out syncBuffer
+	var out logging.Buffer
 	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	withLog := func(c *Config) { c.Logger = logger }
 	ctx := context.Background()

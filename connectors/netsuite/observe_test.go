@@ -32,7 +32,7 @@ func (l *callLog) observe(op string, status int, _ time.Duration, err error) {
 func TestObserveAndLogEveryAttempt(t *testing.T) {
 	ns := troubledNS(t)
 	var l callLog
-	var out syncBuffer
+	var out logging.Buffer
 	c := ns.client(func(cfg *Config) {
 		cfg.Observe = l.observe
 		cfg.Logger = logging.New(&out, "json", "debug")

@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 func TestCreateRecordReadsTheIDFromLocation(t *testing.T) {
 	ns := newFakeNS(t, func(w http.ResponseWriter, r *http.Request) { created(w, r, "customer", "647") })
-	body := fixture.Read(t, "oracle-rest-post-customer.request.json")
+	body := testfixtures.Read(t, "netsuite", "oracle-rest-post-customer.request.json")
 
 	id, err := ns.client().CreateRecord(context.Background(), "customer", json.RawMessage(body))
 	if err != nil || id != "647" {
@@ -107,7 +107,7 @@ func TestUpdateAndDeleteRecord(t *testing.T) {
 }
 
 func TestGetRecordWithFieldsAndExpand(t *testing.T) {
-	body := fixture.Read(t, "oracle-rest-get-customer-fields.response.json")
+	body := testfixtures.Read(t, "netsuite", "oracle-rest-get-customer-fields.response.json")
 	ns := newFakeNS(t, func(w http.ResponseWriter, r *http.Request) { answer(w, 200, typeSingular, body) })
 	rec, err := ns.client().GetRecord(context.Background(), "customer", "107",
 		&GetOptions{Fields: []string{"companyName", "email", "entityId"}, ExpandSubResources: true})
@@ -125,10 +125,10 @@ func TestGetRecordWithFieldsAndExpand(t *testing.T) {
 // Field shapes differ across NetSuite versions; the helpers read both.
 func TestRecordHelpersOnRealRecords(t *testing.T) {
 	var customer, order Record
-	if err := decodeJSON(fixture.Read(t, "rest-get-customer.ledgersync.json"), &customer); err != nil {
+	if err := decodeJSON(testfixtures.Read(t, "netsuite", "rest-get-customer.ledgersync.json"), &customer); err != nil {
 		t.Fatal(err)
 	}
-	if err := decodeJSON(fixture.Read(t, "rest-get-salesorder.response.oracle-devrel.json"), &order); err != nil {
+	if err := decodeJSON(testfixtures.Read(t, "netsuite", "rest-get-salesorder.response.oracle-devrel.json"), &order); err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct{ got, want any }{

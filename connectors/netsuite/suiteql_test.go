@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // suiteQLServer pages total rows the way the query service does: links,
@@ -45,7 +45,7 @@ func suiteQLServer(total int) http.HandlerFunc {
 func TestSuiteQLFollowsHasMoreAcrossThreePages(t *testing.T) {
 	const total = 2*MaxSuiteQLPage + 3
 	ns := newFakeNS(t, suiteQLServer(total))
-	query := fixture.Read(t, "oracle-suiteql-bound-params.request.json")
+	query := testfixtures.Read(t, "netsuite", "oracle-suiteql-bound-params.request.json")
 	var req struct {
 		Q      string `json:"q"`
 		Params []any  `json:"params"`
@@ -89,7 +89,7 @@ func TestSuiteQLFollowsHasMoreAcrossThreePages(t *testing.T) {
 }
 
 func TestSuiteQLOmitsEmptyParamsAndReadsRealRows(t *testing.T) {
-	page := fixture.Read(t, "suiteql-response-customer.ledgersync.json")
+	page := testfixtures.Read(t, "netsuite", "suiteql-response-customer.ledgersync.json")
 	ns := newFakeNS(t, func(w http.ResponseWriter, r *http.Request) {
 		answer(w, 200, "application/vnd.oracle.resource+json; type=collection", page)
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -310,26 +311,5 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 }
 
-// sharedFixtures locates ../shared/fixtures beside the module root.
-func sharedFixtures(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fixtures := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Fatalf("shared fixtures missing: %v", err)
-	}
-	return fixtures
-}
+// sharedFixtures is ../shared/fixtures beside the module.
+func sharedFixtures(t *testing.T) string { return testfixtures.Dir(t) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -195,24 +196,7 @@ func at(v any, path ...any) any {
 	return v
 }
 
-// moduleRoot is the directory holding go.mod, up from the test's.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+func moduleRoot(t *testing.T) string { return testfixtures.ModuleRoot(t) }
 
 // fixtureDir is /work/shared/fixtures/netsuite: ../shared/fixtures beside
 // the directory holding go.mod.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite/internal/fixture"
 	"github.com/tandem-sync/tandem/connectors/netsuite/tba"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // vectors mirrors tba-test-vectors.compiled.json.
@@ -27,7 +27,7 @@ type vectors struct {
 func loadVectors(t *testing.T) vectors {
 	t.Helper()
 	var v vectors
-	if err := json.Unmarshal(fixture.Read(t, "tba-test-vectors.compiled.json"), &v); err != nil {
+	if err := json.Unmarshal(testfixtures.Read(t, "netsuite", "tba-test-vectors.compiled.json"), &v); err != nil {
 		t.Fatalf("decoding vectors: %v", err)
 	}
 	if len(v.Vectors) < 7 {
@@ -104,7 +104,7 @@ func TestOracleExampleFiles(t *testing.T) {
 		{"oracle-tba-restlet-base-string.example.txt", "POST", restletURL},
 	}
 	for _, tc := range cases {
-		want := strings.TrimSpace(string(fixture.Read(t, tc.file)))
+		want := strings.TrimSpace(string(testfixtures.Read(t, "netsuite", tc.file)))
 		got, err := tba.BaseString(tc.method, tc.url, params)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +114,7 @@ func TestOracleExampleFiles(t *testing.T) {
 		}
 	}
 
-	want := strings.TrimSpace(string(fixture.Read(t, "oracle-tba-rest-authorization-header.example.txt")))
+	want := strings.TrimSpace(string(testfixtures.Read(t, "netsuite", "oracle-tba-rest-authorization-header.example.txt")))
 	header, err := oracleSigner(v, "123456").Authorization("GET", restURL)
 	if err != nil {
 		t.Fatal(err)

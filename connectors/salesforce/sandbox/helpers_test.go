@@ -3,13 +3,12 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -146,27 +145,5 @@ func (o *testOrg) firstID(t *testing.T, soql string) string {
 	return rows[0]["Id"].(string)
 }
 
-// fixturesDir finds shared/fixtures: up from the working directory to the
-// directory holding go.mod, then ../shared/fixtures.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	fixtures := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Fatalf("shared fixtures missing: %v", err)
-	}
-	return fixtures
-}
+// fixturesDir is ../shared/fixtures beside the module.
+func fixturesDir(t *testing.T) string { return testfixtures.Dir(t) }

@@ -1,0 +1,52 @@
+// Package testfixtures finds the module root and the shared fixtures
+// beside it (../shared/fixtures: real captured Salesforce and NetSuite
+// payloads, read-only, present wherever the tests run). A missing directory
+// fails the test rather than skipping it: a skipped conformance test proves
+// nothing.
+package testfixtures
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// ModuleRoot is the directory holding go.mod, found by walking up from the
+// test's working directory.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("locating the module root: %v", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("locating the module root: no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Dir is ../shared/fixtures, joined with parts.
+func Dir(t testing.TB, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{ModuleRoot(t), "..", "shared", "fixtures"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared fixtures (../shared/fixtures must exist beside the module): %v", err)
+	}
+	return p
+}
+
+// Read returns one fixture file's bytes.
+func Read(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Dir(t, parts...))
+	if err != nil {
+		t.Fatalf("reading fixture: %v", err)
+	}
+	return b
+}
