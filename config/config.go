@@ -30,6 +30,7 @@ type Config struct {
 	MetricsAddr   string `env:"TANDEM_METRICS_ADDR" validate:"omitempty,hostname_port" doc:"Listen address of tandem work's /metrics, /healthz and /readyz (serve and run serve /metrics on TANDEM_ADDR). Unset: work serves no HTTP."`
 	PublicURL     string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
 	RedisURL      string `env:"REDIS_URL" validate:"omitempty,redis_url" doc:"Redis for queues, dedup and throttles: redis://[user:password@]host:port/db (rediss:// for TLS); Sentinel: redis-sentinel://[:password@]host1:26379,host2:26379[/db]?master=name; Cluster: redis-cluster://[:password@]host1:6379,host2:6379 (rediss-sentinel://, rediss-cluster:// for TLS). Unset: an embedded in-process Redis (tandem run only; nothing survives a restart)."`
+	RedisReplicas int    `env:"TANDEM_REDIS_WAIT_REPLICAS" default:"0" validate:"gte=0,lte=16" doc:"Replicas that must confirm a webhook's jobs (Redis WAIT) before Tandem acknowledges it; the sender re-sends otherwise. Set 1 with Sentinel so a failover loses no acknowledged job (Redis replication is asynchronous). 0: the master's answer is enough. Not with redis-cluster:// or the embedded Redis."`
 	LogFormat     string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
 	LogLevel      string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
 	MappingsDir   string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
@@ -168,6 +169,11 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("TANDEM_SF_EVENTS_SECRET: required when TANDEM_SF_EVENTS_AUTH=hmac"))
 	}
 	errs = append(errs, c.checkNetSuite()...)
+	if c.RedisReplicas > 0 {
+		if o, err := redisurl.Parse(c.RedisURL); c.RedisURL == "" || (err == nil && o.Cluster != nil) {
+			errs = append(errs, errors.New("TANDEM_REDIS_WAIT_REPLICAS: needs REDIS_URL naming one server or a Sentinel set-up (WAIT counts the replicas of the connection's own server; a Cluster spreads one webhook's jobs over several)"))
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -39,9 +39,7 @@ var archivedByWorker = map[string]struct{ taskType, lastErr string }{
 func newAdminAPI(t *testing.T) *adminAPI {
 	t.Helper()
 	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
-	t.Cleanup(func() { client.Close() })
-	enq := jobs.NewEnqueuer(client, 2)
+	enq := jobs.NewEnqueuer(db.Client, 2)
 	for id, j := range archivedByWorker {
 		ch := jobs.Change{Source: jobs.SourceNetSuiteWebhook, Object: "customer", RecordID: id, EventID: j.lastErr, ReceivedAt: time.Now().UTC()}
 		if _, err := enq.Enqueue(context.Background(), j.taskType, id, ch); err != nil {

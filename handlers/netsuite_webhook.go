@@ -84,8 +84,8 @@ func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := ev.change(now, logging.Correlation(ctx))
-	job := pendingJob{taskType: taskType, taskID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, eventVersion(ch.EventID, body)), change: ch}
-	dups, err := storeJobs(ctx, h.Enqueuer, []pendingJob{job})
+	job := jobs.Incoming{Type: taskType, ID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, eventVersion(ch.EventID, body)), Change: ch}
+	dups, err := h.Enqueuer.EnqueueAll(ctx, []jobs.Incoming{job})
 	if err != nil {
 		log.ErrorContext(ctx, "netsuite webhook not stored; the SuiteScript will retry", "event_id", ev.EventID, "error", err)
 		writeWebhookJSON(w, http.StatusServiceUnavailable, webhookErrorBody{Error: queueUnavailable})

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
@@ -19,8 +18,7 @@ import (
 // answering. Other routes are not told.
 func TestRouterObservesWebhookStatuses(t *testing.T) {
 	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
-	t.Cleanup(func() { client.Close() })
+	client := db.Client
 	var mu sync.Mutex
 	var seen []string
 	h := NewRouter(RouterDeps{

@@ -95,7 +95,7 @@ func (h *SalesforceEvents) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.plan(ctx, log, events, now)
-	dups, err := storeJobs(ctx, h.Enqueuer, p.jobs)
+	dups, err := h.Enqueuer.EnqueueAll(ctx, p.jobs)
 	if err != nil {
 		log.ErrorContext(ctx, "salesforce events not stored; the forwarder must retry", "events", len(events), "error", err)
 		writeWebhookJSON(w, http.StatusServiceUnavailable, webhookErrorBody{Error: queueUnavailable})
@@ -150,7 +150,7 @@ func checkBearer(authorization, token string) error {
 
 // eventsPlan is what a request turns into: jobs to store and the rest counted.
 type eventsPlan struct {
-	jobs   []pendingJob
+	jobs   []jobs.Incoming
 	result SalesforceEventsResult
 }
 
@@ -171,9 +171,9 @@ func (h *SalesforceEvents) plan(ctx context.Context, log *slog.Logger, events []
 		}
 	}
 	for i := range p.jobs {
-		p.jobs[i].change.OrgID = h.OrgID
-		p.jobs[i].change.ReceivedAt = now
-		p.jobs[i].change.CorrelationID = logging.Correlation(ctx)
+		p.jobs[i].Change.OrgID = h.OrgID
+		p.jobs[i].Change.ReceivedAt = now
+		p.jobs[i].Change.CorrelationID = logging.Correlation(ctx)
 	}
 	return p
 }
@@ -207,7 +207,7 @@ func (h *SalesforceEvents) planChangeEvent(ctx context.Context, log *slog.Logger
 		}
 		ch := template
 		ch.RecordID = id
-		p.jobs = append(p.jobs, pendingJob{taskType: taskType, taskID: h.taskID(taskType, id, ev.ReplayID), change: ch})
+		p.jobs = append(p.jobs, jobs.Incoming{Type: taskType, ID: h.taskID(taskType, id, ev.ReplayID), Change: ch})
 	}
 }
 
@@ -219,7 +219,7 @@ func (h *SalesforceEvents) planSyncRequest(p *eventsPlan, ev *SalesforceEvent) {
 		return
 	}
 	ch := ev.syncRequestChange()
-	p.jobs = append(p.jobs, pendingJob{taskType: taskType, taskID: h.taskID(taskType, ch.RecordID, ch.EventID), change: ch})
+	p.jobs = append(p.jobs, jobs.Incoming{Type: taskType, ID: h.taskID(taskType, ch.RecordID, ch.EventID), Change: ch})
 }
 
 // ownChange: the change came from Tandem's writes, by the client id Tandem

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/tandem-sync/tandem/internal/logging"
@@ -20,10 +19,11 @@ import (
 // being read whole.
 const MaxBodyBytes = 1 << 20
 
-// ChangeEnqueuer stores a change as a job; duplicate means a job with that
-// id was already accepted. *jobs.Enqueuer implements it.
+// ChangeEnqueuer stores a webhook's changes as jobs, all in one go, and
+// counts those already accepted (their ids were taken). *jobs.Enqueuer
+// implements it.
 type ChangeEnqueuer interface {
-	Enqueue(ctx context.Context, taskType, taskID string, ch jobs.Change) (duplicate bool, err error)
+	EnqueueAll(ctx context.Context, js []jobs.Incoming) (dups int, err error)
 }
 
 // SalesforceOutbound receives Salesforce Outbound Messages.
@@ -62,7 +62,7 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(ctx, w, http.StatusBadRequest, err.Error())
 		return
 	}
-	dups, err := h.store(ctx, jobsToStore)
+	dups, err := h.Enqueuer.EnqueueAll(ctx, jobsToStore)
 	if err != nil {
 		h.Logger.ErrorContext(ctx, "outbound message not stored; Salesforce will re-send", "org_id", msg.OrganizationID, "error", err)
 		writeSOAPFault(w, http.StatusServiceUnavailable, "Tandem cannot store jobs right now (queue unavailable); please retry")
@@ -73,65 +73,20 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeAck(w)
 }
 
-type pendingJob struct {
-	taskType, taskID string
-	change           jobs.Change
-}
-
-// storeParallelism bounds the enqueues of one message in flight at once:
-// a 100-notification message then costs a few Redis round trips of
-// latency, not a hundred.
-const storeParallelism = 8
-
-// store enqueues every job and reports how many were already there. It
-// returns the first error; the sender re-sends the whole message, and
-// the jobs already stored then count as duplicates.
-func (h *SalesforceOutbound) store(ctx context.Context, pending []pendingJob) (dups int, err error) {
-	if len(pending) == 1 {
-		j := pending[0]
-		dup, err := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
-		if dup {
-			dups = 1
-		}
-		return dups, err
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, storeParallelism)
-	for _, j := range pending {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			dup, e := h.Enqueuer.Enqueue(ctx, j.taskType, j.taskID, j.change)
-			mu.Lock()
-			defer mu.Unlock()
-			if e != nil && err == nil {
-				err = e
-			}
-			if dup {
-				dups++
-			}
-		}()
-	}
-	wg.Wait()
-	return dups, err
-}
-
 // changes turns every notification into a job, or fails as a whole if one
 // cannot be routed, so a message is never half accepted.
-func (h *SalesforceOutbound) changes(ctx context.Context, msg *OutboundMessage) ([]pendingJob, error) {
+func (h *SalesforceOutbound) changes(ctx context.Context, msg *OutboundMessage) ([]jobs.Incoming, error) {
 	now := h.now()
-	out := make([]pendingJob, 0, len(msg.Notifications))
+	out := make([]jobs.Incoming, 0, len(msg.Notifications))
 	for _, n := range msg.Notifications {
 		taskType, ok := jobs.OutboundTaskType(n.SObject.Type)
 		if !ok {
 			return nil, fmt.Errorf("no Tandem flow handles Outbound Messages for %s (notification %s)", n.SObject.Type, n.ID)
 		}
-		out = append(out, pendingJob{
-			taskType: taskType,
-			taskID:   jobs.OutboundTaskID(taskType, msg.OrganizationID, n.ID),
-			change: jobs.Change{
+		out = append(out, jobs.Incoming{
+			Type: taskType,
+			ID:   jobs.OutboundTaskID(taskType, msg.OrganizationID, n.ID),
+			Change: jobs.Change{
 				Source:        jobs.SourceSalesforceOutbound,
 				OrgID:         msg.OrganizationID,
 				Object:        n.SObject.Type,

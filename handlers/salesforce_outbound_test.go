@@ -29,8 +29,7 @@ type ingress struct {
 
 func newIngress(t *testing.T, opt asynq.RedisConnOpt, token string) *ingress {
 	t.Helper()
-	client := asynq.NewClient(opt)
-	t.Cleanup(func() { client.Close() })
+	client := testredis.ClientFor(t, opt)
 	h := NewRouter(RouterDeps{
 		SalesforceOutbound: &SalesforceOutbound{
 			OrgIDs:   []string{testOrg[:15]},

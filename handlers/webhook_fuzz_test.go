@@ -81,11 +81,11 @@ func FuzzSalesforceEventsPayload(f *testing.F) {
 			t.Fatalf("%d records, %d accounted for: %+v", records, got, p.result)
 		}
 		for _, j := range p.jobs {
-			if !isSalesforceID(j.change.RecordID) || j.change.EventID == "" || j.change.ChangeType == "" ||
-				!strings.HasPrefix(j.taskID, "fuzz:sf:00D5e000000TNDM:"+j.change.RecordID+":") {
-				t.Fatalf("job %s: %+v", j.taskID, j.change)
+			if !isSalesforceID(j.Change.RecordID) || j.Change.EventID == "" || j.Change.ChangeType == "" ||
+				!strings.HasPrefix(j.ID, "fuzz:sf:00D5e000000TNDM:"+j.Change.RecordID+":") {
+				t.Fatalf("job %s: %+v", j.ID, j.Change)
 			}
-			if _, err := json.Marshal(j.change); err != nil {
+			if _, err := json.Marshal(j.Change); err != nil {
 				t.Fatalf("the job payload cannot be stored: %v", err)
 			}
 		}

@@ -302,12 +302,6 @@ func refuseWebhook(ctx context.Context, w http.ResponseWriter, log *slog.Logger,
 	writeWebhookJSON(w, status, body)
 }
 
-// storeJobs enqueues every job, several at a time, with the Outbound
-// Message handler's store; dups counts jobs already there.
-func storeJobs(ctx context.Context, enq ChangeEnqueuer, pending []pendingJob) (dups int, err error) {
-	return (&SalesforceOutbound{Enqueuer: enq}).store(ctx, pending)
-}
-
 // notes collects distinct explanations for the answer body, in order.
 type notes []string
 

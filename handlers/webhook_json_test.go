@@ -19,6 +19,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -34,8 +35,7 @@ type jsonWebhook struct {
 // logger writing JSON lines to in.logs.
 func serveJSONWebhook(t *testing.T, opt asynq.RedisConnOpt, path string, build func(ChangeEnqueuer, *slog.Logger) http.Handler) *jsonWebhook {
 	t.Helper()
-	client := asynq.NewClient(opt)
-	t.Cleanup(func() { client.Close() })
+	client := testredis.ClientFor(t, opt)
 	logs := &logging.Buffer{}
 	h := build(jobs.NewEnqueuer(client, 3), slog.New(slog.NewJSONHandler(logs, nil)))
 	deps := RouterDeps{Logger: logging.Discard()}

@@ -57,9 +57,7 @@ func (r *recorder) snapshot() (ended, echoes, overruled []string) {
 // the outcome asynq gives it, and what a flow noted only when it succeeds.
 func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
-	t.Cleanup(func() { client.Close() })
-	enq := NewEnqueuer(client, 1) // one counted failure, then archived
+	enq := NewEnqueuer(db.Client, 1) // one counted failure, then archived
 	var logs logging.Buffer
 	srv := NewServer(db.AsynqOpt(), WorkerConfig{Concurrency: 4, Logger: logging.New(&logs, "json", "debug")})
 	rec := &recorder{latency: map[string]time.Duration{}}

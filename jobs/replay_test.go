@@ -36,9 +36,7 @@ func archivedJobs(t *testing.T) (*testredis.DB, *Replayer, *Enqueuer) {
 
 func archivedJobsOn(t *testing.T, opt asynq.RedisConnOpt) (*Replayer, *Enqueuer) {
 	t.Helper()
-	client := asynq.NewClient(opt)
-	t.Cleanup(func() { client.Close() })
-	enq := NewEnqueuer(client, 3)
+	enq := NewEnqueuer(testredis.ClientFor(t, opt), 3)
 	ctx := context.Background()
 	lastErr := map[string]string{}
 	for _, j := range failingJobs {
@@ -149,9 +147,7 @@ func TestListFiltersArchivedJobs(t *testing.T) {
 
 func TestListPendingJobsByAge(t *testing.T) {
 	db := testredis.New(t)
-	client := asynq.NewClient(db.AsynqOpt())
-	defer client.Close()
-	enq := NewEnqueuer(client, 3)
+	enq := NewEnqueuer(db.Client, 3)
 	for id, age := range map[string]time.Duration{"old": 3 * time.Hour, "new": 10 * time.Minute} {
 		ch := Change{RecordID: id, ReceivedAt: time.Now().Add(-age)}
 		if _, err := enq.Enqueue(context.Background(), TypeOpportunityToSalesOrder, id, ch); err != nil {

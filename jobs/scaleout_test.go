@@ -31,6 +31,7 @@ func onDeployment(t *testing.T, d testredis.Deployment) {
 		check func(t *testing.T)
 	}{
 		{"enqueue dedups by task id", func(t *testing.T) { enqueueDedupsByTaskID(t, r.Asynq) }},
+		{"batched enqueue writes what asynq writes", func(t *testing.T) { enqueueAllWritesWhatAsynqWrites(t, r.Client, r.Asynq) }},
 		{"the worker runs every job, retries included", func(t *testing.T) { workerRunsEveryJob(t, r) }},
 		{"archived jobs are listed and replayed", func(t *testing.T) {
 			replayer, enq := archivedJobsOn(t, r.Asynq)
@@ -58,9 +59,7 @@ func TestSentinelFailoverLosesNoJob(t *testing.T) {
 	s := testredis.StartSentinel(t)
 	r := openDeployment(t, s)
 	w := startCountingWorker(t, r, nil)
-	client := asynq.NewClient(r.Asynq)
-	defer client.Close()
-	enq := NewEnqueuer(client, failoverMaxRetry)
+	enq := NewEnqueuer(r.Client, failoverMaxRetry).WaitForReplicas(1) // acknowledged = on the replica too
 
 	ids := make(chan string, jobs)
 	for i := range jobs {
@@ -160,9 +159,7 @@ func workerRunsEveryJob(t *testing.T, r *Redis) {
 		}
 		return nil
 	})
-	client := asynq.NewClient(r.Asynq)
-	defer client.Close()
-	enq := NewEnqueuer(client, 3)
+	enq := NewEnqueuer(r.Client, 3)
 	for i := range jobs {
 		if !enqueueAcked(enq, fmt.Sprintf("job-%02d", i)) {
 			t.Fatalf("enqueueing job-%02d failed", i)

@@ -5,9 +5,7 @@
 package jobs
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -137,42 +135,6 @@ func OutboundTaskID(taskType, orgID, notificationID string) string {
 		orgID = orgID[:15]
 	}
 	return fmt.Sprintf("%s:sf:%s:%s", taskType, orgID, notificationID)
-}
-
-// Enqueuer stores tasks in Redis.
-type Enqueuer struct {
-	client   *asynq.Client
-	maxRetry int
-}
-
-// NewEnqueuer returns an Enqueuer on client; maxRetry is the number of
-// counted failures before a job is archived.
-func NewEnqueuer(client *asynq.Client, maxRetry int) *Enqueuer {
-	return &Enqueuer{client: client, maxRetry: maxRetry}
-}
-
-// Enqueue stores one change as a task with the given dedup id. A task
-// with that id already there means the change was accepted before:
-// duplicate is true and err nil. It never deletes and re-enqueues.
-func (e *Enqueuer) Enqueue(ctx context.Context, taskType, taskID string, ch Change) (duplicate bool, err error) {
-	payload, err := json.Marshal(ch)
-	if err != nil {
-		return false, fmt.Errorf("encoding %s payload: %w", taskType, err)
-	}
-	_, err = e.client.EnqueueContext(ctx, asynq.NewTask(taskType, payload),
-		asynq.TaskID(taskID),
-		asynq.Queue(taskQueue(taskType)),
-		asynq.Retention(DedupRetention),
-		asynq.MaxRetry(e.maxRetry),
-		asynq.Timeout(taskTimeout),
-	)
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("enqueueing %s: %w", taskID, err)
-	}
-	return false, nil
 }
 
 // decodeChange reads a task's payload.

@@ -14,9 +14,7 @@ func TestEnqueueDedupsByTaskID(t *testing.T) {
 }
 
 func enqueueDedupsByTaskID(t *testing.T, opt asynq.RedisConnOpt) {
-	client := asynq.NewClient(opt)
-	defer client.Close()
-	e := NewEnqueuer(client, 5)
+	e := NewEnqueuer(testredis.ClientFor(t, opt), 5)
 	ctx := context.Background()
 	id := OutboundTaskID(TypeOpportunityToSalesOrder, "00D5e000000TNDMEA4", "04l5e00000AbCdEAAV")
 	if id != OutboundTaskID(TypeOpportunityToSalesOrder, "00D5e000000TNDM", "04l5e00000AbCdEAAV") {

@@ -14,8 +14,9 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 )
 
-// baseline measures raw asynq enqueueing: the same jobs.Enqueuer with the
-// same options and payloads as `tandem serve`, at the generator's
+// baseline measures raw asynq enqueueing: asynq.Client.Enqueue with the
+// same options and payloads as `tandem serve` stores (see
+// jobs.Enqueuer.EnqueueWithClient), at the generator's
 // connection count, with no HTTP in front. It writes to a database of its
 // own on the same Redis server: it shares the server's one thread, memory
 // and the machine's cores with the run, but no worker reads it, so the
@@ -26,7 +27,7 @@ type baseline struct {
 	redis       *jobs.Redis
 	client      *asynq.Client
 	enq         *jobs.Enqueuer
-	templates   [endpointCount]job // what a request of each endpoint asks for
+	templates   [endpointCount]jobs.Incoming // what a request of each endpoint asks for
 	mix         Mix
 	concurrency int
 	duration    time.Duration
@@ -50,7 +51,7 @@ func openBaseline(ctx context.Context, cfg Config, b *builder) (*baseline, error
 		return nil, err
 	}
 	client := asynq.NewClient(r.Asynq)
-	bl := &baseline{redis: r, client: client, enq: jobs.NewEnqueuer(client, cfg.MaxRetry), mix: cfg.Mix,
+	bl := &baseline{redis: r, client: client, enq: jobs.NewEnqueuer(r.Client, cfg.MaxRetry), mix: cfg.Mix,
 		concurrency: cfg.Connections, duration: cfg.RawDuration, idBase: cfg.IDBase}
 	for e := range endpointCount {
 		if bl.templates[e], err = templateJob(cfg.Credentials, b, e); err != nil {
@@ -75,11 +76,11 @@ func checkNoWorkers(ctx context.Context, rdb redis.UniversalClient) error {
 }
 
 // templateJob is the first job Tandem's handler makes of a request to e.
-func templateJob(creds Credentials, b *builder, e Endpoint) (job, error) {
+func templateJob(creds Credentials, b *builder, e Endpoint) (jobs.Incoming, error) {
 	p := b.build(e, 0, time.Now())
 	made, status := jobsOf(creds, p)
 	if status != http.StatusOK || len(made) == 0 {
-		return job{}, fmt.Errorf("tandem's %s handler answers %d to the load's request (jobs: %d): check the credentials", e, status, len(made))
+		return jobs.Incoming{}, fmt.Errorf("tandem's %s handler answers %d to the load's request (jobs: %d): check the credentials", e, status, len(made))
 	}
 	return made[0], nil
 }
@@ -118,11 +119,10 @@ func (bl *baseline) measure(ctx context.Context) (float64, error) {
 func (bl *baseline) enqueueOne(ctx context.Context) error {
 	n := bl.idBase + bl.next.Add(1)
 	t := bl.templates[bl.mix.pick(n)]
-	id := t.taskID + ":raw" + strconv.FormatUint(n, 10)
-	ch := t.change
+	id := t.ID + ":raw" + strconv.FormatUint(n, 10)
+	ch := t.Change
 	ch.EventID, ch.ReceivedAt = id, time.Now().UTC()
-	_, err := bl.enq.Enqueue(ctx, t.taskType, id, ch)
-	return err
+	return bl.enq.EnqueueWithClient(ctx, bl.client, jobs.Incoming{Type: t.Type, ID: id, Change: ch})
 }
 
 func (bl *baseline) close() {

@@ -26,28 +26,22 @@ func ingress(creds Credentials, enq handlers.ChangeEnqueuer) http.Handler {
 	})
 }
 
-// job is one job as a handler asks for it.
-type job struct {
-	taskType, taskID string
-	change           jobs.Change
-}
-
 // jobRecorder is a handlers.ChangeEnqueuer that keeps the jobs instead
 // of storing them.
 type jobRecorder struct {
 	mu   sync.Mutex
-	jobs []job
+	jobs []jobs.Incoming
 }
 
-func (r *jobRecorder) Enqueue(_ context.Context, taskType, taskID string, ch jobs.Change) (bool, error) {
+func (r *jobRecorder) EnqueueAll(_ context.Context, js []jobs.Incoming) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.jobs = append(r.jobs, job{taskType, taskID, ch})
-	return false, nil
+	r.jobs = append(r.jobs, js...)
+	return 0, nil
 }
 
 // jobsOf is what Tandem's handlers make of p, and the status they answer.
-func jobsOf(creds Credentials, p post) ([]job, int) {
+func jobsOf(creds Credentials, p post) ([]jobs.Incoming, int) {
 	rec := &jobRecorder{}
 	req := httptest.NewRequest(http.MethodPost, p.path, bytes.NewReader(p.body))
 	req.Header = p.header.Clone()

@@ -28,9 +28,7 @@ import (
 // in db.
 func tandemOn(t *testing.T, db *testredis.DB, creds Credentials) *httptest.Server {
 	t.Helper()
-	client := asynq.NewClient(db.AsynqOpt())
-	t.Cleanup(func() { client.Close() })
-	srv := httptest.NewServer(ingress(creds, jobs.NewEnqueuer(client, DefaultMaxRetry)))
+	srv := httptest.NewServer(ingress(creds, jobs.NewEnqueuer(db.Client, DefaultMaxRetry)))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -135,7 +133,7 @@ func TestEachEndpointFeedsItsFlow(t *testing.T) {
 		NetSuite: jobs.TypeCustomerToAccount,
 	} {
 		made, status := jobsOf(cfg.Credentials, b.build(e, 0, time.Now()))
-		if status != http.StatusOK || len(made) != 1 || made[0].taskType != want {
+		if status != http.StatusOK || len(made) != 1 || made[0].Type != want {
 			t.Errorf("%s: %d, jobs %+v; want one %s", e, status, made, want)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
@@ -81,7 +82,7 @@ func queuedTotal(t *testing.T, db *testredis.DB) int {
 
 func TestRunStopsSteppingUpWhenErrorsPassTheThreshold(t *testing.T) {
 	// Tandem whose Redis refuses it answers 503 to every request.
-	client := asynq.NewClient(asynq.RedisClientOpt{Addr: testredis.Addr(), Username: "tandem-load-nobody", Password: "wrong"})
+	client := redis.NewClient(&redis.Options{Addr: testredis.Addr(), Username: "tandem-load-nobody", Password: "wrong"})
 	defer client.Close()
 	creds := Config{}.withDefaults().Credentials
 	srv := httptest.NewServer(ingress(creds, jobs.NewEnqueuer(client, DefaultMaxRetry)))

@@ -162,9 +162,8 @@ func (a *app) netsuiteWebhook(enqueuer *jobs.Enqueuer) *handlers.NetSuiteWebhook
 	return &handlers.NetSuiteWebhook{Secret: secret, AccountID: account, Enqueuer: enqueuer, Logger: a.log}
 }
 
-func (a *app) enqueuer() (*jobs.Enqueuer, func()) {
-	c := asynq.NewClient(a.redis.Asynq)
-	return jobs.NewEnqueuer(c, a.cfg.Worker.MaxRetry), func() { c.Close() }
+func (a *app) enqueuer() *jobs.Enqueuer {
+	return jobs.NewEnqueuer(a.redis.Client, a.cfg.Worker.MaxRetry).WaitForReplicas(a.cfg.RedisReplicas)
 }
 
 // connectors builds the Salesforce and NetSuite clients with their shared

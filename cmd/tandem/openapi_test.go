@@ -330,8 +330,7 @@ func redisDownTandem(t *testing.T, cfg *tandemconfig.Config) http.Handler {
 	}
 	a := &app{cfg: cfg, log: logging.Discard(), redis: r, metrics: newMetrics(nil, r)}
 	t.Cleanup(a.close)
-	enq, closeEnq := a.enqueuer()
-	t.Cleanup(closeEnq)
+	enq := a.enqueuer()
 	return a.router(enq, &sandboxes{})
 }
 

@@ -62,8 +62,7 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, err
 	}
 	p.closers = append(p.closers, p.sandboxes.close)
-	enq, closeEnq := p.app.enqueuer()
-	p.closers = append(p.closers, closeEnq)
+	enq := p.app.enqueuer()
 	p.http = &http.Server{Handler: p.app.router(enq, p.sandboxes), ReadHeaderTimeout: 10 * time.Second}
 	go func() { p.serveErr <- p.http.Serve(ln) }()
 

@@ -21,8 +21,7 @@ func serve(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("TANDEM_ADDR: %w", err)
 	}
-	enq, closeEnq := a.enqueuer()
-	defer closeEnq()
+	enq := a.enqueuer()
 	srv := &http.Server{Handler: a.router(enq, &sandboxes{}), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

@@ -137,3 +137,11 @@ func open(t testing.TB, admin *redis.Client, addr string, db int, key, owner str
 	})
 	return &DB{Addr: addr, Number: db, Client: client}
 }
+
+// ClientFor opens a go-redis client on an asynq connection option, as
+// Tandem's enqueuer takes one; it is closed when the test ends.
+func ClientFor(t testing.TB, opt asynq.RedisConnOpt) redis.UniversalClient {
+	c := opt.MakeRedisClient().(redis.UniversalClient)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
