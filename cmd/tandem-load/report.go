@@ -26,7 +26,7 @@ func (t table) header(c Config) {
 	fmt.Fprintln(t.out, "jobs/s: notifications and events accepted per second (one job each)")
 	fmt.Fprintln(t.out, "errors: by HTTP status or kind; shed = not sent because max-inflight requests were already unanswered")
 	if t.baseline {
-		fmt.Fprintf(t.out, "raw/s: jobs.Enqueuer alone (no HTTP) into %s, %d goroutines for %s after each step; ratio = jobs/s / raw/s\n",
+		fmt.Fprintf(t.out, "raw/s: asynq.Client.Enqueue alone (no HTTP; same payloads and options) into %s, %d goroutines for %s after each step; ratio = jobs/s / raw/s\n",
 			redactedURL(c.RedisURL), c.Connections, c.RawDuration)
 	}
 	fmt.Fprintln(t.out, "gen cpu: CPU the load generator itself used during the step, in cores")
