@@ -55,7 +55,9 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, p: p, base: cfg.BaseURL(), inspector: asynq.NewInspector(db.AsynqOpt()), logs: logs}
+	// The process's own Redis: the test's database, or the embedded one
+	// when the test unsets REDIS_URL.
+	h := &harness{t: t, p: p, base: cfg.BaseURL(), inspector: asynq.NewInspectorFromRedisClient(p.app.redis.Client), logs: logs}
 	t.Cleanup(func() {
 		p.stop()
 		h.inspector.Close()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -76,9 +77,22 @@ func TestClosedWonBecomesOneSalesOrder(t *testing.T) {
 }
 
 // TestTenCopiesOfAnOutboundMessageMakeOneSalesOrder posts the same
-// Outbound Message ten times at once, as Salesforce's re-sends can.
+// Outbound Message ten times at once, as Salesforce's re-sends can, on
+// the machine's Redis and on the embedded one `make run` uses when
+// REDIS_URL is unset.
 func TestTenCopiesOfAnOutboundMessageMakeOneSalesOrder(t *testing.T) {
-	h := startTandem(t, "TANDEM_SF_OUTBOUND_TOKEN", "obm-token")
+	for name, redisURL := range map[string]string{"redis-server": "", "embedded": "unset"} {
+		t.Run(name, func(t *testing.T) {
+			env := []string{"TANDEM_SF_OUTBOUND_TOKEN", "obm-token"}
+			if redisURL == "unset" {
+				env = append(env, "REDIS_URL", "")
+			}
+			tenCopiesMakeOneSalesOrder(t, startTandem(t, env...))
+		})
+	}
+}
+
+func tenCopiesMakeOneSalesOrder(t *testing.T, h *harness) {
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
 	// Win it without the sandbox's own notification reaching Tandem first.
@@ -110,6 +124,26 @@ func TestTenCopiesOfAnOutboundMessageMakeOneSalesOrder(t *testing.T) {
 	h.settle()
 	if n := len(h.salesOrders(oppID)); n != 1 {
 		t.Fatalf("ten copies made %d sales orders, want 1", n)
+	}
+	// Tandem took the first copy and counted nine duplicates, so the
+	// flow ran once (an upsert by external id alone would also leave one
+	// sales order).
+	accepted, dups, runs := 0, 0, 0
+	for _, line := range strings.Split(h.logs.String(), "\n") {
+		var rec struct {
+			Msg        string `json:"msg"`
+			Duplicates int    `json:"duplicates"`
+		}
+		json.Unmarshal([]byte(line), &rec)
+		switch {
+		case rec.Msg == "outbound message accepted":
+			accepted, dups = accepted+1, dups+rec.Duplicates
+		case strings.HasPrefix(rec.Msg, "sales order "):
+			runs++
+		}
+	}
+	if accepted != 10 || dups != 9 || runs != 1 {
+		t.Fatalf("ten copies: %d accepted, %d counted duplicates, the flow ran %d times; want 10, 9, 1", accepted, dups, runs)
 	}
 }
 
