@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CallOptionsClient is the client name Tandem writes into Salesforce's
@@ -93,4 +95,17 @@ func IsPermanent(err error) bool {
 		return !r.Retryable()
 	}
 	return false
+}
+
+// Snippet is the start of a remote system's answer for an error message:
+// trimmed, at most n bytes, cut on a character boundary, "…" when cut.
+func Snippet(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -108,23 +109,23 @@ func (c Config) withDefaults() Config {
 	if len(c.Rates) == 0 {
 		c.Rates = DefaultRates
 	}
-	c.StepDuration = orDefault(c.StepDuration, DefaultStepDuration)
-	c.Warmup = orDefault(c.Warmup, DefaultWarmup)
-	c.Connections = orDefault(c.Connections, DefaultConnections)
-	c.Timeout = orDefault(c.Timeout, DefaultTimeout)
-	c.MaxErrorShare = orDefault(c.MaxErrorShare, DefaultMaxErrorShare)
-	c.MaxInFlight = orDefault(c.MaxInFlight, DefaultMaxInFlight)
-	c.Notifications = orDefault(c.Notifications, 1)
-	c.Events = orDefault(c.Events, 1)
-	c.RawDuration = orDefault(c.RawDuration, DefaultRawDuration)
-	c.MaxRetry = orDefault(c.MaxRetry, DefaultMaxRetry)
+	c.StepDuration = cmp.Or(c.StepDuration, DefaultStepDuration)
+	c.Warmup = cmp.Or(c.Warmup, DefaultWarmup)
+	c.Connections = cmp.Or(c.Connections, DefaultConnections)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	c.MaxErrorShare = cmp.Or(c.MaxErrorShare, DefaultMaxErrorShare)
+	c.MaxInFlight = cmp.Or(c.MaxInFlight, DefaultMaxInFlight)
+	c.Notifications = cmp.Or(c.Notifications, 1)
+	c.Events = cmp.Or(c.Events, 1)
+	c.RawDuration = cmp.Or(c.RawDuration, DefaultRawDuration)
+	c.MaxRetry = cmp.Or(c.MaxRetry, DefaultMaxRetry)
 	cr := &c.Credentials
-	cr.OrgID = orDefault(cr.OrgID, sandboxOrgID)
-	cr.EventsAuth = orDefault(cr.EventsAuth, handlers.EventsAuthBearer)
-	cr.EventsToken = orDefault(cr.EventsToken, sandboxEventsToken)
-	cr.EventsSecret = orDefault(cr.EventsSecret, sandboxEventsSecret)
-	cr.NSAccount = orDefault(cr.NSAccount, sandboxNSAccount)
-	cr.NSSecret = orDefault(cr.NSSecret, sandboxNSSecret)
+	cr.OrgID = cmp.Or(cr.OrgID, sandboxOrgID)
+	cr.EventsAuth = cmp.Or(cr.EventsAuth, handlers.EventsAuthBearer)
+	cr.EventsToken = cmp.Or(cr.EventsToken, sandboxEventsToken)
+	cr.EventsSecret = cmp.Or(cr.EventsSecret, sandboxEventsSecret)
+	cr.NSAccount = cmp.Or(cr.NSAccount, sandboxNSAccount)
+	cr.NSSecret = cmp.Or(cr.NSSecret, sandboxNSSecret)
 	if c.IDBase == 0 {
 		c.IDBase = idBaseFromClock(time.Now())
 	}
@@ -135,14 +136,6 @@ func (c Config) withDefaults() Config {
 // run never repeats the ids of one that started a minute before unless it
 // sent 60 million of them. The 16 digits fit a replayId and a record id.
 func idBaseFromClock(t time.Time) uint64 { return uint64(t.UnixMilli()) * 1000 }
-
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
 
 // validate checks a Config that has its defaults.
 func (c Config) validate() error {

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/tandem-sync/tandem/connectors"
 )
 
 // maxErrorBody bounds the raw text kept from an error body that is not JSON.
@@ -155,7 +156,7 @@ func parseAPIError(op string, status int, wwwAuthenticate string, body []byte) *
 	}
 	v.APIError = e
 	if err := json.Unmarshal(body, &v); err != nil {
-		*e = APIError{Op: op, Status: status, AuthError: e.AuthError, Body: truncate(string(body), maxErrorBody)}
+		*e = APIError{Op: op, Status: status, AuthError: e.AuthError, Body: connectors.Snippet(string(body), maxErrorBody)}
 		return e
 	}
 	if v.OAuthError != "" && len(e.Details) == 0 {
@@ -163,17 +164,6 @@ func parseAPIError(op string, status int, wwwAuthenticate string, body []byte) *
 		e.Details = []ErrorDetail{{Code: v.OAuthError, Detail: v.OAuthDescription}}
 	}
 	return e
-}
-
-func truncate(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // invalidArgument is a request Tandem refuses to send (a malformed id or

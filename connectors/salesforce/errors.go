@@ -139,7 +139,7 @@ func multipleChoices(body []byte) *APIError {
 // withSnippet appends the start of a body that is not Salesforce's JSON.
 func withSnippet(msg string, body []byte) string {
 	if text := strings.TrimSpace(string(body)); text != "" {
-		msg += ": " + truncate(text, errorSnippet)
+		msg += ": " + connectors.Snippet(text, errorSnippet)
 	}
 	return msg
 }
@@ -199,10 +199,3 @@ func backoff(base, limit time.Duration, n int) time.Duration {
 
 // jittered returns a wait between d/2 and d.
 func jittered(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

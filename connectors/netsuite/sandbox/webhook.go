@@ -9,10 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	neturl "net/url"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
 // WebhookStats counts webhooks. Queued, Delivered, Skipped and Pending
@@ -50,15 +51,14 @@ type webhooks struct {
 	running  bool
 	closed   bool
 	stats    WebhookStats
-	wake     chan struct{} // buffered: the loop looks at the queue again
-	changed  chan struct{} // closed and replaced on every change
+	sig      delivery.Signal
 }
 
 func newWebhooks(cfg WebhookConfig, log *slog.Logger) *webhooks {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &webhooks{cfg: cfg, log: log, ctx: ctx, cancel: cancel, url: cfg.URL,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		wake:   make(chan struct{}, 1), changed: make(chan struct{})}
+		sig:    delivery.NewSignal()}
 }
 
 // report runs the script for one committed change. Caller holds the
@@ -88,17 +88,7 @@ func (s *Server) report(src source, before, after *record, now time.Time) {
 		h.wg.Add(1)
 		go h.run()
 	}
-	h.changedLocked()
-}
-
-// changedLocked wakes the loop and WaitWebhooksIdle. Caller holds h.mu.
-func (h *webhooks) changedLocked() {
-	close(h.changed)
-	h.changed = make(chan struct{})
-	select {
-	case h.wake <- struct{}{}:
-	default:
-	}
+	h.sig.Fire()
 }
 
 func (h *webhooks) run() {
@@ -114,7 +104,7 @@ func (h *webhooks) run() {
 		timer.Reset(wait)
 		select {
 		case <-h.ctx.Done():
-		case <-h.wake:
+		case <-h.sig.Wake():
 		case <-timer.C:
 		}
 	}
@@ -146,13 +136,13 @@ func (h *webhooks) post(url string, ev pendingWebhook) bool {
 	req.Header.Set("X-Tandem-Signature", signature(h.cfg.Secret, time.Now().Unix(), ev.body))
 	resp, err := h.client.Do(req)
 	if err != nil {
-		h.log.Info("netsuite sandbox: webhook not delivered", "url", redacted(url), "event", ev.eventID, "err", err)
+		h.log.Info("netsuite sandbox: webhook not delivered", "url", delivery.Redacted(url), "event", ev.eventID, "err", err)
 		return false
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswerBytes))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		h.log.Info("netsuite sandbox: webhook refused", "url", redacted(url), "event", ev.eventID, "status", resp.StatusCode)
+		h.log.Info("netsuite sandbox: webhook refused", "url", delivery.Redacted(url), "event", ev.eventID, "status", resp.StatusCode)
 		return false
 	}
 	return true
@@ -169,9 +159,9 @@ func (h *webhooks) finish(delivered bool) {
 	} else {
 		h.stats.Failed++
 		h.attempts++
-		h.due = time.Now().Add(backoff(h.cfg.RetryBase, h.cfg.RetryMax, h.attempts))
+		h.due = time.Now().Add(delivery.Backoff(h.cfg.RetryBase, h.cfg.RetryMax, h.attempts))
 	}
-	h.changedLocked()
+	h.sig.Fire()
 }
 
 func (h *webhooks) close() {
@@ -192,25 +182,6 @@ func signature(secret string, unix int64, body []byte) string {
 	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// backoff doubles base per failed attempt, up to max.
-func backoff(base, max time.Duration, attempts int) time.Duration {
-	d := base
-	for i := 1; i < attempts && d < max; i++ {
-		d *= 2
-	}
-	return min(d, max)
-}
-
-// redacted is a URL fit for logs: no password, no query.
-func redacted(endpoint string) string {
-	u, err := neturl.Parse(endpoint)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.RawQuery = ""
-	return u.Redacted()
-}
-
 // WebhookStats reports webhook activity so far.
 func (s *Server) WebhookStats() WebhookStats {
 	s.hooks.mu.Lock()
@@ -223,19 +194,11 @@ func (s *Server) WebhookStats() WebhookStats {
 // WaitWebhooksIdle returns when every queued webhook is delivered, or
 // with ctx's error.
 func (s *Server) WaitWebhooksIdle(ctx context.Context) error {
-	for {
+	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
 		s.hooks.mu.Lock()
-		idle, changed := len(s.hooks.queue) == 0, s.hooks.changed
-		s.hooks.mu.Unlock()
-		if idle {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-changed:
-		}
-	}
+		defer s.hooks.mu.Unlock()
+		return len(s.hooks.queue) == 0, s.hooks.sig.Changed()
+	})
 }
 
 // SetWebhookURL points the script at Tandem's endpoint; "" stops new
@@ -244,5 +207,5 @@ func (s *Server) SetWebhookURL(url string) {
 	s.hooks.mu.Lock()
 	defer s.hooks.mu.Unlock()
 	s.hooks.url = url
-	s.hooks.changedLocked()
+	s.hooks.sig.Fire()
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"crypto"
 	"log/slog"
 	"time"
@@ -101,23 +102,23 @@ type Seed struct {
 }
 
 func (c Config) withDefaults() Config {
-	c.OrgID = orDefault(c.OrgID, DefaultOrgID)
-	c.ClientID = orDefault(c.ClientID, DefaultClientID)
-	c.ClientSecret = orDefault(c.ClientSecret, DefaultClientSecret)
-	c.IntegrationUsername = orDefault(c.IntegrationUsername, DefaultIntegrationUsername)
-	c.DemoToken = orDefault(c.DemoToken, DefaultDemoToken)
-	c.OutboundRetryBase = orDefault(c.OutboundRetryBase, DefaultOutboundRetryBase)
-	c.OutboundRetryMax = orDefault(c.OutboundRetryMax, DefaultOutboundRetryMax)
-	c.OutboundMaxAge = orDefault(c.OutboundMaxAge, DefaultOutboundMaxAge)
-	c.OutboundTimeout = orDefault(c.OutboundTimeout, DefaultOutboundTimeout)
+	c.OrgID = cmp.Or(c.OrgID, DefaultOrgID)
+	c.ClientID = cmp.Or(c.ClientID, DefaultClientID)
+	c.ClientSecret = cmp.Or(c.ClientSecret, DefaultClientSecret)
+	c.IntegrationUsername = cmp.Or(c.IntegrationUsername, DefaultIntegrationUsername)
+	c.DemoToken = cmp.Or(c.DemoToken, DefaultDemoToken)
+	c.OutboundRetryBase = cmp.Or(c.OutboundRetryBase, DefaultOutboundRetryBase)
+	c.OutboundRetryMax = cmp.Or(c.OutboundRetryMax, DefaultOutboundRetryMax)
+	c.OutboundMaxAge = cmp.Or(c.OutboundMaxAge, DefaultOutboundMaxAge)
+	c.OutboundTimeout = cmp.Or(c.OutboundTimeout, DefaultOutboundTimeout)
 	c.Events = c.Events.withDefaults()
-	c.QueryBatchSize = orDefault(c.QueryBatchSize, DefaultQueryBatchSize)
-	c.TokenTTL = orDefault(c.TokenTTL, DefaultTokenTTL)
-	c.APILimit = orDefault(c.APILimit, DefaultAPILimit)
-	c.Seed.Accounts = orDefault(c.Seed.Accounts, 20)
-	c.Seed.Products = orDefault(c.Seed.Products, 12)
-	c.Seed.Opportunities = orDefault(c.Seed.Opportunities, 30)
-	c.Seed.Rand = orDefault(c.Seed.Rand, 1)
+	c.QueryBatchSize = cmp.Or(c.QueryBatchSize, DefaultQueryBatchSize)
+	c.TokenTTL = cmp.Or(c.TokenTTL, DefaultTokenTTL)
+	c.APILimit = cmp.Or(c.APILimit, DefaultAPILimit)
+	c.Seed.Accounts = cmp.Or(c.Seed.Accounts, 20)
+	c.Seed.Products = cmp.Or(c.Seed.Products, 12)
+	c.Seed.Opportunities = cmp.Or(c.Seed.Opportunities, 30)
+	c.Seed.Rand = cmp.Or(c.Seed.Rand, 1)
 	if c.Outbound == nil {
 		c.Outbound = DefaultOutboundRules()
 	}
@@ -128,12 +129,4 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
-}
-
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
 // EventsStats counts forwarded change events. Queued, Delivered and
@@ -42,7 +44,7 @@ type forwarder struct {
 	attempts     int       // failed requests in a row for the head of the queue
 	due          time.Time // when the head may be sent again
 	stats        EventsStats
-	sig          signal
+	sig          delivery.Signal
 }
 
 // newForwarder starts forwarding the changes of the selected objects.
@@ -53,7 +55,7 @@ func newForwarder(s *Server, selected map[string]bool) *forwarder {
 	start := uint64(time.Now().UnixMicro())
 	f := &forwarder{s: s, cfg: s.cfg.Events, selected: selected, ctx: ctx, cancel: cancel,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		url:    s.cfg.Events.URL, replayID: start, commitNumber: start, sig: newSignal()}
+		url:    s.cfg.Events.URL, replayID: start, commitNumber: start, sig: delivery.NewSignal()}
 	f.wg.Add(1)
 	go f.run()
 	return f
@@ -89,7 +91,7 @@ func (f *forwarder) forward(events []ChangeEvent) {
 		f.queue = append(f.queue, msg)
 		f.stats.Queued++
 	}
-	f.sig.fire()
+	f.sig.Fire()
 }
 
 func (f *forwarder) run() {
@@ -105,7 +107,7 @@ func (f *forwarder) run() {
 		timer.Reset(wait)
 		select {
 		case <-f.ctx.Done():
-		case <-f.sig.wake:
+		case <-f.sig.Wake():
 		case <-timer.C:
 		}
 	}
@@ -139,13 +141,13 @@ func (f *forwarder) post(url string, batch [][]byte) bool {
 	f.authenticate(req, body)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		f.s.log.Info("salesforce sandbox: change events not delivered", "url", redacted(url), "err", err)
+		f.s.log.Info("salesforce sandbox: change events not delivered", "url", delivery.Redacted(url), "err", err)
 		return false
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAckBytes))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		f.s.log.Info("salesforce sandbox: change events refused", "url", redacted(url), "status", resp.StatusCode)
+		f.s.log.Info("salesforce sandbox: change events refused", "url", delivery.Redacted(url), "status", resp.StatusCode)
 		return false
 	}
 	return true
@@ -180,9 +182,9 @@ func (f *forwarder) finish(n int, delivered bool) {
 	} else {
 		f.stats.Failed++
 		f.attempts++
-		f.due = time.Now().Add(backoff(f.cfg.RetryBase, f.cfg.RetryMax, f.attempts))
+		f.due = time.Now().Add(delivery.Backoff(f.cfg.RetryBase, f.cfg.RetryMax, f.attempts))
 	}
-	f.sig.fire()
+	f.sig.Fire()
 }
 
 // EventsStats reports change event forwarding so far.
@@ -197,10 +199,10 @@ func (s *Server) EventsStats() EventsStats {
 // WaitEventsIdle returns when every queued change event is delivered, or
 // with ctx's error.
 func (s *Server) WaitEventsIdle(ctx context.Context) error {
-	return waitUntil(ctx, func() (bool, <-chan struct{}) {
+	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
 		s.events.mu.Lock()
 		defer s.events.mu.Unlock()
-		return len(s.events.queue) == 0, s.events.sig.changed
+		return len(s.events.queue) == 0, s.events.sig.Changed()
 	})
 }
 
@@ -210,5 +212,5 @@ func (s *Server) SetEventsURL(url string) {
 	s.events.mu.Lock()
 	defer s.events.mu.Unlock()
 	s.events.url = url
-	s.events.sig.fire()
+	s.events.sig.Fire()
 }

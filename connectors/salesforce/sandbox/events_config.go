@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -52,12 +53,12 @@ func (c EventsConfig) withDefaults() EventsConfig {
 	if c.Entities == nil {
 		c.Entities = []string{"Account", "Contact"}
 	}
-	c.Auth = orDefault(c.Auth, EventsAuthBearer)
-	c.Token = orDefault(c.Token, DefaultEventsToken)
-	c.Secret = orDefault(c.Secret, DefaultEventsSecret)
-	c.MaxBatch = orDefault(c.MaxBatch, MaxEventsPerRequest)
-	c.RetryBase = orDefault(c.RetryBase, DefaultEventsRetryBase)
-	c.RetryMax = orDefault(c.RetryMax, DefaultEventsRetryMax)
+	c.Auth = cmp.Or(c.Auth, EventsAuthBearer)
+	c.Token = cmp.Or(c.Token, DefaultEventsToken)
+	c.Secret = cmp.Or(c.Secret, DefaultEventsSecret)
+	c.MaxBatch = cmp.Or(c.MaxBatch, MaxEventsPerRequest)
+	c.RetryBase = cmp.Or(c.RetryBase, DefaultEventsRetryBase)
+	c.RetryMax = cmp.Or(c.RetryMax, DefaultEventsRetryMax)
 	return c
 }
 

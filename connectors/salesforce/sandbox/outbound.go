@@ -3,14 +3,13 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	neturl "net/url"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/sfid"
 )
 
@@ -52,7 +51,7 @@ type outbound struct {
 	queue []*notification
 	stats OutboundStats
 	n     uint64
-	sig   signal
+	sig   delivery.Signal
 }
 
 func newOutbound(s *Server) (*outbound, error) {
@@ -63,7 +62,7 @@ func newOutbound(s *Server) (*outbound, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	// An own transport, so Close can drop its keep-alive connections.
 	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel, url: s.cfg.OutboundURL, sig: newSignal()}
+	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel, url: s.cfg.OutboundURL, sig: delivery.NewSignal()}
 	o.wg.Add(1)
 	go o.run()
 	return o, nil
@@ -104,7 +103,7 @@ func (o *outbound) notify(user User, events []ChangeEvent) {
 		o.queue = append(o.queue, n)
 		o.stats.Queued++
 	}
-	o.sig.fire()
+	o.sig.Fire()
 	o.mu.Unlock()
 }
 
@@ -119,7 +118,7 @@ func (o *outbound) urlFor(rule int) string {
 func (o *outbound) setURL(url string) {
 	o.mu.Lock()
 	o.url = url
-	o.sig.fire()
+	o.sig.Fire()
 	o.mu.Unlock()
 }
 
@@ -137,7 +136,7 @@ func (o *outbound) run() {
 		select {
 		case <-o.ctx.Done():
 			return
-		case <-o.sig.wake:
+		case <-o.sig.Wake():
 		case <-timer.C:
 		}
 	}
@@ -178,7 +177,7 @@ func (o *outbound) takeDue() ([][]*notification, time.Duration) {
 		}
 	}
 	if dropped {
-		o.sig.fire()
+		o.sig.Fire()
 	}
 	return batches, wait
 }
@@ -200,43 +199,23 @@ func (o *outbound) post(url string, body []byte) bool {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		o.s.log.Warn("salesforce sandbox: outbound message endpoint is not a URL", "err", redactedErr(err))
+		o.s.log.Warn("salesforce sandbox: outbound message endpoint is not a URL", "err", delivery.RedactedErr(err))
 		return false
 	}
 	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
 	req.Header.Set("SOAPAction", `""`)
 	resp, err := o.client.Do(req)
 	if err != nil {
-		o.s.log.Info("salesforce sandbox: outbound message not delivered", "url", redacted(url), "err", redactedErr(err))
+		o.s.log.Info("salesforce sandbox: outbound message not delivered", "url", delivery.Redacted(url), "err", delivery.RedactedErr(err))
 		return false
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAckBytes))
 	if err != nil || resp.StatusCode != http.StatusOK || !isAck(answer) {
-		o.s.log.Info("salesforce sandbox: outbound message not acknowledged", "url", redacted(url), "status", resp.StatusCode)
+		o.s.log.Info("salesforce sandbox: outbound message not acknowledged", "url", delivery.Redacted(url), "status", resp.StatusCode)
 		return false
 	}
 	return true
-}
-
-// redacted is an endpoint URL fit for logs: no password, no query.
-func redacted(endpoint string) string {
-	u, err := neturl.Parse(endpoint)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.RawQuery = ""
-	return u.Redacted()
-}
-
-// redactedErr is err fit for logs: a *url.Error quotes the whole URL,
-// whose query holds the endpoint's token.
-func redactedErr(err error) error {
-	var ue *neturl.Error
-	if errors.As(err, &ue) {
-		return &neturl.Error{Op: ue.Op, URL: redacted(ue.URL), Err: ue.Err}
-	}
-	return err
 }
 
 func (o *outbound) finish(batch []*notification, acked bool) {
@@ -252,10 +231,10 @@ func (o *outbound) finish(batch []*notification, acked bool) {
 		for _, n := range batch {
 			n.attempts++
 			n.inFlight = false
-			n.due = now.Add(backoff(o.s.cfg.OutboundRetryBase, o.s.cfg.OutboundRetryMax, n.attempts))
+			n.due = now.Add(delivery.Backoff(o.s.cfg.OutboundRetryBase, o.s.cfg.OutboundRetryMax, n.attempts))
 		}
 	}
-	o.sig.fire()
+	o.sig.Fire()
 }
 
 // OutboundStats reports Outbound Message activity so far.
@@ -270,10 +249,10 @@ func (s *Server) OutboundStats() OutboundStats {
 // WaitOutboundIdle returns when no notification is pending (all acked or
 // dropped), or with ctx's error.
 func (s *Server) WaitOutboundIdle(ctx context.Context) error {
-	return waitUntil(ctx, func() (bool, <-chan struct{}) {
+	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
 		s.outbound.mu.Lock()
 		defer s.outbound.mu.Unlock()
-		return len(s.outbound.queue) == 0, s.outbound.sig.changed
+		return len(s.outbound.queue) == 0, s.outbound.sig.Changed()
 	})
 }
 
