@@ -116,22 +116,38 @@ func (e *Enqueuer) EnqueueAll(ctx context.Context, js []Incoming) (dups int, err
 		tasks[i] = stored{keys: []string{asynqTaskKey(queue, j.ID), asynqPendingKey(queue)}, args: []any{msg, j.ID, now}}
 	}
 
+	failed := func(err error) (int, error) {
+		return 0, fmt.Errorf("enqueueing %s and %d more: %w", js[0].ID, len(js)-1, err)
+	}
+
+	// One pipeline runs the script for the tasks named, then WAITs for the
+	// replicas (if asked) on the same connection.
+	results := make([]*redis.Cmd, len(js))
+	var waits []*redis.Cmd
+	pipeline := func(which []int, run func(p redis.Pipeliner, t stored) *redis.Cmd, queues []string) error {
+		_, err := e.redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, q := range queues {
+				p.SAdd(ctx, asynqQueuesKey, q)
+			}
+			for _, i := range which {
+				results[i] = run(p, tasks[i])
+			}
+			if e.replicas > 0 {
+				waits = append(waits, p.Do(ctx, "WAIT", e.replicas, replicaWaitTimeout.Milliseconds()))
+			}
+			return nil
+		})
+		return err
+	}
 	// EVALSHA first; a Redis that has not seen the script yet (new,
 	// restarted, or another Cluster node) answers NOSCRIPT and gets EVAL.
-	results := make([]*redis.Cmd, len(js))
-	var waits []*redis.Cmd // one per pipeline when replicas must confirm
-	_, err = e.redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, q := range newQueues {
-			p.SAdd(ctx, asynqQueuesKey, q)
-		}
-		for i, t := range tasks {
-			results[i] = enqueueScript.EvalSha(ctx, p, t.keys, t.args...)
-		}
-		waits = e.waitReplicas(ctx, p, waits)
-		return nil
-	})
+	all := make([]int, len(tasks))
+	for i := range all {
+		all[i] = i
+	}
+	err = pipeline(all, func(p redis.Pipeliner, t stored) *redis.Cmd { return enqueueScript.EvalSha(ctx, p, t.keys, t.args...) }, newQueues)
 	if err != nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
-		return 0, fmt.Errorf("enqueueing %s and %d more: %w", js[0].ID, len(js)-1, err)
+		return failed(err)
 	}
 	var missing []int
 	for i, r := range results {
@@ -140,25 +156,18 @@ func (e *Enqueuer) EnqueueAll(ctx context.Context, js []Incoming) (dups int, err
 		}
 	}
 	if len(missing) > 0 {
-		_, err = e.redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, i := range missing {
-				results[i] = enqueueScript.Eval(ctx, p, tasks[i].keys, tasks[i].args...)
-			}
-			waits = e.waitReplicas(ctx, p, waits)
-			return nil
-		})
+		err = pipeline(missing, func(p redis.Pipeliner, t stored) *redis.Cmd { return enqueueScript.Eval(ctx, p, t.keys, t.args...) }, nil)
 		if err != nil {
-			return 0, fmt.Errorf("enqueueing %s and %d more: %w", js[0].ID, len(js)-1, err)
+			return failed(err)
 		}
 	}
 	for _, w := range waits {
 		n, err := w.Int()
 		if err != nil {
-			return 0, fmt.Errorf("enqueueing %s and %d more: waiting for Redis replicas: %w", js[0].ID, len(js)-1, err)
+			return failed(fmt.Errorf("waiting for Redis replicas: %w", err))
 		}
 		if n < e.replicas {
-			return 0, fmt.Errorf("enqueueing %s and %d more: %d of %d Redis replicas confirmed the writes within %s",
-				js[0].ID, len(js)-1, n, e.replicas, replicaWaitTimeout)
+			return failed(fmt.Errorf("%d of %d Redis replicas confirmed the writes within %s", n, e.replicas, replicaWaitTimeout))
 		}
 	}
 	for _, q := range newQueues {
@@ -174,15 +183,6 @@ func (e *Enqueuer) EnqueueAll(ctx context.Context, js []Incoming) (dups int, err
 		}
 	}
 	return dups, nil
-}
-
-// waitReplicas queues a WAIT for the configured replicas behind a
-// pipeline's writes, in that pipeline and so on the same connection.
-func (e *Enqueuer) waitReplicas(ctx context.Context, p redis.Pipeliner, waits []*redis.Cmd) []*redis.Cmd {
-	if e.replicas == 0 {
-		return waits
-	}
-	return append(waits, p.Do(ctx, "WAIT", e.replicas, replicaWaitTimeout.Milliseconds()))
 }
 
 // asynq's Redis layout (asynq/internal/base): one hash per task and a
