@@ -63,6 +63,11 @@ func IsThrottle(err error) bool {
 	return errors.As(err, &te)
 }
 
+// ErrNotFound is what both clients' errors wrap when the remote record
+// does not exist (HTTP 404 / NOT_FOUND): flows branch on
+// errors.Is(err, connectors.ErrNotFound), never on a client's error type.
+var ErrNotFound = errors.New("record not found")
+
 // RetryAfter returns the wait an error asks for (a throttle wait or a
 // remote Retry-After header), if any.
 func RetryAfter(err error) (time.Duration, bool) {

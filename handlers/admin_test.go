@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -71,15 +72,10 @@ func archiveAll(t *testing.T, db *testredis.DB, r *jobs.Replayer) {
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	testfixtures.WaitUntil(t, "the jobs to be archived", time.Minute, func() bool {
 		archived, err := r.List(context.Background(), jobs.JobFilter{})
-		if err == nil && len(archived) == len(archivedByWorker) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for the jobs to be archived: %v", err)
-		}
-	}
+		return err == nil && len(archived) == len(archivedByWorker)
+	})
 }
 
 // do sends an authenticated request and decodes a JSON answer into out.

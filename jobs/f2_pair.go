@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/internal/logging"
@@ -500,8 +500,7 @@ func (s pairSync) readSF(ctx context.Context, id string) (salesforce.Record, err
 // exist.
 func (s pairSync) readNS(ctx context.Context, id string) (netsuite.Record, error) {
 	rec, err := s.NetSuite.GetRecord(ctx, s.nsType, id, &netsuite.GetOptions{ExpandSubResources: true})
-	var apiErr *netsuite.APIError
-	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+	if errors.Is(err, connectors.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -103,7 +104,7 @@ func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 		"test:permanent archived",
 		"test:failing retry", "test:failing archived",
 	}
-	waitUntil(t, "every attempt told", func() bool { ended, _, _ := rec.snapshot(); return len(ended) == len(want) })
+	testfixtures.WaitUntil(t, "every attempt told", time.Minute, func() bool { ended, _, _ := rec.snapshot(); return len(ended) == len(want) })
 	ended, echoes, overruled := rec.snapshot()
 	slices.Sort(ended)
 	slices.Sort(want)

@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -61,26 +62,9 @@ func archivedJobsOn(t *testing.T, opt asynq.RedisConnOpt) (*Replayer, *Enqueuer)
 	insp := asynq.NewInspector(opt)
 	t.Cleanup(func() { insp.Close() })
 	r := NewReplayer(insp)
-	waitUntil(t, "every job archived", func() bool { return len(list(t, r, JobFilter{})) == len(failingJobs) })
+	testfixtures.WaitUntil(t, "every job archived", time.Minute, func() bool { return len(list(t, r, JobFilter{})) == len(failingJobs) })
 	srv.Shutdown() // replayed jobs now stay pending, where the tests can see them
 	return r, enq
-}
-
-// waitUntil polls cond; the deadline only guards against a hang.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	waitWithin(t, what, 60*time.Second, cond)
-}
-
-// waitWithin polls cond for up to limit, which asserts nothing about
-// speed: it only stops a broken build from hanging.
-func waitWithin(t *testing.T, what string, limit time.Duration, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(limit); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-	}
 }
 
 func list(t *testing.T, r *Replayer, f JobFilter) []Job {

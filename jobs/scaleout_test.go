@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -79,11 +80,11 @@ func TestSentinelFailoverLosesNoJob(t *testing.T) {
 			}
 		})
 	}
-	waitUntil(t, "a third of the jobs acknowledged", func() bool { return acked.Load() >= jobs/3 })
+	testfixtures.WaitUntil(t, "a third of the jobs acknowledged", time.Minute, func() bool { return acked.Load() >= jobs/3 })
 	before := s.Master()
 	after := s.Failover(t)
 	wg.Wait()
-	waitWithin(t, "the queues to drain", failoverSettle, func() bool { return drained(t, r) })
+	testfixtures.WaitUntil(t, "the queues to drain", failoverSettle, func() bool { return drained(t, r) })
 
 	if after == before {
 		t.Fatalf("the master is still %s", after)
@@ -165,7 +166,7 @@ func workerRunsEveryJob(t *testing.T, r *Redis) {
 			t.Fatalf("enqueueing job-%02d failed", i)
 		}
 	}
-	waitUntil(t, "the queues to drain", func() bool { return drained(t, r) })
+	testfixtures.WaitUntil(t, "the queues to drain", time.Minute, func() bool { return drained(t, r) })
 	for i := range jobs {
 		id := fmt.Sprintf("job-%02d", i)
 		if want, got := map[bool]int{false: 1, true: 2}[flaky(id)], w.runsOf(id); got != want {

@@ -8,6 +8,7 @@ import (
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // TestRedisDownMeansRetryLater stops Redis, then makes one change of each
@@ -35,7 +36,7 @@ func TestRedisDownMeansRetryLater(t *testing.T) {
 	sb.closeWon(d.id)
 	sb.sfUpdate("Account", fromSF.sfID, map[string]any{"Website": "https://sf-while-redis-was-down.example"})
 	sb.nsPut("customer", map[string]any{"id": fromNS.nsID, "url": "https://ns-while-redis-was-down.example"})
-	waitUntil(t, "a refused delivery of each kind", clusterWait, func() bool {
+	testfixtures.WaitUntilExplained(t, "a refused delivery of each kind", clusterWait, func() bool {
 		sf, ns := mustStats(t, sb)
 		return sf.Outbound.Failed > sfBefore.Outbound.Failed && sf.Events.Failed > sfBefore.Events.Failed &&
 			ns.Webhooks.Failed > nsBefore.Webhooks.Failed

@@ -12,6 +12,7 @@ import (
 	"github.com/tandem-sync/tandem/config"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -71,7 +72,7 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 // waitFor polls cond until it holds.
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	waitUntil(h.t, what, 90*time.Second, cond, func() string { return h.lastBusy })
+	testfixtures.WaitUntilExplained(h.t, what, 90*time.Second, cond, func() string { return h.lastBusy })
 }
 
 // settle waits until both sandboxes have delivered every notification

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // What the in-process harness and the multi-process cluster share: waiting
@@ -15,25 +16,12 @@ import (
 // writes make new notifications, which take a moment to be queued.
 const quietPolls = 3
 
-// waitUntil polls cond until it holds. The timeout only guards against a
-// hang; it asserts nothing about speed. busy says what was last seen busy.
-func waitUntil(t testing.TB, what string, timeout time.Duration, cond func() bool, busy func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s (last seen busy: %s)", what, busy())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // waitQuiet waits until idle holds quietPolls times in a row; idle says
 // what is busy when it is not.
 func waitQuiet(t testing.TB, timeout time.Duration, idle func() (bool, string)) {
 	t.Helper()
 	quiet, lastBusy := 0, ""
-	waitUntil(t, "notifications delivered and queues drained", timeout, func() bool {
+	testfixtures.WaitUntilExplained(t, "notifications delivered and queues drained", timeout, func() bool {
 		ok, busy := idle()
 		if ok {
 			quiet++

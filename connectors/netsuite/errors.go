@@ -3,6 +3,7 @@ package netsuite
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -62,6 +63,11 @@ func (d *ErrorDetail) UnmarshalJSON(b []byte) error {
 		d.URLPath = v.ErrorURL
 	}
 	return nil
+}
+
+// Is makes a 404 match connectors.ErrNotFound.
+func (e *APIError) Is(target error) bool {
+	return target == connectors.ErrNotFound && e.Status == http.StatusNotFound
 }
 
 // Error reads "netsuite: <op>: <status> <code>: <detail> (at <where>)".

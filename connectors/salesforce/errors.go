@@ -59,6 +59,12 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("salesforce: %s: %d %s: %s", e.Op, e.Status, e.Code, e.Message)
 }
 
+// Is makes a 404 (NOT_FOUND, or an id that names no record) match
+// connectors.ErrNotFound.
+func (e *APIError) Is(target error) bool {
+	return target == connectors.ErrNotFound && (e.Status == http.StatusNotFound || e.Code == CodeNotFound)
+}
+
 // Retryable reports whether the same request may succeed later: server
 // errors, row-lock contention, unavailability and request limits.
 func (e *APIError) Retryable() bool {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/throttle"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -75,17 +76,6 @@ func leases(t *testing.T, rdb redis.UniversalClient) map[string]float64 {
 	return m
 }
 
-// eventually polls cond every 20ms for up to a minute; the limit only
-// keeps a broken build from hanging, it is not what the test asserts.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("gave up waiting until %s", what)
-		}
-	}
-}
-
 // cancelWhileWaiting checks that cancelling ctx ends a wait on l. l must
 // be full, with the one script run that filled it counted in tries; ctx is
 // cancelled once the waiter's first try is counted too. The wait, and an
@@ -98,7 +88,7 @@ func cancelWhileWaiting(t *testing.T, l connectors.Limiter, tries *evalCounter) 
 		_, err := l.Acquire(ctx)
 		result <- err
 	}()
-	eventually(t, "the waiter found the limiter full", func() bool { return tries.n.Load() >= 2 })
+	testfixtures.WaitUntil(t, "the waiter found the limiter full", time.Minute, func() bool { return tries.n.Load() >= 2 })
 	cancel()
 	for _, err := range []error{<-result, acquireErr(ctx, l)} {
 		if !errors.Is(err, context.Canceled) || connectors.IsThrottle(err) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/throttle"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 )
 
@@ -105,7 +106,7 @@ func TestSemaphoreHeartbeatKeepsLeaseOfLongRequest(t *testing.T) {
 	for _, exp := range leases(t, db.Client) {
 		firstExpiry = exp
 	}
-	eventually(t, "the request outlasted its first lease", func() bool {
+	testfixtures.WaitUntil(t, "the request outlasted its first lease", time.Minute, func() bool {
 		return redisNow(t, db.Client) > firstExpiry+float64(ttl.Milliseconds()/2)
 	})
 
@@ -196,7 +197,7 @@ func TestSemaphoreWakesLocalWaiterAtOnce(t *testing.T) {
 					results <- err
 				}()
 			}
-			eventually(t, "both waiters found the slots held", func() bool { return tries.n.Load() >= 4 })
+			testfixtures.WaitUntil(t, "both waiters found the slots held", time.Minute, func() bool { return tries.n.Load() >= 4 })
 			wake(s, held)
 			for range 2 {
 				if err := <-results; err != nil {

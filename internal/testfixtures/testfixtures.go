@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // ModuleRoot is the directory holding go.mod, found by walking up from the
@@ -49,4 +50,28 @@ func Read(t testing.TB, parts ...string) []byte {
 		t.Fatalf("reading fixture: %v", err)
 	}
 	return b
+}
+
+// pollInterval is how often WaitUntil looks again.
+const pollInterval = 20 * time.Millisecond
+
+// WaitUntil polls cond until it holds. limit only keeps a broken build from
+// hanging: it asserts nothing about speed.
+func WaitUntil(t testing.TB, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	WaitUntilExplained(t, what, limit, cond, nil)
+}
+
+// WaitUntilExplained is WaitUntil whose failure also says what lastSeen
+// reports (for example what was still busy).
+func WaitUntilExplained(t testing.TB, what string, limit time.Duration, cond func() bool, lastSeen func() string) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); !cond(); time.Sleep(pollInterval) {
+		if time.Now().After(deadline) {
+			if lastSeen != nil {
+				t.Fatalf("gave up waiting for %s (last seen: %s)", what, lastSeen())
+			}
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // TestConcurrencyLimit fires limit+excess requests at once while latency
@@ -30,7 +32,7 @@ func TestConcurrencyLimit(t *testing.T) {
 			results <- res
 		})
 	}
-	waitFor(t, "the excess to be refused", func() bool {
+	testfixtures.WaitUntil(t, "the excess to be refused", 30*time.Second, func() bool {
 		st := a.srv.Stats()
 		return st.InFlight == limit && st.Rejected429 == excess
 	})
@@ -76,7 +78,7 @@ func TestUnlimitedConcurrency(t *testing.T) {
 			}
 		})
 	}
-	waitFor(t, "all requests in flight", func() bool { return a.srv.Stats().InFlight == n })
+	testfixtures.WaitUntil(t, "all requests in flight", 30*time.Second, func() bool { return a.srv.Stats().InFlight == n })
 	a.srv.SetLatency(0)
 	wg.Wait()
 	close(statuses)
@@ -96,7 +98,7 @@ func TestTokenRequestsTakeNoSlot(t *testing.T) {
 		defer close(done)
 		_, _ = a.roundTrip(a.ts.Client(), req)
 	}()
-	waitFor(t, "the slot to be taken", func() bool { return a.srv.Stats().InFlight == 1 })
+	testfixtures.WaitUntil(t, "the slot to be taken", 30*time.Second, func() bool { return a.srv.Stats().InFlight == 1 })
 	status, body := requestToken(t, a, "garbage")
 	if status != http.StatusBadRequest || body["error"] != "invalid_grant" {
 		t.Errorf("token endpoint while saturated: %d %v", status, body)

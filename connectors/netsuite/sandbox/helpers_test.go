@@ -134,18 +134,6 @@ func (a *testAccount) roundTrip(c *http.Client, req *http.Request) (response, er
 	return out, nil
 }
 
-// waitFor polls cond until it holds; it guards against hangs, it does not time anything.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func (a *testAccount) do(method, path string, body any) response {
 	a.t.Helper()
 	return a.send(a.request(method, path, body))
