@@ -35,12 +35,8 @@ var transformPairs = map[string]map[string]func(tx *txn, from *record, body map[
 }
 
 func (s *Server) serveTransform(w http.ResponseWriter, r *http.Request) {
-	fromRT, ok := requestType(w, r)
+	fromRT, ok := requestTypeFor(w, r, http.MethodPost)
 	if !ok {
-		return
-	}
-	if r.Method != http.MethodPost {
-		methodNotAllowed(r.Method).write(w)
 		return
 	}
 	toRT, known := lookupType(r.PathValue("toType"))
