@@ -61,6 +61,14 @@ func (s *Server) commit(src source, m mutation) (*record, *apiError) {
 		s.store.remove(before)
 		result = before
 	}
+	if settle := result.typ.settle; settle != nil {
+		settle(tx, before, after)
+	}
+	for _, r := range []*record{before, after} {
+		if r != nil {
+			s.store.refreshFigures(r) // what the script reads is what NetSuite computes at this moment
+		}
+	}
 	ev := s.event(src, before, after, tx.now)
 	s.report(src, before, after, tx.now)
 	s.store.mu.Unlock()
@@ -134,6 +142,11 @@ func (s *Server) deleteRecord(rt *recordType, id string, src source) (*record, *
 		old, ok := tx.s.find(rt, id)
 		if !ok {
 			return nil, nil, notFound(detailNotFound)
+		}
+		if rt.deletable != nil {
+			if err := rt.deletable(tx, old); err != nil {
+				return nil, nil, err
+			}
 		}
 		return old, nil, nil
 	})

@@ -51,6 +51,16 @@ func (s *Server) serveRecord(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// requestTypeFor is requestType for a resource that answers one method.
+func requestTypeFor(w http.ResponseWriter, r *http.Request, method string) (*recordType, bool) {
+	rt, ok := requestType(w, r)
+	if ok && r.Method != method {
+		methodNotAllowed(r.Method).write(w)
+		return nil, false
+	}
+	return rt, ok
+}
+
 func requestType(w http.ResponseWriter, r *http.Request) (*recordType, bool) {
 	rt, ok := lookupType(r.PathValue("type"))
 	if !ok {
@@ -124,12 +134,8 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, rt *recordTyp
 // serveSublist is GET …/{id}/{sublist}[/{line}], where the links of a
 // record without expandSubResources point.
 func (s *Server) serveSublist(w http.ResponseWriter, r *http.Request) {
-	rt, ok := requestType(w, r)
+	rt, ok := requestTypeFor(w, r, http.MethodGet)
 	if !ok {
-		return
-	}
-	if r.Method != http.MethodGet {
-		methodNotAllowed(r.Method).write(w)
 		return
 	}
 	f, ok := rt.fields.lookup(r.PathValue("sublist"))

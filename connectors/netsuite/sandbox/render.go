@@ -50,6 +50,9 @@ func (s *store) render(r *record, o renderOptions) map[string]any {
 		f, _ := r.typ.fields.lookup(name)
 		put(name, s.renderValue(f, v, self+"/"+name, o))
 	}
+	for name, v := range s.computedFields(r) {
+		put(name, v)
+	}
 	for _, f := range r.typ.fields.order {
 		if f.kind == kindSublist {
 			put(f.name, s.renderSublist(f, s.lines(r, f), self+"/"+f.name, o))

@@ -91,6 +91,11 @@ type recordType struct {
 	fields     *fieldSet
 	refName    func(r *record) string
 	complete   func(tx *txn, r *record) *apiError // defaults, computed fields, mandatory fields
+	// settle updates the records a committed change moves as a side
+	// effect (the invoices a payment applies to); nil = none.
+	settle func(tx *txn, before, after *record)
+	// deletable refuses a delete NetSuite refuses; nil = always allowed.
+	deletable func(tx *txn, r *record) *apiError
 }
 
 // recordTypes are the types the sandbox serves, keyed by lower-case name.

@@ -37,6 +37,11 @@ var watchedFields = map[string]watch{
 		body:     []string{"customer", "trandate", "currency", "payment", "status", "externalid"},
 		sublists: []watchedSublist{{"apply", []string{"apply", "doc", "amount"}}},
 	},
+	"creditmemo": {
+		body: []string{"tranid", "trandate", "entity", "createdfrom", "currency", "status", "total", "amountremaining",
+			"externalid"},
+		sublists: []watchedSublist{{"apply", []string{"apply", "doc", "amount"}}},
+	},
 	"salesorder": {
 		body:     []string{"tranid", "trandate", "entity", "status", "orderstatus", "total", "currency", "subsidiary", "externalid"},
 		sublists: []watchedSublist{{"item", []string{"item", "quantity", "rate", "amount"}}},

@@ -55,6 +55,7 @@ func New(cfg Config) (*Server, error) {
 		faults: newFaultInjector(cfg.Faults), stats: newStatsCounter(), closed: make(chan struct{}),
 		hooks: newWebhooks(cfg.Webhook, cfg.Logger),
 	}
+	s.store.clock = cfg.Clock
 	if err := seed(s.store, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("netsuite sandbox: seeding: %w", err)
 	}
@@ -116,6 +117,7 @@ func (s *Server) routes() *http.ServeMux {
 	api.HandleFunc("/services/rest/record/v1/{type}/{id}", s.serveRecord)
 	api.HandleFunc("/services/rest/record/v1/{type}/{id}/{sublist}", s.serveSublist)
 	api.HandleFunc("/services/rest/record/v1/{type}/{id}/{sublist}/{line}", s.serveSublist)
+	api.HandleFunc("/services/rest/record/v1/{type}/{id}/!transform/{toType}", s.serveTransform)
 	api.HandleFunc("/services/rest/query/v1/suiteql", s.serveSuiteQL)
 	api.HandleFunc("/services/rest/system/v1/governanceLimits", s.serveGovernanceLimits)
 	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

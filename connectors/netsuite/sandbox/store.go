@@ -115,6 +115,7 @@ type store struct {
 	byExternal map[string]map[string]string  // type name → externalId → id
 	nextID     map[string]int                // id series (family, or type for lists) → next id
 	tranNumber map[string]int                // tranId prefix → last number
+	clock      func() time.Time              // the account's clock: "today" for overdue figures
 }
 
 func newStore() *store {
@@ -123,6 +124,7 @@ func newStore() *store {
 		byExternal: map[string]map[string]string{},
 		nextID:     map[string]int{},
 		tranNumber: map[string]int{},
+		clock:      time.Now,
 	}
 }
 

@@ -60,7 +60,8 @@ var (
 )
 
 // transactionTypes are SuiteQL's transaction.type values.
-var transactionTypes = map[string]string{"salesOrder": "SalesOrd", "invoice": "CustInvc", "customerPayment": "CustPymt"}
+var transactionTypes = map[string]string{"salesOrder": "SalesOrd", "invoice": "CustInvc", "customerPayment": "CustPymt",
+	"creditMemo": "CustCred"}
 
 var suiteqlTables = map[string]tableSpec{
 	"customer": {types: []string{"customer"}, customPrefix: "custentity", columns: concat(
@@ -76,13 +77,15 @@ var suiteqlTables = map[string]tableSpec{
 	"employee": {types: []string{"employee"}, customPrefix: "custentity", columns: concat(
 		[]column{idColumn}, fieldColumns("entityId", "firstName", "lastName", "email", "subsidiary", "externalId", "isInactive"),
 		[]column{createdColumn("datecreated"), modifiedColumn})},
-	"transaction": {types: []string{"salesOrder", "invoice", "customerPayment"}, customPrefix: "custbody", columns: concat(
+	"transaction": {types: transactionTableTypes, customPrefix: "custbody", columns: concat(
 		[]column{idColumn, {"type", func(_ *store, r *record) suiteql.Value { return transactionTypes[r.typ.name] }}},
 		fieldColumns("tranId", "tranDate", "externalId", "memo", "otherRefNum", "currency", "subsidiary",
 			"exchangeRate", "dueDate", "createdFrom"),
-		[]column{firstOf("entity", "entity", "customer"), firstOf("status", "orderStatus", "status"),
+		[]column{firstOf("entity", "entity", "customer"), statusColumn,
 			firstOf("foreigntotal", "total"), firstOf("foreignamountpaid", "amountPaid"),
-			firstOf("foreignamountunpaid", "amountRemaining"), createdColumn("createddate"), modifiedColumn})},
+			firstOf("foreignamountunpaid", "amountRemaining"), firstOf("foreignpaymentamountunused", "unapplied"),
+			firstOf("foreignpaymentamountused", "applied"),
+			createdColumn("createddate"), modifiedColumn})},
 	"item": {types: itemTypes, customPrefix: "custitem", columns: concat(
 		[]column{idColumn}, fieldColumns("itemId", "displayName", "description", "itemType", "externalId",
 			"isInactive", "subsidiary"),
@@ -108,6 +111,9 @@ func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
 	if cols, ok := addressTables[name]; ok {
 		return s.addressTable(name, cols), true
 	}
+	if name == "transactionline" {
+		return s.transactionLineTable(), true
+	}
 	spec, ok := suiteqlTables[name]
 	if !ok {
 		return nil, false
@@ -118,10 +124,16 @@ func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
 	for _, c := range spec.columns {
 		t.Columns = append(t.Columns, c.name)
 	}
+	var figures map[string]*arFigures
+	if name == "customer" {
+		figures = s.arByCustomer()
+	}
 	for _, typeName := range spec.types {
 		rt, _ := lookupType(typeName)
 		for _, r := range s.all(rt) {
-			t.Rows = append(t.Rows, s.row(spec, r))
+			row := s.row(spec, r)
+			figureColumns(row, figures[r.id])
+			t.Rows = append(t.Rows, row)
 		}
 	}
 	return t, true

@@ -5,18 +5,19 @@ import (
 	"time"
 )
 
-// Transactions: salesOrder, invoice, customerPayment. They share the
-// transaction id series; each numbers its tranId with its own prefix.
+// Transactions: salesOrder, invoice, customerPayment, creditMemo. They
+// share the transaction id series; each numbers its tranId with its own
+// prefix. Payments and credit memos are in receivables.go.
 
 var (
 	orderStatuses   = map[string]string{"A": "Pending Approval", "B": "Pending Fulfillment"}
 	invoiceStatuses = map[string]string{"A": "Open", "B": "Paid In Full"}
 )
 
-func itemLines() *field {
-	return sublist("item", "line",
+func itemLines(extra ...*field) *field {
+	return sublist("item", "line", append([]*field{
 		integer("line"), ref("item", "item"), num("quantity"), num("rate"), num("amount"),
-		str("description"), ref("price", "priceLevel"), boolean("isClosed"))
+		str("description"), ref("price", "priceLevel"), boolean("isClosed")}, extra...)...)
 }
 
 func transactionHeader() []*field {
@@ -31,22 +32,15 @@ func transactionHeader() []*field {
 
 func init() {
 	register(&recordType{name: "salesOrder", family: familyTransaction, created: "createdDate", tranPrefix: "SO",
-		refName: tranRefName("Sales Order"), complete: completeSalesOrder},
+		refName: tranRefName("Sales Order"), complete: completeSalesOrder, deletable: orderDeletable},
 		append(transactionHeader(), ref("entity", "customer"), enum("orderStatus", orderStatuses),
 			ref("opportunity", "opportunity"), date("shipDate"), date("startDate"), date("endDate"), itemLines())...,
 	)
 	register(&recordType{name: "invoice", family: familyTransaction, created: "createdDate", tranPrefix: "INV",
-		refName: tranRefName("Invoice"), complete: completeInvoice},
+		refName: tranRefName("Invoice"), complete: completeInvoice, deletable: invoiceDeletable},
 		append(transactionHeader(), ref("entity", "customer"), date("dueDate"), ref("createdFrom", "salesOrder"),
 			ref("postingPeriod", "accountingPeriod"), readOnly(enum("status", invoiceStatuses)),
-			readOnly(num("amountPaid")), readOnly(num("amountRemaining")), itemLines())...,
-	)
-	register(&recordType{name: "customerPayment", family: familyTransaction, created: "createdDate", tranPrefix: "PYMT",
-		refName: tranRefName("Payment"), complete: completePayment},
-		append(transactionHeader(), ref("customer", "customer"), num("payment"), ref("account", "account"),
-			readOnly(num("applied")), readOnly(num("unapplied")),
-			sublist("apply", "doc", ref("doc", "invoice"), boolean("apply"), num("amount"),
-				readOnly(num("total")), readOnly(num("due")), readOnly(str("refNum"))))...,
+			readOnly(num("amountPaid")), readOnly(num("amountRemaining")), itemLines(integer("orderLine")))...,
 	)
 }
 
@@ -137,43 +131,19 @@ func completeInvoice(tx *txn, r *record) *apiError {
 	}
 	r.setDefault("dueDate", r.fields["tranDate"])
 	r.setDefault("amountPaid", 0.0)
-	remaining := round2(r.number("total") - r.number("amountPaid"))
+	settleInvoice(r, r.number("amountPaid"))
+	return nil
+}
+
+// settleInvoice sets what an invoice shows of the payments and credits
+// applied to it: amountPaid, amountRemaining and status (CustInvc:A Open
+// while anything is due, B Paid In Full).
+func settleInvoice(r *record, paid float64) {
+	r.fields["amountPaid"] = round2(paid)
+	remaining := round2(r.number("total") - paid)
 	r.fields["amountRemaining"] = remaining
 	r.fields["status"] = enumValue("A")
 	if remaining <= 0 && r.number("total") > 0 {
 		r.fields["status"] = enumValue("B")
 	}
-	return nil
-}
-
-// completePayment applies the payment to the listed invoices: an applied
-// line defaults to the invoice's remaining amount.
-func completePayment(tx *txn, r *record) *apiError {
-	if err := completeHeader(tx, r, "customer"); err != nil {
-		return err
-	}
-	applied := 0.0
-	for _, l := range r.sublist("apply").lines {
-		doc, ok := l.fields["doc"].(refValue)
-		if !ok {
-			return missingValues("Invoice")
-		}
-		inv, ok := tx.resolve("invoice", doc.id)
-		if !ok {
-			return invalidValue(doc.id, "doc", "apply")
-		}
-		l.fields["apply"] = orDefault(l.fields["apply"], true)
-		l.fields["total"] = inv.number("total")
-		l.fields["due"] = inv.number("amountRemaining")
-		l.fields["refNum"] = inv.string("tranId")
-		l.fields["amount"] = orDefault(l.fields["amount"], inv.number("amountRemaining"))
-		if l.fields["apply"] == true {
-			applied += l.fields["amount"].(float64)
-		}
-	}
-	r.setDefault("payment", round2(applied))
-	r.fields["applied"] = round2(applied)
-	r.fields["unapplied"] = round2(r.number("payment") - applied)
-	r.fields["total"] = r.number("payment")
-	return nil
 }

@@ -26,8 +26,8 @@ const (
 )
 
 // DefaultWebhookRecordTypes are the record types the script is deployed on.
-var DefaultWebhookRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "inventoryitem",
-	"noninventoryitem", "salesorder"}
+var DefaultWebhookRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo",
+	"inventoryitem", "noninventoryitem", "salesorder"}
 
 // WebhookConfig configures the record-change webhooks the shipped
 // SuiteScript (deploy/netsuite) posts to Tandem. Every zero value means

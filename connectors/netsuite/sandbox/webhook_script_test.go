@@ -135,7 +135,7 @@ func everyKindOfChange(run *scriptRun) {
 
 	invoice := run.rest(http.MethodPost, "invoice", "", "", map[string]any{"entity": ref1("102"), "tranDate": "2026-01-10",
 		"dueDate": "2026-02-09", "createdFrom": ref1(order), "item": items(map[string]any{"item": ref1("1001"), "quantity": 12})})
-	run.ui("invoice", invoice, map[string]any{"amountPaid": 240.0})
+	run.ui("invoice", invoice, map[string]any{"amountPaid": 40.0})
 	run.rest(http.MethodPatch, "invoice", invoice, "", map[string]any{"memo": "not watched"})
 	run.inline("invoice", invoice, map[string]any{"dueDate": "2026-02-28"})
 
@@ -144,6 +144,9 @@ func everyKindOfChange(run *scriptRun) {
 	run.rest(http.MethodPatch, "customerPayment", payment, "", map[string]any{"payment": 1000,
 		"apply": items(map[string]any{"doc": ref1(invoice), "amount": 90})})
 	run.inline("customerPayment", payment, map[string]any{"tranDate": "2026-01-19"})
+	credit := run.rest(http.MethodPost, "creditMemo", "", "", map[string]any{"entity": ref1("102"), "createdFrom": ref1(invoice),
+		"item": items(map[string]any{"item": ref1("1001"), "quantity": 1}), "apply": items(map[string]any{"doc": ref1(invoice), "amount": 5})})
+	run.rest(http.MethodPatch, "creditMemo", credit, "", map[string]any{"apply": items(map[string]any{"doc": ref1(invoice), "apply": false})})
 
 	item := run.rest(http.MethodPost, "inventoryItem", "", "", map[string]any{"itemId": "WIDGET-1", "displayName": "Widget",
 		"description": "A widget", "rate": 100, "subsidiary": ref1("1"),
@@ -159,7 +162,7 @@ func everyKindOfChange(run *scriptRun) {
 	run.inline("nonInventorySaleItem", service, map[string]any{"displayName": "Onboarding service"})
 
 	for _, rec := range [][2]string{{"nonInventorySaleItem", service}, {"inventoryItem", item}, {"customerPayment", payment},
-		{"invoice", invoice}, {"salesOrder", order}, {"contact", contact}, {"customer", customer}} {
+		{"creditMemo", credit}, {"invoice", invoice}, {"salesOrder", order}, {"contact", contact}, {"customer", customer}} {
 		run.rest(http.MethodDelete, rec[0], rec[1], "", nil)
 	}
 }

@@ -53,34 +53,6 @@ func (tx *txn) parseInput(o *schema.Object, raw map[string]any, creating bool) (
 	return in, nil
 }
 
-// resolveExternalRef finds the parent named by {"ExtField__c": "value"}.
-func (tx *txn) resolveExternalRef(ref *schema.Field, v any) (string, *APIError) {
-	spec, ok := v.(map[string]any)
-	parent, _ := tx.st.schema.Object(ref.ReferenceTo[0])
-	if !ok || len(spec) != 1 {
-		return "", dmlErr("INVALID_FIELD", fmt.Sprintf("Invalid foreign key relationship name %s", ref.RelationshipName))
-	}
-	for key, value := range spec {
-		f, ok := parent.Field(key)
-		if !ok || !f.ExternalID {
-			return "", dmlErr("INVALID_FIELD", fmt.Sprintf("Field %s is not an External ID or Unique field on %s", key, parent.Name))
-		}
-		stored, err := coerce(f, value)
-		if err != nil {
-			return "", err
-		}
-		matches := tx.st.find(parent.Name, f, stored)
-		switch len(matches) {
-		case 0:
-			return "", dmlErr("INVALID_FIELD", fmt.Sprintf("Foreign key external ID: %v not found for field %s in entity %s", value, f.Name, parent.Name))
-		case 1:
-			return matches[0]["Id"].(string), nil
-		}
-		return "", dmlErr("INVALID_FIELD", fmt.Sprintf("Foreign key external ID: %v matched more than one record for field %s in entity %s", value, f.Name, parent.Name))
-	}
-	return "", nil
-}
-
 // insert creates a record and returns its id.
 func (tx *txn) insert(o *schema.Object, in input) (string, *APIError) {
 	row := map[string]any{}

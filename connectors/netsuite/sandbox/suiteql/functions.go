@@ -29,6 +29,7 @@ var functions = map[string]function{
 	"TO_DATE":      {1, 2, true, toDate},
 	"TO_TIMESTAMP": {1, 2, true, toDate},
 	"BUILTIN.DF":   {1, 1, true, displayField},
+	"BUILTIN.CF":   {1, 1, true, compoundField},
 }
 
 func (e *env) call(n call) (Value, error) {
@@ -135,6 +136,18 @@ func toDate(a []Value) (Value, error) {
 func displayField(a []Value) (Value, error) {
 	if r, ok := a[0].(Ref); ok {
 		return r.Name, nil
+	}
+	return text(a[0]), nil
+}
+
+// compoundField is BUILTIN.CF: a status's compound id (CustInvc:A), other
+// values as their id.
+func compoundField(a []Value) (Value, error) {
+	if r, ok := a[0].(Ref); ok {
+		if r.CF != "" {
+			return r.CF, nil
+		}
+		return r.ID, nil
 	}
 	return text(a[0]), nil
 }

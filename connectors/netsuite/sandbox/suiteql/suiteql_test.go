@@ -24,23 +24,24 @@ func testSource(name string) (*Table, bool) {
 			Columns: []string{"id", "companyname", "email", "isinactive", "currency", "balance", "lastmodifieddate"},
 			Rows: []map[string]Value{
 				{"id": "101", "companyname": "Acme Corp", "email": "ap@acme.example", "isinactive": "F",
-					"currency": Ref{"1", "USD"}, "balance": 1200.5, "lastmodifieddate": date("2024-01-15T10:00:00Z")},
+					"currency": Ref{ID: "1", Name: "USD"}, "balance": 1200.5, "lastmodifieddate": date("2024-01-15T10:00:00Z")},
 				{"id": "102", "companyname": "Globex", "email": nil, "isinactive": "F",
-					"currency": Ref{"2", "GBP"}, "balance": 0.0, "lastmodifieddate": date("2024-01-16T09:30:00Z")},
+					"currency": Ref{ID: "2", Name: "GBP"}, "balance": 0.0, "lastmodifieddate": date("2024-01-16T09:30:00Z")},
 				{"id": "103", "companyname": "Initech", "email": "it@initech.example", "isinactive": "T",
-					"currency": Ref{"1", "USD"}, "balance": 35.0, "lastmodifieddate": date("2024-01-14T23:59:59Z")},
+					"currency": Ref{ID: "1", Name: "USD"}, "balance": 35.0, "lastmodifieddate": date("2024-01-14T23:59:59Z")},
 			},
 			Custom: func(c string) bool { return strings.HasPrefix(c, "custentity") },
 		}, true
 	case "transaction":
 		return &Table{
 			Name:    "transaction",
-			Columns: []string{"id", "type", "tranid", "entity", "foreigntotal"},
+			Columns: []string{"id", "type", "tranid", "entity", "foreigntotal", "status"},
 			Rows: []map[string]Value{
-				{"id": "5001", "type": "SalesOrd", "tranid": "SO1", "entity": Ref{"101", "Acme Corp"}, "foreigntotal": 100.0},
-				{"id": "5002", "type": "SalesOrd", "tranid": "SO2", "entity": Ref{"101", "Acme Corp"}, "foreigntotal": 50.0},
-				{"id": "5003", "type": "CustInvc", "tranid": "INV1", "entity": Ref{"102", "Globex"}, "foreigntotal": 75.25},
-				{"id": "5004", "type": "SalesOrd", "tranid": "SO3", "entity": Ref{"103", "Initech"}, "foreigntotal": 10.0},
+				{"id": "5001", "type": "SalesOrd", "tranid": "SO1", "entity": Ref{ID: "101", Name: "Acme Corp"}, "foreigntotal": 100.0},
+				{"id": "5002", "type": "SalesOrd", "tranid": "SO2", "entity": Ref{ID: "101", Name: "Acme Corp"}, "foreigntotal": 50.0},
+				{"id": "5003", "type": "CustInvc", "tranid": "INV1", "entity": Ref{ID: "102", Name: "Globex"}, "foreigntotal": 75.25,
+					"status": Ref{ID: "A", Name: "Invoice : Open", CF: "CustInvc:A"}},
+				{"id": "5004", "type": "SalesOrd", "tranid": "SO3", "entity": Ref{ID: "103", Name: "Initech"}, "foreigntotal": 10.0},
 			},
 		}, true
 	}
@@ -132,12 +133,17 @@ func TestQueries(t *testing.T) {
 		{"min max", "SELECT MIN(foreigntotal), MAX(foreigntotal) FROM transaction", nil, "10,100"},
 		{"distinct", "SELECT DISTINCT type FROM transaction ORDER BY type", nil, "CustInvc;SalesOrd"},
 		{"order by position", "SELECT tranid, foreigntotal FROM transaction ORDER BY 2", nil, "SO3,10;SO2,50;INV1,75.25;SO1,100"},
+		{"status prints its letter", "SELECT status FROM transaction WHERE id = '5003'", nil, "A"},
+		{"status matches its compound id", "SELECT id FROM transaction WHERE status IN ('CustInvc:A', 'CustInvc:B')", nil, "5003"},
+		{"status matches its letter", "SELECT id FROM transaction WHERE status = 'A'", nil, "5003"},
+		{"BUILTIN.CF shows the compound id", "SELECT BUILTIN.CF(status) FROM transaction WHERE BUILTIN.CF(status) = 'CustInvc:A'", nil, "CustInvc:A"},
+		{"BUILTIN.DF shows the status label", "SELECT BUILTIN.DF(status) FROM transaction WHERE id = '5003'", nil, "Invoice : Open"},
 		{"alias and qualifier", "SELECT t.tranid AS num FROM transaction t WHERE t.type = 'CustInvc'", nil, "INV1"},
 		{"arithmetic", "SELECT foreigntotal * 2 + 1 FROM transaction WHERE id = 5003", nil, "151.5"},
 		{"concatenation", "SELECT tranid || '-' || type FROM transaction WHERE id = 5001", nil, "SO1-SalesOrd"},
 		{"nvl", "SELECT NVL(email, 'none') FROM customer WHERE id = '102'", nil, "none"},
 		{"custom field reads null", "SELECT custentity_tier FROM customer WHERE id = '101'", nil, "∅"},
-		{"star", "SELECT * FROM transaction WHERE id = '5004'", nil, "5004,SalesOrd,SO3,103,10"},
+		{"star", "SELECT * FROM transaction WHERE id = '5004'", nil, "5004,SalesOrd,SO3,103,10,∅"},
 		{"comment and case", "select ID from CUSTOMER -- trailing comment\n where ID = '101'", nil, "101"},
 		{"nulls first", "SELECT id FROM customer ORDER BY email NULLS FIRST, id", nil, "102;101;103"},
 	}

@@ -14,8 +14,19 @@ import (
 type Value = any
 
 // Ref is a reference column (entity, currency, …): it compares and prints
-// as its internal id; BUILTIN.DF shows Name.
-type Ref struct{ ID, Name string }
+// as its internal id; BUILTIN.DF shows Name. A transaction status also has
+// its compound id (CF, e.g. "CustInvc:A", what BUILTIN.CF shows), and
+// compares equal to that too: public queries filter the raw column both
+// ways (status IN ('CustInvc:A') and BUILTIN.CF(status) = 'CustInvc:A').
+type Ref struct{ ID, Name, CF string }
+
+// key is what r compares as against other.
+func (r Ref) key(other Value) Value {
+	if s, ok := other.(string); ok && r.CF != "" && s == r.CF {
+		return r.CF
+	}
+	return r.ID
+}
 
 // DisplayDateLayout is the account date format SuiteQL prints dates in
 // (M/D/YYYY, NetSuite's default).
@@ -115,10 +126,10 @@ func toTime(v Value) (time.Time, error) {
 // compare orders two non-NULL values, converting as Oracle does implicitly.
 func compare(a, b Value) (int, error) {
 	if r, ok := a.(Ref); ok {
-		a = r.ID
+		a = r.key(b)
 	}
 	if r, ok := b.(Ref); ok {
-		b = r.ID
+		b = r.key(a)
 	}
 	switch x := a.(type) {
 	case float64:

@@ -47,6 +47,8 @@ func (f *Field) idLookup() *Field { f.IDLookup = true; return f }
 
 func (f *Field) withDefault(v any) *Field { f.Default = v; return f }
 
+func (f *Field) withLength(n int) *Field { f.Length = n; return f }
+
 // systemFields are the fields every record has.
 func systemFields(idLabel string) []*Field {
 	return []*Field{

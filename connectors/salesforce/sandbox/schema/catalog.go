@@ -1,7 +1,8 @@
 package schema
 
-// The sandbox org: the standard objects Tandem reads and writes, with the
-// custom fields Tandem's setup adds (real API names).
+// The sandbox org: the standard objects Tandem reads and writes (real API
+// names); the custom fields and objects Tandem's setup adds come from the
+// shipped metadata (metadata.go).
 
 // Key prefixes of the objects' ids.
 const (
@@ -14,6 +15,7 @@ const (
 	PricebookEntryPrefix      = "01u"
 	UserPrefix                = "005"
 	TaskPrefix                = "00T"
+	FeedItemPrefix            = "0D5"
 )
 
 var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals",
@@ -25,8 +27,8 @@ var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", 
 
 // Default is the sandbox org's schema.
 func Default() *Schema {
-	return New(account(), contact(), opportunity(), opportunityLineItem(), product2(),
-		pricebook2(), pricebookEntry(), user(), task())
+	return New(withShippedMetadata([]*Object{account(), contact(), opportunity(), opportunityLineItem(), product2(),
+		pricebook2(), pricebookEntry(), user(), task(), feedItem()})...)
 }
 
 func currency() *Field {
@@ -45,18 +47,13 @@ func account() *Object {
 			field("Description", "Account Description", TextArea),
 			owner(),
 			currency(),
-			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(true),
-			field("Credit_Hold__c", "Credit Hold", Boolean).withDefault(false),
-			field("Overdue_Balance__c", "Overdue Balance", Currency),
-			field("NetSuite_Last_Sync__c", "NetSuite Last Sync", DateTime),
-			text("Payment_Terms__c", "Payment Terms", 40),
-			field("NetSuite_Deleted__c", "Deleted in NetSuite", Boolean).withDefault(false),
 		),
 		address("Billing", "Billing"), address("Shipping", "Shipping"))
 	o.Children = []*ChildRelationship{
 		{Name: "Contacts", Object: "Contact", Field: "AccountId", CascadeDelete: true},
 		{Name: "Opportunities", Object: "Opportunity", Field: "AccountId", CascadeDelete: true},
 		{Name: "Tasks", Object: "Task", Field: "WhatId", CascadeDelete: true},
+		{Name: "Feeds", Object: "FeedItem", Field: "ParentId", CascadeDelete: true},
 	}
 	return o
 }
@@ -73,8 +70,6 @@ func contact() *Object {
 			text("Title", "Title", 128),
 			owner(),
 			currency(),
-			text("NetSuite_Id__c", "NetSuite Id", 40).externalID(false),
-			field("NetSuite_Deleted__c", "Deleted in NetSuite", Boolean).withDefault(false),
 		),
 		address("Mailing", "Mailing"))
 	o.Children = []*ChildRelationship{{Name: "Tasks", Object: "Task", Field: "WhoId", CascadeDelete: true}}
@@ -98,9 +93,6 @@ func opportunity() *Object {
 			ref("Pricebook2Id", "Price Book ID", "Pricebook2", "Pricebook2"),
 			owner(),
 			currency(),
-			text("NetSuite_Sales_Order_Id__c", "NetSuite Sales Order Id", 40).externalID(true),
-			text("NetSuite_Sales_Order_Number__c", "NetSuite Sales Order Number", 40),
-			text("NetSuite_Sales_Order_Status__c", "NetSuite Sales Order Status", 80),
 		))
 	o.Children = []*ChildRelationship{
 		{Name: "OpportunityLineItems", Object: "OpportunityLineItem", Field: "OpportunityId", CascadeDelete: true},
@@ -139,7 +131,6 @@ func product2() *Object {
 			picklist("Family", "Product Family", false, "Hardware", "Software", "Services"),
 			field("Description", "Product Description", TextArea),
 			currency(),
-			text("NetSuite_Item_Id__c", "NetSuite Item Id", 40).externalID(true),
 		))
 	o.Children = []*ChildRelationship{{Name: "PricebookEntries", Object: "PricebookEntry", Field: "Product2Id", CascadeDelete: true}}
 	return o
@@ -188,8 +179,11 @@ func task() *Object {
 	return object("Task", "Task", "Tasks", TaskPrefix, systemFields("Activity ID"),
 		list(
 			text("Subject", "Subject", 255),
-			picklist("Status", "Status", true, "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred").withDefault("Not Started"),
-			picklist("Priority", "Priority", true, "High", "Normal", "Low").withDefault("Normal"),
+			// Status and Priority are required (nillable=false) but defaulted on
+			// create to the org's picklist defaults (salesforce.md §10): an
+			// explicit null is REQUIRED_FIELD_MISSING.
+			picklist("Status", "Status", true, "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred").withDefault("Not Started").required(),
+			picklist("Priority", "Priority", true, "High", "Normal", "Low").withDefault("Normal").required(),
 			field("ActivityDate", "Due Date Only", Date),
 			field("Description", "Description", TextArea),
 			owner(),
@@ -197,5 +191,20 @@ func task() *Object {
 			ref("WhatId", "Related To ID", "What", "Account", "Opportunity"),
 			ref("AccountId", "Account ID", "Account", "Account").readOnly(),
 			field("IsClosed", "Closed", Boolean).readOnly(),
+		))
+}
+
+// feedItem is a Chatter post on a record (salesforce.md §10): ParentId is
+// the record (or user) it is posted on, Body its text, required for a
+// TextPost (rules.go).
+func feedItem() *Object {
+	return object("FeedItem", "Feed Item", "Feed Items", FeedItemPrefix, systemFields("Feed Item ID"),
+		list(
+			ref("ParentId", "Parent ID", "Parent", "Account", "Opportunity", "Contact", "User").required().createOnly(),
+			picklist("Type", "Feed Item Type", true, "TextPost", "LinkPost", "ContentPost").withDefault("TextPost").createOnly(),
+			field("Body", "Body", TextArea).withLength(10000),
+			text("Title", "Title", 255),
+			field("LinkUrl", "Link URL", URL),
+			field("IsRichText", "Is Rich Text", Boolean).withDefault(false),
 		))
 }

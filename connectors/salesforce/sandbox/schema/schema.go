@@ -86,6 +86,9 @@ type Field struct {
 	ReferenceTo      []string
 	RelationshipName string
 	Length           int
+
+	childRelationship string // a custom lookup's relationship name on its parent
+	cascadeDelete     bool   // a custom lookup whose children go with the parent
 }
 
 // Custom reports whether the field is a custom field.

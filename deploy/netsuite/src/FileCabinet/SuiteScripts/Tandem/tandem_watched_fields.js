@@ -41,6 +41,10 @@ define([], () => {
             body: ['customer', 'trandate', 'currency', 'payment', 'status', 'externalid'],
             sublists: { apply: ['apply', 'doc', 'amount'] },
         },
+        creditmemo: {
+            body: ['tranid', 'trandate', 'entity', 'createdfrom', 'currency', 'status', 'total', 'amountremaining', 'externalid'],
+            sublists: { apply: ['apply', 'doc', 'amount'] },
+        },
         salesorder: {
             body: ['tranid', 'trandate', 'entity', 'status', 'orderstatus', 'total', 'currency', 'subsidiary', 'externalid'],
             sublists: { item: ['item', 'quantity', 'rate', 'amount'] },

@@ -1,0 +1,17 @@
+// Package salesforce carries the metadata Tandem ships to a Salesforce org
+// (force-app, deployed with sf project deploy), embedded so that the
+// Salesforce sandbox builds its custom objects and fields from the same
+// files and the two cannot drift.
+package salesforce
+
+import "embed"
+
+// Objects is force-app/main/default/objects: one directory per object,
+// an <Object>.object-meta.xml for a custom object and a fields/ directory
+// of <Field>.field-meta.xml files.
+//
+//go:embed force-app/main/default/objects
+var Objects embed.FS
+
+// ObjectsDir is Objects' root directory.
+const ObjectsDir = "force-app/main/default/objects"
