@@ -44,22 +44,14 @@ type DB struct {
 	Client *redis.Client
 }
 
-// Deployment is a Redis set-up a test runs against: a DB on the
-// machine's Redis, a Cluster or a Sentinel set-up.
+// Deployment is a Redis set-up a test runs against: a Cluster or a
+// Sentinel set-up.
 type Deployment interface {
 	// URL is the set-up as a REDIS_URL value.
 	URL() string
 	// NewClient opens a connection pool of its own, as another process
 	// would; it is closed when the test ends.
 	NewClient(t testing.TB) redis.UniversalClient
-}
-
-// NewClient opens another client on the database, closed when the test
-// ends.
-func (d *DB) NewClient(t testing.TB) redis.UniversalClient {
-	c := redis.NewClient(&redis.Options{Addr: d.Addr, DB: d.Number})
-	t.Cleanup(func() { c.Close() })
-	return c
 }
 
 // URL is the database as a REDIS_URL value.
