@@ -3,10 +3,12 @@
 // seeing each other's keys, and starts throwaway Redis Clusters and
 // Sentinel set-ups (StartCluster, StartSentinel) for scale-out tests.
 //
-// The server is TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379). Databases
-// 1 to 15 are handed out; database 0 holds the reservations and is never
-// flushed. A reservation is a key with a short TTL kept alive while the
-// test runs, so a killed test run frees its databases within a minute.
+// The server is TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379); `make
+// test` (scripts/test.sh) starts a throwaway one when none answers there.
+// Databases 1 to 15 are handed out; database 0 holds the reservations and
+// is never flushed. A reservation is a key with a short TTL kept alive
+// while the test runs, so a killed test run frees its databases within a
+// minute.
 package testredis
 
 import (
@@ -71,7 +73,7 @@ func New(t testing.TB) *DB {
 	admin := redis.NewClient(&redis.Options{Addr: addr, DB: 0})
 	if err := admin.Ping(ctx).Err(); err != nil {
 		admin.Close()
-		t.Fatalf("tests need a Redis server at %s (set TANDEM_TEST_REDIS_ADDR): %v", addr, err)
+		t.Fatalf("tests need a Redis server at %s (set TANDEM_TEST_REDIS_ADDR, or run them with scripts/test.sh, which starts one): %v", addr, err)
 	}
 	owner := fmt.Sprintf("%d-%d", os.Getpid(), rand.Int64())
 	deadline := time.Now().Add(waitForDB)
