@@ -1,4 +1,5 @@
-# Tandem. `make run` starts everything; `make test` runs every test.
+# Tandem. `make run` starts everything; `make test` runs every test. Neither
+# needs anything already running (prerequisites: README, "Two commands").
 GO       ?= go
 BIN      := bin/tandem
 PKGS     := ./...
@@ -21,9 +22,11 @@ run: build
 	$(BIN) run
 
 # Every test, with the race detector. Tests use the Redis at
-# TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379), one database each.
+# TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379), one database each; when
+# none answers there, scripts/test.sh starts a throwaway redis-server on a
+# free port for the run and stops it afterwards, so nothing need be running.
 test: vet fmt-check deps
-	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	GO='$(GO)' scripts/test.sh -race -count=1 -timeout 20m $(PKGS)
 	cd deploy/netsuite && npx jest --ci
 
 # The chaos suite at full size: Tandem's processes against both sandboxes

@@ -102,17 +102,39 @@ var helperCases = []helperCase{
 	{expr: `daysBetween(A, "2026-01-15")`, rec: `{"A": null}`, want: nil},
 	{expr: `parseDate("1/15/2024", "M/d/yyyy")`, want: "2024-01-15"},
 	{expr: `parseDate("15/01/2024", "M/d/yyyy")`, err: true, want: `field out: cannot compute: parseDate: "15/01/2024" does not match "M/d/yyyy"`},
-	// phones
-	{expr: `phoneE164("(415) 555-0100", "1")`, want: "+14155550100"},
-	{expr: `phoneE164("1-415-555-0100 x12", "1")`, want: "+14155550100"},
-	{expr: `phoneE164("020 7946 0018", "44")`, want: "+442079460018"},
-	{expr: `phoneE164("+44 20 7946 0018", "1")`, want: "+442079460018"},
-	{expr: `phoneE164("0044 20 7946 0018", "1")`, want: "+442079460018"},
-	{expr: `phoneE164("555-0100", "1")`, want: "555-0100"},
+	// phones: the old hand-written rule dropped a leading 0 for every
+	// country; Italy keeps it (+39 06 ...), the US drops a leading 1.
+	{expr: `phoneE164("(415) 555-0100", "1")`, want: "+14155550100"},       // US, no trunk prefix
+	{expr: `phoneE164("1 415 555 0100", "1")`, want: "+14155550100"},       // US, trunk prefix 1
+	{expr: `phoneE164("1-415-555-0100 x12", "1")`, want: "+14155550100"},   // extension dropped
+	{expr: `phoneE164("+1 415 555 0100", "44")`, want: "+14155550100"},     // own country code
+	{expr: `phoneE164("011 44 20 7946 0018", "1")`, want: "+442079460018"}, // US international prefix
+	{expr: `phoneE164("020 7946 0018", "44")`, want: "+442079460018"},      // UK, trunk prefix 0
+	{expr: `phoneE164("20 7946 0018", "44")`, want: "+442079460018"},       // UK, no trunk prefix
+	{expr: `phoneE164("07700 900123", "44")`, want: "+447700900123"},       // UK mobile
+	{expr: `phoneE164("+44 (0)20 7946 0018", "1")`, want: "+442079460018"}, // the (0) of UK letterheads
+	{expr: `phoneE164("+44 20 7946 0018", "1")`, want: "+442079460018"},    // own country code
+	{expr: `phoneE164("0044 20 7946 0018", "1")`, want: "+442079460018"},   // 00 reads as +
+	{expr: `phoneE164("030 1234567", "49")`, want: "+49301234567"},         // Germany, trunk prefix 0
+	{expr: `phoneE164("30 1234567", "49")`, want: "+49301234567"},          // Germany, no trunk prefix
+	{expr: `phoneE164("0171 1234567", "49")`, want: "+491711234567"},       // German mobile
+	{expr: `phoneE164("+49 (0)30 1234567", "1")`, want: "+49301234567"},    // the (0) of German letterheads
+	{expr: `phoneE164("06 4544 1234", "39")`, want: "+390645441234"},       // Italy: the 0 is part of the number
+	{expr: `phoneE164("+39 06 4544 1234", "1")`, want: "+390645441234"},    // and stays after +39
+	{expr: `phoneE164("0039 02 1234 5678", "44")`, want: "+390212345678"},  // Milan, 00 reads as +
+	{expr: `phoneE164("347 123 4567", "39")`, want: "+393471234567"},       // Italian mobile, no 0
+	{expr: `phoneE164("555-0100", "1")`, want: "555-0100"},                 // local only: too short
+	{expr: `phoneE164("123", "44")`, want: "123"},                          // too short
+	{expr: `phoneE164("n/a", "44")`, want: "n/a"},                          // not a number
+	{expr: `phoneE164("020 7946 0018", "999")`, want: "020 7946 0018"},     // no such calling code
 	{expr: `phoneE164(Phone, "1")`, rec: `{"Phone": null}`, want: nil},
 	{expr: `phoneNANP("4155550100")`, want: "(415) 555-0100"},
+	{expr: `phoneNANP("1 (415) 555-0100 x12")`, want: "(415) 555-0100 x12"},
 	{expr: `phoneNANP("+1 415 555 0100 ext. 7")`, want: "(415) 555-0100 x7"},
+	{expr: `phoneNANP("+1 604 555 0100")`, want: "(604) 555-0100"}, // Canada
 	{expr: `phoneNANP("+44 20 7946 0018")`, want: "+44 20 7946 0018"},
+	{expr: `phoneNANP("0044 20 7946 0018")`, want: "0044 20 7946 0018"},
+	{expr: `phoneNANP("555-0100")`, want: "555-0100"},
 	// tables
 	{expr: `table("currencies", "usd")`, want: "1"},
 	{expr: `table("currencies", " EUR ")`, want: "4"},

@@ -23,9 +23,6 @@ type Config struct {
 	Dir string
 }
 
-// ConfigFromEnv reads the mappings directory from TANDEM_MAPPINGS_DIR.
-func ConfigFromEnv() Config { return Config{Dir: os.Getenv(EnvDir)} }
-
 //go:embed defaults/*.yaml
 var shipped embed.FS
 

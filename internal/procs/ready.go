@@ -26,18 +26,6 @@ func (p *Proc) WaitHTTP(url string) {
 	})
 }
 
-// WaitTCP waits until addr accepts connections.
-func (p *Proc) WaitTCP(addr string) {
-	p.t.Helper()
-	p.waitUntil("a listener on "+addr, func() error {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-		}
-		return err
-	})
-}
-
 // WaitLog waits until the process's output contains s.
 func (p *Proc) WaitLog(s string) {
 	p.t.Helper()

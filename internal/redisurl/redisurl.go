@@ -15,6 +15,14 @@
 // without a password). The cluster form lists some or all nodes; the
 // client discovers the rest. A cluster has only database 0.
 //
+// go-redis parses every form: redis:// and rediss:// as they are
+// (redis.ParseURL), the Sentinel and cluster forms rewritten into its own
+// (redis.ParseFailoverURL, redis.ParseClusterURL: the first host as the
+// URL's host, the others as addr= parameters). So every form takes
+// go-redis's query options (dial_timeout=, pool_size=, db=, …) and refuses
+// unknown ones; what this package adds is the host lists with their
+// default ports, master= and sentinel_password=, and the refusals.
+//
 // TLS certificates are always verified: for a private CA, point
 // SSL_CERT_FILE at it rather than turning verification off.
 package redisurl
@@ -25,7 +33,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -78,66 +85,130 @@ func parseSingle(raw string) (Options, error) {
 	if strings.Contains(u.Host, ",") {
 		return Options{}, fmt.Errorf("%s: several hosts: use redis-sentinel:// or redis-cluster://", u.Scheme)
 	}
-	if u.Query().Has("skip_verify") {
-		return Options{}, errors.New("skip_verify is refused: TLS certificates are always verified (for a private CA set SSL_CERT_FILE)")
+	if err := refuseParams(u.Query(), "skip_verify"); err != nil {
+		return Options{}, err
 	}
 	o, err := redis.ParseURL(raw)
 	if err != nil {
-		return Options{}, fmt.Errorf("%s: %w", u.Scheme, err)
+		return Options{}, fmt.Errorf("%s: %w", u.Scheme, redacted(err))
 	}
 	return Options{Single: o}, nil
 }
 
+// parseSentinel reads the Sentinel form with redis.ParseFailoverURL. The
+// two differ in where the URL's user goes: go-redis gives it to the
+// Sentinels only, this form to the master and, unless sentinel_password=
+// says otherwise, the Sentinels.
 func parseSentinel(raw string) (*redis.FailoverOptions, error) {
-	u, hosts, err := parseHostList(raw, defaultSentinelPort)
+	u, err := goRedisURL(raw, defaultSentinelPort, "master_name", "username", "password")
 	if err != nil {
 		return nil, fmt.Errorf("sentinel: %w", err)
 	}
 	q := u.Query()
-	if err := onlyParams(q, "master", "sentinel_password"); err != nil {
-		return nil, err
-	}
-	o := &redis.FailoverOptions{MasterName: q.Get("master"), SentinelAddrs: hosts, TLSConfig: tlsConfig(u)}
-	if o.MasterName == "" {
+	master := q.Get("master")
+	if master == "" {
 		return nil, errors.New("sentinel: ?master=<name> is required (the name the Sentinels monitor)")
 	}
-	if o.DB, err = database(u); err != nil {
-		return nil, fmt.Errorf("sentinel: %w", err)
+	sentinelPassword, ownSentinelPassword := q.Get("sentinel_password"), q.Has("sentinel_password")
+	q.Del("master")
+	q.Del("sentinel_password")
+	q.Set("master_name", master)
+	u.RawQuery = q.Encode()
+	o, err := redis.ParseFailoverURL(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("sentinel: %w", redacted(err))
 	}
-	o.Username = u.User.Username()
-	o.Password, _ = u.User.Password()
-	o.SentinelUsername, o.SentinelPassword = o.Username, o.Password
-	if q.Has("sentinel_password") {
-		o.SentinelUsername, o.SentinelPassword = "", q.Get("sentinel_password")
+	o.Username, o.Password = o.SentinelUsername, o.SentinelPassword
+	if ownSentinelPassword {
+		o.SentinelUsername, o.SentinelPassword = "", sentinelPassword
 	}
+	o.TLSConfig = checkEachHost(o.TLSConfig)
 	return o, nil
 }
 
+// parseCluster reads the cluster form with redis.ParseClusterURL, which
+// ignores the path: a database other than 0 is refused here.
 func parseCluster(raw string) (*redis.ClusterOptions, error) {
-	u, hosts, err := parseHostList(raw, defaultRedisPort)
+	u, err := goRedisURL(raw, defaultRedisPort)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	if err := onlyParams(u.Query()); err != nil {
-		return nil, err
-	}
-	o := &redis.ClusterOptions{Addrs: hosts, TLSConfig: tlsConfig(u)}
-	if db, err := database(u); err != nil || db != 0 {
+	if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
 		return nil, errors.New("cluster: Redis Cluster has only database 0; leave the path out")
 	}
-	o.Username = u.User.Username()
-	o.Password, _ = u.User.Password()
+	u.Path = ""
+	o, err := redis.ParseClusterURL(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("cluster: %w", redacted(err))
+	}
+	o.TLSConfig = checkEachHost(o.TLSConfig)
 	return o, nil
 }
 
-// tlsConfig is nil for plain schemes. ServerName stays empty so that each
-// node's certificate is checked against the host dialled: Sentinels and
-// cluster nodes hand out the addresses of other hosts.
-func tlsConfig(u *url.URL) *tls.Config {
-	if !strings.HasPrefix(u.Scheme, "rediss") {
+// goRedisURL rewrites a Sentinel or cluster URL, whose authority lists
+// several hosts, as the URL go-redis's parsers read: scheme redis or
+// rediss, the first host as the URL's host and the others as addr=
+// parameters, each with defaultPort added where it has none. The
+// parameters go-redis would take from the query but the form spells
+// elsewhere (addr=, and the names in refused) are refused.
+func goRedisURL(raw, defaultPort string, refused ...string) (*url.URL, error) {
+	u, hosts, err := parseHostList(raw, defaultPort)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	if err := refuseParams(q, append(refused, "addr", "skip_verify")...); err != nil {
+		return nil, err
+	}
+	for _, h := range hosts[1:] {
+		q.Add("addr", h)
+	}
+	u.Scheme, _, _ = strings.Cut(strings.ToLower(u.Scheme), "-")
+	u.Host, u.RawQuery = hosts[0], q.Encode()
+	return u, nil
+}
+
+// refuseParams refuses the parameters named that q holds.
+func refuseParams(q url.Values, names ...string) error {
+	for _, name := range names {
+		if !q.Has(name) {
+			continue
+		}
+		switch name {
+		case "skip_verify":
+			return errors.New("skip_verify is refused: TLS certificates are always verified (for a private CA set SSL_CERT_FILE)")
+		case "addr":
+			return errors.New("addr= is refused: list the hosts in the URL, comma-separated")
+		case "master_name":
+			return errors.New("master_name= is refused: use master=")
+		default:
+			return fmt.Errorf("%s= is refused: put the user name and password before the hosts", name)
+		}
+	}
+	return nil
+}
+
+// redacted keeps url.Parse's errors, which quote the URL and so the
+// password, out of messages. (The URLs handed to go-redis were built by
+// url.URL.String, so this is a safeguard.)
+func redacted(err error) error {
+	if _, ok := errors.AsType[*url.Error](err); ok {
+		return errors.New("not a URL")
+	}
+	return err
+}
+
+// checkEachHost undoes go-redis's pinning of the TLS server name to the
+// URL's first host, so that each node's certificate is checked against the
+// host dialled: Sentinels and cluster nodes hand out the addresses of
+// other hosts. It is nil for plain schemes.
+func checkEachHost(c *tls.Config) *tls.Config {
+	if c == nil {
 		return nil
 	}
-	return &tls.Config{MinVersion: tls.VersionTLS12}
+	c.ServerName = ""
+	c.MinVersion = max(c.MinVersion, tls.VersionTLS12)
+	return c
 }
 
 // parseHostList parses a URL whose authority lists several hosts, which
@@ -165,28 +236,6 @@ func parseHostList(raw, defaultPort string) (*url.URL, []string, error) {
 		addrs = append(addrs, net.JoinHostPort(host, port))
 	}
 	return u, addrs, nil
-}
-
-// database reads the optional /db path.
-func database(u *url.URL) (int, error) {
-	p := strings.Trim(u.Path, "/")
-	if p == "" {
-		return 0, nil
-	}
-	db, err := strconv.Atoi(p)
-	if err != nil || db < 0 {
-		return 0, fmt.Errorf("path %q is not a database number", u.Path)
-	}
-	return db, nil
-}
-
-func onlyParams(q url.Values, known ...string) error {
-	for name := range q {
-		if !slices.Contains(known, name) {
-			return fmt.Errorf("unknown parameter %q (known: %v)", name, known)
-		}
-	}
-	return nil
 }
 
 // Redacted is raw without its user name and passwords, for logs.

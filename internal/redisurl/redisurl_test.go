@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandem-sync/tandem/internal/redisurl"
 )
@@ -52,6 +53,20 @@ func TestSentinel(t *testing.T) {
 	}
 }
 
+// TestGoRedisOptions: every form reads go-redis's own query options, as
+// go-redis's parsers do for redis:// (db= included, which overrides the
+// path, as in go-redis).
+func TestGoRedisOptions(t *testing.T) {
+	o, err := redisurl.Parse("redis-sentinel://10.0.0.1,10.0.0.2/2?master=tandem&dial_timeout=3&pool_size=7&db=5")
+	if err != nil || o.Sentinel.DialTimeout != 3*time.Second || o.Sentinel.PoolSize != 7 || o.Sentinel.DB != 5 {
+		t.Errorf("sentinel: %+v, %v", o.Sentinel, err)
+	}
+	o, err = redisurl.Parse("redis-cluster://n1:7000,n2:7001?read_timeout=6s&max_redirects=5")
+	if err != nil || o.Cluster.ReadTimeout != 6*time.Second || o.Cluster.MaxRedirects != 5 {
+		t.Errorf("cluster: %+v, %v", o.Cluster, err)
+	}
+}
+
 func TestCluster(t *testing.T) {
 	o, err := redisurl.Parse("redis-cluster://tandem:s3cret@node-1:7000,node-2:7001,node-3")
 	if err != nil || o.Cluster == nil || o.Single != nil || o.Sentinel != nil {
@@ -72,15 +87,19 @@ func TestRefused(t *testing.T) {
 	for raw, want := range map[string]string{
 		"::":                         "not a URL",
 		"http://redis.internal:6379": "scheme \"http\"",
-		"redis-sentinel://:s3cret@10.0.0.1:26379":     "?master=",
-		"redis-sentinel://10.0.0.1:26379/x?master=t":  "database number",
-		"redis-sentinel://10.0.0.1,,?master=t":        "empty host",
-		"redis-sentinel://10.0.0.1?master=t&db=3":     "unknown parameter \"db\"",
-		"redis-cluster://:s3cret@node-1:7000/3":       "only database 0",
-		"redis-cluster://node-1:99999":                "not host:port",
-		"redis://:s3cret@node-1:7000,node-2:7001":     "several hosts",
-		"rediss://:s3cret@redis.internal?skip_verify": "always verified",
-		"redis://:s3cret@redis.internal/x":            "invalid database number",
+		"redis-sentinel://:s3cret@10.0.0.1:26379":      "?master=",
+		"redis-sentinel://10.0.0.1:26379/x?master=t":   "database number",
+		"redis-sentinel://10.0.0.1,,?master=t":         "empty host",
+		"redis-sentinel://10.0.0.1?master=t&colour=3":  "unexpected option: colour",
+		"redis-cluster://node-1:7000?colour=3":         "unexpected option: colour",
+		"redis-sentinel://10.0.0.1?master=t&addr=h:1":  "list the hosts in the URL",
+		"redis-sentinel://10.0.0.1?master=t&password=": "before the hosts",
+		"rediss-cluster://:s3cret@n1,n2?skip_verify=1": "always verified",
+		"redis-cluster://:s3cret@node-1:7000/3":        "only database 0",
+		"redis-cluster://node-1:99999":                 "not host:port",
+		"redis://:s3cret@node-1:7000,node-2:7001":      "several hosts",
+		"rediss://:s3cret@redis.internal?skip_verify":  "always verified",
+		"redis://:s3cret@redis.internal/x":             "invalid database number",
 	} {
 		_, err := redisurl.Parse(raw)
 		if err == nil || !strings.Contains(err.Error(), want) {

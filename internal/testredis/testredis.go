@@ -3,10 +3,12 @@
 // seeing each other's keys, and starts throwaway Redis Clusters and
 // Sentinel set-ups (StartCluster, StartSentinel) for scale-out tests.
 //
-// The server is TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379). Databases
-// 1 to 15 are handed out; database 0 holds the reservations and is never
-// flushed. A reservation is a key with a short TTL kept alive while the
-// test runs, so a killed test run frees its databases within a minute.
+// The server is TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379); `make
+// test` (scripts/test.sh) starts a throwaway one when none answers there.
+// Databases 1 to 15 are handed out; database 0 holds the reservations and
+// is never flushed. A reservation is a key with a short TTL kept alive
+// while the test runs, so a killed test run frees its databases within a
+// minute.
 package testredis
 
 import (
@@ -44,22 +46,14 @@ type DB struct {
 	Client *redis.Client
 }
 
-// Deployment is a Redis set-up a test runs against: a DB on the
-// machine's Redis, a Cluster or a Sentinel set-up.
+// Deployment is a Redis set-up a test runs against: a Cluster or a
+// Sentinel set-up.
 type Deployment interface {
 	// URL is the set-up as a REDIS_URL value.
 	URL() string
 	// NewClient opens a connection pool of its own, as another process
 	// would; it is closed when the test ends.
 	NewClient(t testing.TB) redis.UniversalClient
-}
-
-// NewClient opens another client on the database, closed when the test
-// ends.
-func (d *DB) NewClient(t testing.TB) redis.UniversalClient {
-	c := redis.NewClient(&redis.Options{Addr: d.Addr, DB: d.Number})
-	t.Cleanup(func() { c.Close() })
-	return c
 }
 
 // URL is the database as a REDIS_URL value.
@@ -79,7 +73,7 @@ func New(t testing.TB) *DB {
 	admin := redis.NewClient(&redis.Options{Addr: addr, DB: 0})
 	if err := admin.Ping(ctx).Err(); err != nil {
 		admin.Close()
-		t.Fatalf("tests need a Redis server at %s (set TANDEM_TEST_REDIS_ADDR): %v", addr, err)
+		t.Fatalf("tests need a Redis server at %s (set TANDEM_TEST_REDIS_ADDR, or run them with scripts/test.sh, which starts one): %v", addr, err)
 	}
 	owner := fmt.Sprintf("%d-%d", os.Getpid(), rand.Int64())
 	deadline := time.Now().Add(waitForDB)

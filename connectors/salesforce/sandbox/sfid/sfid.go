@@ -5,7 +5,6 @@
 package sfid
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -88,13 +87,4 @@ func isBase62(s string) bool {
 		}
 	}
 	return true
-}
-
-// MustNormalize is Normalize for ids known to be well formed.
-func MustNormalize(s string) string {
-	id, ok := Normalize(s)
-	if !ok {
-		panic(fmt.Sprintf("sfid: %q is not a Salesforce id", s))
-	}
-	return id
 }
