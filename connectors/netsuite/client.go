@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -95,7 +94,7 @@ type Client struct {
 	limiter     connectors.Limiter
 	timeout     time.Duration
 	maxAttempts int
-	backoff     backoff
+	backoff     connectors.Backoff
 	log         *slog.Logger
 	observer    func(op string, status int, d time.Duration, err error)
 }
@@ -126,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		limiter:     cfg.Limiter,
 		timeout:     cmp.Or(cfg.Timeout, DefaultTimeout),
 		maxAttempts: cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts),
-		backoff:     backoff{base: retryBaseDelay, max: retryMaxDelay},
+		backoff:     connectors.Backoff{Base: retryBaseDelay, Cap: retryMaxDelay},
 		log:         cfg.Logger,
 		observer:    cfg.Observe,
 	}
@@ -259,9 +258,9 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 		if attempt >= c.maxAttempts || !retryInPlace(r, apiErr) {
 			return nil, giveUp(fail, apiErr)
 		}
-		delay := c.backoff.delay(attempt)
+		delay := c.backoff.Delay(attempt)
 		c.log.WarnContext(ctx, "netsuite request failed, trying again", "op", r.op, "attempt", attempt, "delay", delay, "error", fail)
-		if err := sleep(ctx, delay); err != nil {
+		if err := connectors.Sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, err)
 		}
 		attempt++
@@ -331,37 +330,7 @@ func giveUp(fail error, apiErr *APIError) error {
 		// NetSuite documents 429 only for the concurrency governor, and
 		// its published sample body is not valid JSON: no code to read.
 		Reason: cmp.Or(apiErr.Code(), codeConcurrencyLimit),
-		Wait:   throttleMinWait + jitter(throttleJitter),
+		Wait:   throttleMinWait + connectors.Jitter(throttleJitter),
 		Err:    apiErr,
-	}
-}
-
-type backoff struct{ base, max time.Duration }
-
-// delay is the full-jitter wait after the given failed attempt (1-based).
-func (b backoff) delay(attempt int) time.Duration {
-	d := b.max
-	if shift := attempt - 1; shift < 16 && b.base<<shift < b.max {
-		d = b.base << shift
-	}
-	return jitter(d)
-}
-
-// jitter is a uniform random duration in [0, d).
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
-	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 
 	"github.com/tandem-sync/tandem/connectors"
 )

@@ -1,6 +1,7 @@
 // Package delivery holds what the sandboxes' webhook senders share: the
-// signal between a delivery queue, its loop and its idle waiters, the
-// retry back-off, and URLs fit for logs. Salesforce re-sends Outbound
+// signal between a delivery queue, its loop and its idle waiters, and URLs
+// fit for logs; they re-send on connectors.Backoff's fixed (unjittered)
+// schedule. Salesforce re-sends Outbound
 // Messages and the SuiteScript re-sends webhooks the same way, so the two
 // sandboxes re-send alike.
 package delivery
@@ -9,7 +10,6 @@ import (
 	"context"
 	"errors"
 	neturl "net/url"
-	"time"
 )
 
 // Signal connects a delivery queue to its loop and its idle waiters. Its
@@ -54,15 +54,6 @@ func WaitUntil(ctx context.Context, state func() (done bool, changed <-chan stru
 		case <-changed:
 		}
 	}
-}
-
-// Backoff doubles base per failed attempt, up to max.
-func Backoff(base, max time.Duration, attempts int) time.Duration {
-	d := base
-	for i := 1; i < attempts && d < max; i++ {
-		d *= 2
-	}
-	return min(d, max)
 }
 
 // Redacted is an endpoint URL fit for logs: no password, no query (an

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
@@ -159,7 +160,7 @@ func (h *webhooks) finish(delivered bool) {
 	} else {
 		h.stats.Failed++
 		h.attempts++
-		h.due = time.Now().Add(delivery.Backoff(h.cfg.RetryBase, h.cfg.RetryMax, h.attempts))
+		h.due = time.Now().Add(connectors.Backoff{Base: h.cfg.RetryBase, Cap: h.cfg.RetryMax}.Ceiling(h.attempts))
 	}
 	h.sig.Fire()
 }

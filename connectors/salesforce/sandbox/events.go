@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
@@ -182,7 +183,7 @@ func (f *forwarder) finish(n int, delivered bool) {
 	} else {
 		f.stats.Failed++
 		f.attempts++
-		f.due = time.Now().Add(delivery.Backoff(f.cfg.RetryBase, f.cfg.RetryMax, f.attempts))
+		f.due = time.Now().Add(connectors.Backoff{Base: f.cfg.RetryBase, Cap: f.cfg.RetryMax}.Ceiling(f.attempts))
 	}
 	f.sig.Fire()
 }

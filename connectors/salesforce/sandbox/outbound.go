@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/sfid"
 )
@@ -231,7 +232,7 @@ func (o *outbound) finish(batch []*notification, acked bool) {
 		for _, n := range batch {
 			n.attempts++
 			n.inFlight = false
-			n.due = now.Add(delivery.Backoff(o.s.cfg.OutboundRetryBase, o.s.cfg.OutboundRetryMax, n.attempts))
+			n.due = now.Add(connectors.Backoff{Base: o.s.cfg.OutboundRetryBase, Cap: o.s.cfg.OutboundRetryMax}.Ceiling(n.attempts))
 		}
 	}
 	o.sig.Fire()
