@@ -75,8 +75,8 @@ type Config struct {
 type M2MConfig struct {
 	ClientID      string // the integration record's client ID
 	CertificateID string // shown after mapping the certificate; sent as the JWT kid
-	// PrivateKey signs the client assertion: RSA → PS256; ECDSA P-256 →
-	// ES256, P-384 → ES384, P-521 → ES512.
+	// PrivateKey signs the client assertion: an *rsa.PrivateKey → PS256;
+	// an *ecdsa.PrivateKey on P-256 → ES256, P-384 → ES384, P-521 → ES512.
 	PrivateKey crypto.Signer
 	Scopes     []string // default ["rest_webservices"]
 }
