@@ -7,8 +7,12 @@ package delivery
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	neturl "net/url"
+	"strconv"
 	"sync"
 )
 
@@ -96,4 +100,14 @@ func RedactedErr(err error) error {
 		return &neturl.Error{Op: ue.Op, URL: Redacted(ue.URL), Err: ue.Err}
 	}
 	return err
+}
+
+// Signature is an X-Tandem-Signature value, as both sandboxes sign their
+// posts: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
+func Signature(secret string, unix int64, body []byte) string {
+	t := strconv.FormatInt(unix, 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(t + "."))
+	mac.Write(body)
+	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }

@@ -3,13 +3,9 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -131,7 +127,7 @@ func (h *webhooks) post(url string, ev pendingWebhook) bool {
 		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Tandem-Signature", signature(h.cfg.Secret, time.Now().Unix(), ev.body))
+	req.Header.Set("X-Tandem-Signature", delivery.Signature(h.cfg.Secret, time.Now().Unix(), ev.body))
 	resp, err := h.client.Do(req)
 	if err != nil {
 		h.log.Info("netsuite sandbox: webhook not delivered", "url", delivery.Redacted(url), "event", ev.eventID, "err", err)
@@ -169,15 +165,6 @@ func (h *webhooks) close() {
 	h.cancel()
 	h.wg.Wait()
 	h.client.CloseIdleConnections()
-}
-
-// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
-func signature(secret string, unix int64, body []byte) string {
-	t := strconv.FormatInt(unix, 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(t + "."))
-	mac.Write(body)
-	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // WebhookStats reports webhook activity so far.

@@ -3,13 +3,9 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -155,19 +151,10 @@ func (f *forwarder) post(url string, batch [][]byte) bool {
 // authenticate adds the credential the contract's TANDEM_SF_EVENTS_AUTH asks for.
 func (f *forwarder) authenticate(req *http.Request, body []byte) {
 	if f.cfg.Auth == EventsAuthHMAC {
-		req.Header.Set("X-Tandem-Signature", signature(f.cfg.Secret, time.Now().Unix(), body))
+		req.Header.Set("X-Tandem-Signature", delivery.Signature(f.cfg.Secret, time.Now().Unix(), body))
 		return
 	}
 	req.Header.Set("Authorization", "Bearer "+f.cfg.Token)
-}
-
-// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
-func signature(secret string, unix int64, body []byte) string {
-	t := strconv.FormatInt(unix, 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(t + "."))
-	mac.Write(body)
-	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 func (f *forwarder) finish(n int, delivered bool) {
