@@ -141,7 +141,7 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	c.http = resty.NewWithClient(hc).
-		SetLogger(restyLogger{c.log}).
+		SetLogger(connectors.RestyLogger{Log: c.log}).
 		SetHeader("User-Agent", connectors.CallOptionsClient)
 
 	var err error
@@ -178,17 +178,6 @@ func (cfg Config) validate() error {
 		return cfg.M2M.validate()
 	}
 	return cfg.TBA.validate()
-}
-
-// restyLogger sends resty's own messages to the client's logger at debug.
-type restyLogger struct{ log *slog.Logger }
-
-func (l restyLogger) Errorf(format string, v ...any) { l.debugf(format, v...) }
-func (l restyLogger) Warnf(format string, v ...any)  { l.debugf(format, v...) }
-func (l restyLogger) Debugf(format string, v ...any) { l.debugf(format, v...) }
-
-func (l restyLogger) debugf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
 }
 
 // In-place retry back-off: exponential from retryBaseDelay, capped at

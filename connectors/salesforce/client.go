@@ -110,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	rc := resty.NewWithClient(hc).
-		SetLogger(restyLogger{cfg.Logger}).
+		SetLogger(connectors.RestyLogger{Log: cfg.Logger}).
 		SetDisableWarn(true).
 		SetHeader("Accept", "application/json").
 		SetHeader("Sforce-Call-Options", "client="+cfg.CallOptionsClient)
@@ -297,17 +297,4 @@ func (c *Client) retryWait(ctx context.Context, req request, err error, failures
 		return ra, ra <= retryCap
 	}
 	return c.backoff.Delay(failures), true
-}
-
-// restyLogger sends resty's own messages to slog at debug level.
-type restyLogger struct{ log *slog.Logger }
-
-func (l restyLogger) Errorf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
-}
-func (l restyLogger) Warnf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
-}
-func (l restyLogger) Debugf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
 }
