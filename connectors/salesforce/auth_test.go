@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/tandem-sync/tandem/internal/testfixtures"
 
 	"github.com/tandem-sync/tandem/connectors"
 )
