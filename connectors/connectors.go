@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -113,4 +114,14 @@ func Snippet(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// RestyLogger sends resty's own messages (its warnings and errors too:
+// the clients report failures themselves) to Log at debug level.
+type RestyLogger struct{ Log *slog.Logger }
+
+func (l RestyLogger) Errorf(format string, v ...any) { l.Debugf(format, v...) }
+func (l RestyLogger) Warnf(format string, v ...any)  { l.Debugf(format, v...) }
+func (l RestyLogger) Debugf(format string, v ...any) {
+	l.Log.Debug("resty: " + fmt.Sprintf(format, v...))
 }

@@ -3,7 +3,6 @@ package jobs
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -27,12 +26,9 @@ func RetryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	return backoff(n)
 }
 
+// backoff is the wait before retry n+1 (asynq counts retries from 0).
 func backoff(n int) time.Duration {
-	ceiling := retryCap
-	if n < 20 {
-		ceiling = min(retryBase<<n, retryCap)
-	}
-	return max(retryMin, time.Duration(rand.Int64N(int64(ceiling)+1)))
+	return max(retryMin, connectors.Backoff{Base: retryBase, Cap: retryCap}.Delay(n+1))
 }
 
 // IsFailure is the asynq IsFailure policy: a throttle wait (ours or the

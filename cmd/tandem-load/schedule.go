@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/tandem-sync/tandem/connectors"
 )
 
 // schedule is an open-loop arrival plan: n requests evenly spaced at a
@@ -55,12 +57,5 @@ type wallClock struct{}
 func (wallClock) Now() time.Time { return time.Now() }
 
 func (wallClock) Sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return connectors.Sleep(ctx, d) == nil
 }

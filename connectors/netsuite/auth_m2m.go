@@ -7,14 +7,13 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/asn1"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"sync"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // OAuth 2.0 client credentials (Oracle section_162755359851, section_162790605110).
@@ -34,7 +33,7 @@ const (
 // shortly before it expires; one token request runs at a time.
 type m2mAuth struct {
 	cfg      M2MConfig
-	alg      jwsAlgorithm
+	alg      jwt.SigningMethod
 	tokenURL string
 	client   *Client // sends the token request, without a Limiter slot
 
@@ -162,85 +161,43 @@ func (a *m2mAuth) requestToken(ctx context.Context) (string, time.Duration, erro
 	return tr.AccessToken, lifetime, nil
 }
 
-// assertion is the signed JWT NetSuite verifies with the mapped certificate.
+// assertion is the signed JWT NetSuite verifies with the mapped
+// certificate: header typ JWT, alg, kid = certificate id; claims iss,
+// scope (an array, as in Oracle's sample), aud = the token URL, iat, exp,
+// jti.
 func (a *m2mAuth) assertion(now time.Time) (string, error) {
-	header := struct {
-		Typ string `json:"typ"`
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}{"JWT", a.alg.name, a.cfg.CertificateID}
-	claims := struct {
-		Iss   string   `json:"iss"`
-		Scope []string `json:"scope"`
-		Aud   string   `json:"aud"`
-		Iat   int64    `json:"iat"`
-		Exp   int64    `json:"exp"`
-		Jti   string   `json:"jti"`
-	}{a.cfg.ClientID, a.cfg.Scopes, a.tokenURL, now.Unix(), now.Add(assertionLifetime).Unix(), rand.Text()}
-	h, err := json.Marshal(header)
-	if err != nil {
-		return "", err
-	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	signingInput := b64(h) + "." + b64(c)
-	sig, err := a.alg.sign(a.cfg.PrivateKey, []byte(signingInput))
+	t := jwt.NewWithClaims(a.alg, jwt.MapClaims{
+		"iss":   a.cfg.ClientID,
+		"scope": a.cfg.Scopes,
+		"aud":   a.tokenURL,
+		"iat":   now.Unix(),
+		"exp":   now.Add(assertionLifetime).Unix(),
+		"jti":   rand.Text(),
+	})
+	t.Header["kid"] = a.cfg.CertificateID
+	signed, err := t.SignedString(a.cfg.PrivateKey)
 	if err != nil {
 		return "", fmt.Errorf("signing the client assertion: %w", err)
 	}
-	return signingInput + "." + b64(sig), nil
+	return signed, nil
 }
 
-func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
-// jwsAlgorithm is a JWS signature algorithm NetSuite accepts (no RS256).
-type jwsAlgorithm struct {
-	name    string
-	hash    crypto.Hash
-	pss     bool // RSASSA-PSS, salt length = hash length (RFC 7518 §3.5)
-	ecBytes int  // ECDSA: bytes of r and of s in the signature
-}
-
-// algorithmFor picks the algorithm from the key: any crypto.Signer works,
-// so the key may live in a KMS or HSM.
-func algorithmFor(key crypto.Signer) (jwsAlgorithm, error) {
-	switch pub := key.Public().(type) {
-	case *rsa.PublicKey:
-		return jwsAlgorithm{name: "PS256", hash: crypto.SHA256, pss: true}, nil
-	case *ecdsa.PublicKey:
-		switch pub.Curve {
+// algorithmFor picks the JWS algorithm NetSuite accepts (no RS256) for the
+// key. golang-jwt signs with an *rsa.PrivateKey or *ecdsa.PrivateKey only:
+// a key kept in a KMS or HSM would need its own jwt.SigningMethod.
+func algorithmFor(key crypto.Signer) (jwt.SigningMethod, error) {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		return jwt.SigningMethodPS256, nil
+	case *ecdsa.PrivateKey:
+		switch k.Curve {
 		case elliptic.P256():
-			return jwsAlgorithm{name: "ES256", hash: crypto.SHA256, ecBytes: 32}, nil
+			return jwt.SigningMethodES256, nil
 		case elliptic.P384():
-			return jwsAlgorithm{name: "ES384", hash: crypto.SHA384, ecBytes: 48}, nil
+			return jwt.SigningMethodES384, nil
 		case elliptic.P521():
-			return jwsAlgorithm{name: "ES512", hash: crypto.SHA512, ecBytes: 66}, nil
+			return jwt.SigningMethodES512, nil
 		}
 	}
-	return jwsAlgorithm{}, fmt.Errorf("netsuite: Config.M2M.PrivateKey: %T is not an RSA or ECDSA P-256/P-384/P-521 key", key.Public())
-}
-
-func (alg jwsAlgorithm) sign(key crypto.Signer, input []byte) ([]byte, error) {
-	h := alg.hash.New()
-	h.Write(input)
-	digest := h.Sum(nil)
-	var opts crypto.SignerOpts = alg.hash
-	if alg.pss {
-		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: alg.hash}
-	}
-	sig, err := key.Sign(rand.Reader, digest, opts)
-	if err != nil || alg.ecBytes == 0 {
-		return sig, err
-	}
-	// crypto.Signer gives ECDSA as ASN.1 DER; JWS wants r || s, fixed width.
-	var rs struct{ R, S *big.Int }
-	if _, err := asn1.Unmarshal(sig, &rs); err != nil {
-		return nil, fmt.Errorf("decoding the ECDSA signature: %w", err)
-	}
-	out := make([]byte, 2*alg.ecBytes)
-	rs.R.FillBytes(out[:alg.ecBytes])
-	rs.S.FillBytes(out[alg.ecBytes:])
-	return out, nil
+	return nil, fmt.Errorf("netsuite: Config.M2M.PrivateKey: %T is not an RSA or ECDSA P-256/P-384/P-521 private key", key)
 }

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -76,8 +75,8 @@ type Config struct {
 type M2MConfig struct {
 	ClientID      string // the integration record's client ID
 	CertificateID string // shown after mapping the certificate; sent as the JWT kid
-	// PrivateKey signs the client assertion: RSA → PS256; ECDSA P-256 →
-	// ES256, P-384 → ES384, P-521 → ES512.
+	// PrivateKey signs the client assertion: an *rsa.PrivateKey → PS256;
+	// an *ecdsa.PrivateKey on P-256 → ES256, P-384 → ES384, P-521 → ES512.
 	PrivateKey crypto.Signer
 	Scopes     []string // default ["rest_webservices"]
 }
@@ -95,7 +94,7 @@ type Client struct {
 	limiter     connectors.Limiter
 	timeout     time.Duration
 	maxAttempts int
-	backoff     backoff
+	backoff     connectors.Backoff
 	log         *slog.Logger
 	observer    func(op string, status int, d time.Duration, err error)
 }
@@ -126,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		limiter:     cfg.Limiter,
 		timeout:     cmp.Or(cfg.Timeout, DefaultTimeout),
 		maxAttempts: cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts),
-		backoff:     backoff{base: retryBaseDelay, max: retryMaxDelay},
+		backoff:     connectors.Backoff{Base: retryBaseDelay, Cap: retryMaxDelay},
 		log:         cfg.Logger,
 		observer:    cfg.Observe,
 	}
@@ -142,7 +141,7 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	c.http = resty.NewWithClient(hc).
-		SetLogger(restyLogger{c.log}).
+		SetLogger(connectors.RestyLogger{Log: c.log}).
 		SetHeader("User-Agent", connectors.CallOptionsClient)
 
 	var err error
@@ -179,17 +178,6 @@ func (cfg Config) validate() error {
 		return cfg.M2M.validate()
 	}
 	return cfg.TBA.validate()
-}
-
-// restyLogger sends resty's own messages to the client's logger at debug.
-type restyLogger struct{ log *slog.Logger }
-
-func (l restyLogger) Errorf(format string, v ...any) { l.debugf(format, v...) }
-func (l restyLogger) Warnf(format string, v ...any)  { l.debugf(format, v...) }
-func (l restyLogger) Debugf(format string, v ...any) { l.debugf(format, v...) }
-
-func (l restyLogger) debugf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
 }
 
 // In-place retry back-off: exponential from retryBaseDelay, capped at
@@ -259,9 +247,9 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 		if attempt >= c.maxAttempts || !retryInPlace(r, apiErr) {
 			return nil, giveUp(fail, apiErr)
 		}
-		delay := c.backoff.delay(attempt)
+		delay := c.backoff.Delay(attempt)
 		c.log.WarnContext(ctx, "netsuite request failed, trying again", "op", r.op, "attempt", attempt, "delay", delay, "error", fail)
-		if err := sleep(ctx, delay); err != nil {
+		if err := connectors.Sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, err)
 		}
 		attempt++
@@ -331,37 +319,7 @@ func giveUp(fail error, apiErr *APIError) error {
 		// NetSuite documents 429 only for the concurrency governor, and
 		// its published sample body is not valid JSON: no code to read.
 		Reason: cmp.Or(apiErr.Code(), codeConcurrencyLimit),
-		Wait:   throttleMinWait + jitter(throttleJitter),
+		Wait:   throttleMinWait + connectors.Jitter(throttleJitter),
 		Err:    apiErr,
-	}
-}
-
-type backoff struct{ base, max time.Duration }
-
-// delay is the full-jitter wait after the given failed attempt (1-based).
-func (b backoff) delay(attempt int) time.Duration {
-	d := b.max
-	if shift := attempt - 1; shift < 16 && b.base<<shift < b.max {
-		d = b.base << shift
-	}
-	return jitter(d)
-}
-
-// jitter is a uniform random duration in [0, d).
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

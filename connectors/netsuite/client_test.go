@@ -54,7 +54,7 @@ func TestNewDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := c.auth.(*m2mAuth)
-	if m.tokenURL != "http://127.0.0.1:8080/services/rest/auth/oauth2/v1/token" || len(m.cfg.Scopes) != 1 || m.cfg.Scopes[0] != "rest_webservices" || m.alg.name != "ES256" {
-		t.Errorf("token URL %s, scopes %v, alg %s", m.tokenURL, m.cfg.Scopes, m.alg.name)
+	if m.tokenURL != "http://127.0.0.1:8080/services/rest/auth/oauth2/v1/token" || len(m.cfg.Scopes) != 1 || m.cfg.Scopes[0] != "rest_webservices" || m.alg.Alg() != "ES256" {
+		t.Errorf("token URL %s, scopes %v, alg %s", m.tokenURL, m.cfg.Scopes, m.alg.Alg())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/netsuite/tba"
 	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
@@ -130,7 +131,7 @@ func newTestClient(t *testing.T, cfg Config, mutate []func(*Config)) *Client {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	c.backoff = backoff{base: time.Millisecond, max: 2 * time.Millisecond}
+	c.backoff = connectors.Backoff{Base: time.Millisecond, Cap: 2 * time.Millisecond}
 	return c
 }
 

@@ -6,24 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/tandem-sync/tandem/connectors/internal/observetest"
 	"github.com/tandem-sync/tandem/internal/logging"
 )
-
-// callLog records what Config.Observe is told.
-type callLog struct {
-	mu    sync.Mutex
-	calls []string // "op status failed"
-}
-
-func (l *callLog) observe(op string, status int, _ time.Duration, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.calls = append(l.calls, fmt.Sprintf("%s %d %t", op, status, err != nil))
-}
 
 // Every HTTP attempt reaches Observe (a refused login, a 5xx retried, the
 // 429s of a request NetSuite keeps refusing), named by method and record
@@ -31,10 +18,10 @@ func (l *callLog) observe(op string, status int, _ time.Duration, err error) {
 // correlation id.
 func TestObserveAndLogEveryAttempt(t *testing.T) {
 	ns := troubledNS(t)
-	var l callLog
+	var l observetest.Log
 	var out logging.Buffer
 	c := ns.client(func(cfg *Config) {
-		cfg.Observe = l.observe
+		cfg.Observe = l.Observe
 		cfg.Logger = logging.New(&out, "json", "debug")
 	})
 	ctx := logging.WithCorrelation(context.Background(), "corr-ns-1")
@@ -48,9 +35,7 @@ func TestObserveAndLogEveryAttempt(t *testing.T) {
 		"GET customer 401 true", "GET customer 500 true", "GET customer 200 false",
 		"DELETE customer 429 true", "DELETE customer 429 true", "DELETE customer 429 true",
 	}
-	if strings.Join(l.calls, "\n") != strings.Join(want, "\n") {
-		t.Errorf("observed:\n%s\nwant:\n%s", strings.Join(l.calls, "\n"), strings.Join(want, "\n"))
-	}
+	l.Expect(t, want)
 	msgs := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var rec map[string]any

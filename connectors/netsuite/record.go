@@ -216,7 +216,11 @@ func encodeJSON(body any) ([]byte, error) {
 }
 
 // decodeJSON decodes numbers as json.Number, so ids and amounts keep
-// every digit.
+// every digit. Answers are decoded here rather than by resty's
+// SetResult/SetError: records are open maps, resty silently skips a body
+// whose Content-Type is not JSON, a decoding error from Execute would look
+// like a lost answer to do's retry loop, and error bodies need their raw
+// text for snippets (NetSuite's published 429 body is not even JSON).
 func decodeJSON(b []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()

@@ -178,11 +178,11 @@ func TestLimiterRefusalIsReturnedWithoutSending(t *testing.T) {
 }
 
 func TestBackoffIsCappedFullJitter(t *testing.T) {
-	b := backoff{base: retryBaseDelay, max: retryMaxDelay}
+	b := connectors.Backoff{Base: retryBaseDelay, Cap: retryMaxDelay}
 	for attempt := 1; attempt <= 40; attempt++ {
 		ceiling := min(retryBaseDelay<<min(attempt-1, 20), retryMaxDelay)
 		for range 50 {
-			if d := b.delay(attempt); d < 0 || d >= ceiling {
+			if d := b.Delay(attempt); d < 0 || d >= ceiling {
 				t.Fatalf("attempt %d: delay %v outside [0, %v)", attempt, d, ceiling)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tandem-sync/tandem/connectors"
 )
 
 const (
@@ -192,6 +193,6 @@ func tokenError(status int, header http.Header, body []byte) error {
 		Code:       r.Error,
 		Message:    r.Description,
 		Op:         "token",
-		retryAfter: parseRetryAfter(header.Get("Retry-After"), time.Now()),
+		retryAfter: connectors.ParseRetryAfter(header.Get("Retry-After"), time.Now()),
 	}
 }

@@ -93,7 +93,7 @@ type Client struct {
 	dataPath    string // "/services/data/v62.0"
 	timeout     time.Duration
 	maxAttempts int
-	retryBase   time.Duration
+	backoff     connectors.Backoff
 	usage       usageTracker
 	observer    func(op string, status int, d time.Duration, err error)
 }
@@ -110,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	rc := resty.NewWithClient(hc).
-		SetLogger(restyLogger{cfg.Logger}).
+		SetLogger(connectors.RestyLogger{Log: cfg.Logger}).
 		SetDisableWarn(true).
 		SetHeader("Accept", "application/json").
 		SetHeader("Sforce-Call-Options", "client="+cfg.CallOptionsClient)
@@ -121,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 		dataPath:    "/services/data/v" + cfg.APIVersion,
 		timeout:     cfg.Timeout,
 		maxAttempts: cfg.MaxAttempts,
-		retryBase:   retryBase,
+		backoff:     connectors.Backoff{Base: retryBase, Cap: retryCap},
 		observer:    cfg.Observe,
 	}
 	c.auth = newTokenSource(cfg, rc)
@@ -222,7 +222,7 @@ func (c *Client) do(ctx context.Context, req request) (*resty.Response, error) {
 			return nil, err
 		}
 		c.log.WarnContext(ctx, "salesforce request failed, retrying", "op", req.op, "attempt", failures, "wait", wait, "err", err)
-		if werr := sleep(ctx, wait); werr != nil {
+		if werr := connectors.Sleep(ctx, wait); werr != nil {
 			return nil, fmt.Errorf("salesforce: %s: %w while waiting to retry after: %w", req.op, werr, err)
 		}
 	}
@@ -268,7 +268,11 @@ func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token
 }
 
 // doJSON sends req and decodes a JSON answer into out (when out is not nil
-// and there is a body).
+// and there is a body). Not resty's SetResult/SetError: resty leaves the
+// result empty, without an error, when the Content-Type is not JSON (a
+// proxy's HTML page), its decoding errors come back from Execute like a
+// lost answer (which do would re-send), and error bodies come in three
+// shapes plus raw text kept as a snippet (parseErrorBody).
 func (c *Client) doJSON(ctx context.Context, req request, out any) (*resty.Response, error) {
 	resp, err := c.do(ctx, req)
 	if err != nil {
@@ -292,29 +296,5 @@ func (c *Client) retryWait(ctx context.Context, req request, err error, failures
 	if ra, ok := connectors.RetryAfter(err); ok {
 		return ra, ra <= retryCap
 	}
-	return backoff(c.retryBase, retryCap, failures), true
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// restyLogger sends resty's own messages to slog at debug level.
-type restyLogger struct{ log *slog.Logger }
-
-func (l restyLogger) Errorf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
-}
-func (l restyLogger) Warnf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
-}
-func (l restyLogger) Debugf(format string, v ...any) {
-	l.log.Debug("resty: " + fmt.Sprintf(format, v...))
+	return c.backoff.Delay(failures), true
 }

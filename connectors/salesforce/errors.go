@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +89,7 @@ type restError struct {
 func classifyResponse(op string, status int, header http.Header, body []byte, usage APIUsage) error {
 	e := parseErrorBody(status, body)
 	e.Op = op
-	e.retryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	e.retryAfter = connectors.ParseRetryAfter(header.Get("Retry-After"), time.Now())
 	if e.Code != CodeRequestLimitExceeded && status != http.StatusTooManyRequests {
 		return e
 	}
@@ -101,10 +99,11 @@ func classifyResponse(op string, status int, header http.Header, body []byte, us
 	}
 	wait := e.retryAfter
 	if wait <= 0 {
-		wait = jittered(concurrentLimitWait)
+		wait = concurrentLimitWait
 		if isDailyLimit(e, usage) {
-			wait = jittered(dailyLimitWait)
+			wait = dailyLimitWait
 		}
+		wait = wait/2 + connectors.Jitter(wait/2)
 	}
 	return &connectors.ThrottleError{System: "salesforce", Reason: reason, Wait: wait, Err: e}
 }
@@ -178,30 +177,3 @@ func retryable(err error) bool {
 	}
 	return true
 }
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// backoff is the full-jitter wait before retry n (1-based): uniform in
-// [0, min(limit, base·2^(n-1))].
-func backoff(base, limit time.Duration, n int) time.Duration {
-	ceiling := limit
-	if n < 32 && base<<(n-1) < limit {
-		ceiling = base << (n - 1)
-	}
-	return rand.N(ceiling + 1)
-}
-
-// jittered returns a wait between d/2 and d.
-func jittered(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }

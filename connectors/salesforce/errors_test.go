@@ -113,29 +113,13 @@ func TestDailyLimitFromUsage(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"":                              0,
-		"30":                            30 * time.Second,
-		"0":                             0,
-		"soon":                          0,
-		"Mon, 04 May 2026 12:01:30 GMT": 90 * time.Second,
-		"Mon, 04 May 2026 11:00:00 GMT": 0,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestBackoffBounds(t *testing.T) {
 	for n, ceiling := range map[int]time.Duration{
 		1: retryBase, 2: 2 * retryBase, 3: 4 * retryBase, 5: 16 * retryBase, 6: retryCap, 40: retryCap,
 	} {
 		var highest time.Duration
 		for range 2000 {
-			d := backoff(retryBase, retryCap, n)
+			d := connectors.Backoff{Base: retryBase, Cap: retryCap}.Delay(n)
 			if d < 0 || d > ceiling {
 				t.Fatalf("backoff(%d) = %s, want within [0, %s]", n, d, ceiling)
 			}

@@ -242,7 +242,7 @@ func (o *fakeOrg) client(edit func(*Config)) *Client {
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	c.retryBase = time.Millisecond
+	c.backoff.Base = time.Millisecond
 	return c
 }
 

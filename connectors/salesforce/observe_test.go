@@ -8,29 +8,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/tandem-sync/tandem/connectors/internal/observetest"
 	"github.com/tandem-sync/tandem/internal/logging"
 )
-
-// callLog records what Config.Observe is told.
-type callLog struct {
-	mu    sync.Mutex
-	calls []string // "op status failed"
-}
-
-func (l *callLog) observe(op string, status int, _ time.Duration, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.calls = append(l.calls, fmt.Sprintf("%s %d %t", op, status, err != nil))
-}
 
 // Every HTTP attempt reaches Observe, failed ones and retries included,
 // named by method and object only (metrics labels must stay bounded).
 func TestObserveSeesEveryAttemptWithoutIDs(t *testing.T) {
 	org := newFakeOrg(t)
-	var l callLog
-	exercise(t, org, org.client(func(cfg *Config) { cfg.Observe = l.observe }))
+	var l observetest.Log
+	exercise(t, org, org.client(func(cfg *Config) { cfg.Observe = l.Observe }))
 	want := []string{
 		"GET Account 401 true", // session expired: renewed and sent again
 		"GET Account 503 true", // retried in place
@@ -40,9 +28,7 @@ func TestObserveSeesEveryAttemptWithoutIDs(t *testing.T) {
 		"PATCH collection Product2 200 false",
 		"POST Account 400 true",
 	}
-	if strings.Join(l.calls, "\n") != strings.Join(want, "\n") {
-		t.Errorf("observed:\n%s\nwant:\n%s", strings.Join(l.calls, "\n"), strings.Join(want, "\n"))
-	}
+	l.Expect(t, want)
 }
 
 func TestOperationNamesNoID(t *testing.T) {

@@ -5,16 +5,7 @@ import (
 	neturl "net/url"
 	"strings"
 	"testing"
-	"time"
 )
-
-func TestBackoffDoublesUpToMax(t *testing.T) {
-	for attempts, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 5: 10 * time.Second, 60: 10 * time.Second} {
-		if got := Backoff(time.Second, 10*time.Second, attempts); got != want {
-			t.Errorf("attempt %d: %s, want %s", attempts, got, want)
-		}
-	}
-}
 
 func TestRedactedDropsPasswordAndQuery(t *testing.T) {
 	const endpoint = "https://user:pw@tandem.example.com/webhooks/salesforce/outbound?token=s3cret"

@@ -31,14 +31,12 @@ const (
 // assertionAlgs are the JWT algorithms NetSuite accepts; RS256 is not one.
 var assertionAlgs = []string{"PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 
-// tokenError is an RFC 6749 token endpoint error.
+// tokenError is an RFC 6749 token endpoint error answer (not a Go error).
 type tokenError struct {
 	status int
 	code   string // invalid_request, invalid_client, invalid_grant, invalid_scope, unsupported_grant_type
 	reason string // for the log only
 }
-
-func (e *tokenError) Error() string { return e.code + ": " + e.reason }
 
 func badGrant(format string, args ...any) *tokenError {
 	return &tokenError{status: http.StatusBadRequest, code: "invalid_grant", reason: fmt.Sprintf(format, args...)}

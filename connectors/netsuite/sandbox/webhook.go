@@ -3,16 +3,13 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
@@ -43,22 +40,19 @@ type webhooks struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu       sync.Mutex
-	url      string
-	queue    []pendingWebhook
+	// The queue's lock also guards the fields after it.
+	*delivery.Queue[pendingWebhook, WebhookStats]
 	attempts int       // failed posts in a row of the queue's head
 	due      time.Time // when the head may be posted again
 	running  bool
 	closed   bool
-	stats    WebhookStats
-	sig      delivery.Signal
 }
 
 func newWebhooks(cfg WebhookConfig, log *slog.Logger) *webhooks {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &webhooks{cfg: cfg, log: log, ctx: ctx, cancel: cancel, url: cfg.URL,
+	return &webhooks{cfg: cfg, log: log, ctx: ctx, cancel: cancel,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		sig:    delivery.NewSignal()}
+		Queue:  delivery.NewQueue[pendingWebhook, WebhookStats](cfg.URL)}
 }
 
 // report runs the script for one committed change. Caller holds the
@@ -69,26 +63,26 @@ func (s *Server) report(src source, before, after *record, now time.Time) {
 	if after == nil {
 		current = before
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.Lock()
+	defer h.Unlock()
 	switch {
-	case h.url == "" || h.closed || !h.cfg.deployedOn(current.typ):
+	case h.URL == "" || h.closed || !h.cfg.deployedOn(current.typ):
 		return
 	case h.cfg.SkipIntegrationWrites && src.ownWrite(h.cfg.IntegrationRoleID):
-		h.stats.Skipped++
+		h.Counts.Skipped++
 		return
 	}
 	eventType := src.eventType(before, after)
 	oldRec, newRec := scriptViews(src, before, after)
 	id, body := webhookBody(s.cfg.AccountID, src, eventType, oldRec, newRec, now)
-	h.queue = append(h.queue, pendingWebhook{eventID: id, body: body})
-	h.stats.Queued++
+	h.Items = append(h.Items, pendingWebhook{eventID: id, body: body})
+	h.Counts.Queued++
 	if !h.running {
 		h.running = true
 		h.wg.Add(1)
 		go h.run()
 	}
-	h.sig.Fire()
+	h.Fire()
 }
 
 func (h *webhooks) run() {
@@ -104,7 +98,7 @@ func (h *webhooks) run() {
 		timer.Reset(wait)
 		select {
 		case <-h.ctx.Done():
-		case <-h.sig.Wake():
+		case <-h.Wake():
 		case <-timer.C:
 		}
 	}
@@ -112,15 +106,15 @@ func (h *webhooks) run() {
 
 // next returns the head of the queue if it is due, else how long to wait.
 func (h *webhooks) next() (string, pendingWebhook, time.Duration) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.queue) == 0 || h.url == "" {
+	h.Lock()
+	defer h.Unlock()
+	if len(h.Items) == 0 || h.URL == "" {
 		return "", pendingWebhook{}, time.Hour
 	}
 	if wait := time.Until(h.due); wait > 0 {
 		return "", pendingWebhook{}, wait
 	}
-	return h.url, h.queue[0], 0
+	return h.URL, h.Items[0], 0
 }
 
 // post sends one event as the script's deliver does; any 2xx takes it.
@@ -133,7 +127,7 @@ func (h *webhooks) post(url string, ev pendingWebhook) bool {
 		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Tandem-Signature", signature(h.cfg.Secret, time.Now().Unix(), ev.body))
+	req.Header.Set("X-Tandem-Signature", delivery.Signature(h.cfg.Secret, time.Now().Unix(), ev.body))
 	resp, err := h.client.Do(req)
 	if err != nil {
 		h.log.Info("netsuite sandbox: webhook not delivered", "url", delivery.Redacted(url), "event", ev.eventID, "err", err)
@@ -149,63 +143,41 @@ func (h *webhooks) post(url string, ev pendingWebhook) bool {
 }
 
 func (h *webhooks) finish(delivered bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.stats.Sent++
+	h.Lock()
+	defer h.Unlock()
+	h.Counts.Sent++
 	if delivered {
-		h.queue = h.queue[1:]
-		h.stats.Delivered++
+		h.Items = h.Items[1:]
+		h.Counts.Delivered++
 		h.attempts, h.due = 0, time.Time{}
 	} else {
-		h.stats.Failed++
+		h.Counts.Failed++
 		h.attempts++
-		h.due = time.Now().Add(delivery.Backoff(h.cfg.RetryBase, h.cfg.RetryMax, h.attempts))
+		h.due = time.Now().Add(connectors.Backoff{Base: h.cfg.RetryBase, Cap: h.cfg.RetryMax}.Ceiling(h.attempts))
 	}
-	h.sig.Fire()
+	h.Fire()
 }
 
 func (h *webhooks) close() {
-	h.mu.Lock()
+	h.Lock()
 	h.closed = true
-	h.mu.Unlock()
+	h.Unlock()
 	h.cancel()
 	h.wg.Wait()
 	h.client.CloseIdleConnections()
 }
 
-// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
-func signature(secret string, unix int64, body []byte) string {
-	t := strconv.FormatInt(unix, 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(t + "."))
-	mac.Write(body)
-	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
-}
-
 // WebhookStats reports webhook activity so far.
 func (s *Server) WebhookStats() WebhookStats {
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	st := s.hooks.stats
-	st.Pending = len(s.hooks.queue)
+	st, pending := s.hooks.Stats()
+	st.Pending = pending
 	return st
 }
 
 // WaitWebhooksIdle returns when every queued webhook is delivered, or
 // with ctx's error.
-func (s *Server) WaitWebhooksIdle(ctx context.Context) error {
-	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
-		s.hooks.mu.Lock()
-		defer s.hooks.mu.Unlock()
-		return len(s.hooks.queue) == 0, s.hooks.sig.Changed()
-	})
-}
+func (s *Server) WaitWebhooksIdle(ctx context.Context) error { return s.hooks.WaitIdle(ctx) }
 
 // SetWebhookURL points the script at Tandem's endpoint; "" stops new
 // webhooks (queued ones wait for a URL).
-func (s *Server) SetWebhookURL(url string) {
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	s.hooks.url = url
-	s.hooks.sig.Fire()
-}
+func (s *Server) SetWebhookURL(url string) { s.hooks.SetURL(url) }

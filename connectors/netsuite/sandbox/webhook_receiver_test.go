@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
 // posted is one webhook request as Tandem receives it.
@@ -104,5 +106,5 @@ func waitWebhooks(t *testing.T, s *Server) {
 func validSignature(header, secret, body string) bool {
 	t, _, ok := strings.Cut(strings.TrimPrefix(header, "t="), ",v1=")
 	unix, err := strconv.ParseInt(t, 10, 64)
-	return ok && err == nil && header == signature(secret, unix, []byte(body))
+	return ok && err == nil && header == delivery.Signature(secret, unix, []byte(body))
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
 // scriptCase is one committed change and what the user event script is
@@ -188,7 +190,7 @@ func TestWebhooksAreWhatTheShippedScriptPosts(t *testing.T) {
 		if got[i].raw != want.Body {
 			t.Errorf("change %d (%s):\n sandbox %s\n script  %s", i, got[i].event.EventID, got[i].raw, want.Body)
 		}
-		if want.Signature != signature(cfg.Secret, run.cases[i].now.Unix(), []byte(want.Body)) {
+		if want.Signature != delivery.Signature(cfg.Secret, run.cases[i].now.Unix(), []byte(want.Body)) {
 			t.Errorf("change %d: the script signs %q, the sandbox's signer disagrees", i, want.Signature)
 		}
 		if !validSignature(got[i].header.Get("X-Tandem-Signature"), cfg.Secret, got[i].raw) {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 	"go.uber.org/goleak"
 )
 
@@ -27,7 +28,7 @@ func TestWebhookSignatureVector(t *testing.T) {
 	if err := json.Unmarshal(raw, &vector); err != nil {
 		t.Fatal(err)
 	}
-	if got := signature(vector.Secret, vector.Timestamp, []byte(vector.Body)); got != vector.Header {
+	if got := delivery.Signature(vector.Secret, vector.Timestamp, []byte(vector.Body)); got != vector.Header {
 		t.Fatalf("signature\n got %s\nwant %s", got, vector.Header)
 	}
 	fields := jsObject("companyname", "Müller & Söhne GmbH", "creditholdoverride", "ON", "overduebalance", 830.25, "addressbook", true)

@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/schema"
@@ -19,7 +19,7 @@ type input map[string]any
 func (tx *txn) parseInput(o *schema.Object, raw map[string]any, creating bool) (input, *APIError) {
 	in := input{}
 	var notWritable []string
-	for _, key := range sortedKeys(raw) {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		v := raw[key]
 		if key == "attributes" {
 			continue
@@ -235,13 +235,4 @@ func (tx *txn) delete(o *schema.Object, id string) *APIError {
 		return rule.after(tx, row, prev)
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return keys
 }

@@ -3,16 +3,13 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 )
 
@@ -36,15 +33,13 @@ type forwarder struct {
 	wg       sync.WaitGroup
 	once     sync.Once
 
-	mu           sync.Mutex
-	url          string
-	queue        [][]byte // CometD messages, oldest first
+	// CometD messages, oldest first. The queue's lock also guards the
+	// fields after it.
+	*delivery.Queue[[]byte, EventsStats]
 	replayID     uint64
 	commitNumber uint64
 	attempts     int       // failed requests in a row for the head of the queue
 	due          time.Time // when the head may be sent again
-	stats        EventsStats
-	sig          delivery.Signal
 }
 
 // newForwarder starts forwarding the changes of the selected objects.
@@ -55,7 +50,7 @@ func newForwarder(s *Server, selected map[string]bool) *forwarder {
 	start := uint64(time.Now().UnixMicro())
 	f := &forwarder{s: s, cfg: s.cfg.Events, selected: selected, ctx: ctx, cancel: cancel,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		url:    s.cfg.Events.URL, replayID: start, commitNumber: start, sig: delivery.NewSignal()}
+		Queue:  delivery.NewQueue[[]byte, EventsStats](s.cfg.Events.URL), replayID: start, commitNumber: start}
 	f.wg.Add(1)
 	go f.run()
 	return f
@@ -72,9 +67,9 @@ func (f *forwarder) close() {
 // forward queues the change events of one committed transaction. Caller
 // holds s.mu, so the queue follows commit order.
 func (f *forwarder) forward(events []ChangeEvent) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.url == "" {
+	f.Lock()
+	defer f.Unlock()
+	if f.URL == "" {
 		return
 	}
 	f.commitNumber++
@@ -88,10 +83,10 @@ func (f *forwarder) forward(events []ChangeEvent) {
 			f.s.log.Error("salesforce sandbox: change event not encoded", "object", ev.Object, "id", ev.RecordID, "err", err)
 			continue
 		}
-		f.queue = append(f.queue, msg)
-		f.stats.Queued++
+		f.Items = append(f.Items, msg)
+		f.Counts.Queued++
 	}
-	f.sig.Fire()
+	f.Fire()
 }
 
 func (f *forwarder) run() {
@@ -107,7 +102,7 @@ func (f *forwarder) run() {
 		timer.Reset(wait)
 		select {
 		case <-f.ctx.Done():
-		case <-f.sig.Wake():
+		case <-f.Wake():
 		case <-timer.C:
 		}
 	}
@@ -116,15 +111,15 @@ func (f *forwarder) run() {
 // next returns the batch at the head of the queue if it is due, else how
 // long to wait.
 func (f *forwarder) next() (string, [][]byte, time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.queue) == 0 || f.url == "" {
+	f.Lock()
+	defer f.Unlock()
+	if len(f.Items) == 0 || f.URL == "" {
 		return "", nil, time.Hour
 	}
 	if wait := time.Until(f.due); wait > 0 {
 		return "", nil, wait
 	}
-	return f.url, slices.Clone(f.queue[:min(len(f.queue), f.cfg.MaxBatch)]), 0
+	return f.URL, slices.Clone(f.Items[:min(len(f.Items), f.cfg.MaxBatch)]), 0
 }
 
 // post sends a batch as a JSON array; any 2xx answer takes it.
@@ -156,61 +151,39 @@ func (f *forwarder) post(url string, batch [][]byte) bool {
 // authenticate adds the credential the contract's TANDEM_SF_EVENTS_AUTH asks for.
 func (f *forwarder) authenticate(req *http.Request, body []byte) {
 	if f.cfg.Auth == EventsAuthHMAC {
-		req.Header.Set("X-Tandem-Signature", signature(f.cfg.Secret, time.Now().Unix(), body))
+		req.Header.Set("X-Tandem-Signature", delivery.Signature(f.cfg.Secret, time.Now().Unix(), body))
 		return
 	}
 	req.Header.Set("Authorization", "Bearer "+f.cfg.Token)
 }
 
-// signature is an X-Tandem-Signature value: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
-func signature(secret string, unix int64, body []byte) string {
-	t := strconv.FormatInt(unix, 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(t + "."))
-	mac.Write(body)
-	return "t=" + t + ",v1=" + hex.EncodeToString(mac.Sum(nil))
-}
-
 func (f *forwarder) finish(n int, delivered bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.stats.Sent++
+	f.Lock()
+	defer f.Unlock()
+	f.Counts.Sent++
 	if delivered {
-		f.queue = slices.Delete(f.queue, 0, n)
-		f.stats.Delivered += n
+		f.Items = slices.Delete(f.Items, 0, n)
+		f.Counts.Delivered += n
 		f.attempts, f.due = 0, time.Time{}
 	} else {
-		f.stats.Failed++
+		f.Counts.Failed++
 		f.attempts++
-		f.due = time.Now().Add(delivery.Backoff(f.cfg.RetryBase, f.cfg.RetryMax, f.attempts))
+		f.due = time.Now().Add(connectors.Backoff{Base: f.cfg.RetryBase, Cap: f.cfg.RetryMax}.Ceiling(f.attempts))
 	}
-	f.sig.Fire()
+	f.Fire()
 }
 
 // EventsStats reports change event forwarding so far.
 func (s *Server) EventsStats() EventsStats {
-	s.events.mu.Lock()
-	defer s.events.mu.Unlock()
-	st := s.events.stats
-	st.Pending = len(s.events.queue)
+	st, pending := s.events.Stats()
+	st.Pending = pending
 	return st
 }
 
 // WaitEventsIdle returns when every queued change event is delivered, or
 // with ctx's error.
-func (s *Server) WaitEventsIdle(ctx context.Context) error {
-	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
-		s.events.mu.Lock()
-		defer s.events.mu.Unlock()
-		return len(s.events.queue) == 0, s.events.sig.Changed()
-	})
-}
+func (s *Server) WaitEventsIdle(ctx context.Context) error { return s.events.WaitIdle(ctx) }
 
 // SetEventsURL changes where change events go; "" stops forwarding new
 // ones (queued ones wait for a URL).
-func (s *Server) SetEventsURL(url string) {
-	s.events.mu.Lock()
-	defer s.events.mu.Unlock()
-	s.events.url = url
-	s.events.sig.Fire()
-}
+func (s *Server) SetEventsURL(url string) { s.events.SetURL(url) }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/internal/delivery"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/sfid"
 )
@@ -46,12 +47,10 @@ type outbound struct {
 	wg     sync.WaitGroup
 	once   sync.Once
 
-	mu    sync.Mutex
-	url   string
-	queue []*notification
-	stats OutboundStats
-	n     uint64
-	sig   delivery.Signal
+	// The queue's URL is for rules without one of their own; its lock
+	// also guards n.
+	*delivery.Queue[*notification, OutboundStats]
+	n uint64
 }
 
 func newOutbound(s *Server) (*outbound, error) {
@@ -62,7 +61,8 @@ func newOutbound(s *Server) (*outbound, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	// An own transport, so Close can drop its keep-alive connections.
 	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel, url: s.cfg.OutboundURL, sig: delivery.NewSignal()}
+	o := &outbound{s: s, rules: rules, client: client, ctx: ctx, cancel: cancel,
+		Queue: delivery.NewQueue[*notification, OutboundStats](s.cfg.OutboundURL)}
 	o.wg.Add(1)
 	go o.run()
 	return o, nil
@@ -93,33 +93,26 @@ func (o *outbound) notify(user User, events []ChangeEvent) {
 			}
 		}
 	}
-	o.mu.Lock()
+	o.Lock()
 	for _, n := range matched {
 		if o.urlFor(n.rule) == "" {
 			continue
 		}
 		o.n++
 		n.id = sfid.New("04l", o.n)
-		o.queue = append(o.queue, n)
-		o.stats.Queued++
+		o.Items = append(o.Items, n)
+		o.Counts.Queued++
 	}
-	o.sig.Fire()
-	o.mu.Unlock()
+	o.Fire()
+	o.Unlock()
 }
 
-// urlFor is a rule's endpoint. Caller holds o.mu.
+// urlFor is a rule's endpoint. Caller holds o's lock.
 func (o *outbound) urlFor(rule int) string {
 	if u := o.rules[rule].URL; u != "" {
 		return u
 	}
-	return o.url
-}
-
-func (o *outbound) setURL(url string) {
-	o.mu.Lock()
-	o.url = url
-	o.sig.Fire()
-	o.mu.Unlock()
+	return o.URL
 }
 
 func (o *outbound) run() {
@@ -136,7 +129,7 @@ func (o *outbound) run() {
 		select {
 		case <-o.ctx.Done():
 			return
-		case <-o.sig.Wake():
+		case <-o.Wake():
 		case <-timer.C:
 		}
 	}
@@ -146,21 +139,21 @@ func (o *outbound) run() {
 // flight in batches of up to 100 per rule, and says how long until the
 // next one is due.
 func (o *outbound) takeDue() ([][]*notification, time.Duration) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	o.Lock()
+	defer o.Unlock()
 	now, clock := time.Now(), o.s.cfg.Clock()
 	wait := time.Hour
 	byRule := map[int][]*notification{}
 	dropped := false
-	o.queue = slices.DeleteFunc(o.queue, func(n *notification) bool {
+	o.Items = slices.DeleteFunc(o.Items, func(n *notification) bool {
 		if !n.inFlight && clock.Sub(n.queuedAt) > o.s.cfg.OutboundMaxAge {
-			o.stats.Dropped++
+			o.Counts.Dropped++
 			dropped = true
 			return true
 		}
 		return false
 	})
-	for _, n := range o.queue {
+	for _, n := range o.Items {
 		switch {
 		case n.inFlight:
 		case n.due.After(now):
@@ -177,7 +170,7 @@ func (o *outbound) takeDue() ([][]*notification, time.Duration) {
 		}
 	}
 	if dropped {
-		o.sig.Fire()
+		o.Fire()
 	}
 	return batches, wait
 }
@@ -185,9 +178,9 @@ func (o *outbound) takeDue() ([][]*notification, time.Duration) {
 // deliver sends one message and records the outcome.
 func (o *outbound) deliver(batch []*notification) {
 	defer o.wg.Done()
-	o.mu.Lock()
+	o.Lock()
 	url := o.urlFor(batch[0].rule)
-	o.mu.Unlock()
+	o.Unlock()
 	body := o.s.envelope(o.rules[batch[0].rule], batch)
 	acked := url != "" && o.post(url, body)
 	o.finish(batch, acked)
@@ -219,42 +212,34 @@ func (o *outbound) post(url string, body []byte) bool {
 }
 
 func (o *outbound) finish(batch []*notification, acked bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.stats.Sent++
+	o.Lock()
+	defer o.Unlock()
+	o.Counts.Sent++
 	if acked {
-		o.stats.Acked += len(batch)
-		o.queue = slices.DeleteFunc(o.queue, func(n *notification) bool { return slices.Contains(batch, n) })
+		o.Counts.Acked += len(batch)
+		o.Items = slices.DeleteFunc(o.Items, func(n *notification) bool { return slices.Contains(batch, n) })
 	} else {
-		o.stats.Failed++
+		o.Counts.Failed++
 		now := time.Now()
 		for _, n := range batch {
 			n.attempts++
 			n.inFlight = false
-			n.due = now.Add(delivery.Backoff(o.s.cfg.OutboundRetryBase, o.s.cfg.OutboundRetryMax, n.attempts))
+			n.due = now.Add(connectors.Backoff{Base: o.s.cfg.OutboundRetryBase, Cap: o.s.cfg.OutboundRetryMax}.Ceiling(n.attempts))
 		}
 	}
-	o.sig.Fire()
+	o.Fire()
 }
 
 // OutboundStats reports Outbound Message activity so far.
 func (s *Server) OutboundStats() OutboundStats {
-	s.outbound.mu.Lock()
-	defer s.outbound.mu.Unlock()
-	st := s.outbound.stats
-	st.Pending = len(s.outbound.queue)
+	st, pending := s.outbound.Stats()
+	st.Pending = pending
 	return st
 }
 
 // WaitOutboundIdle returns when no notification is pending (all acked or
 // dropped), or with ctx's error.
-func (s *Server) WaitOutboundIdle(ctx context.Context) error {
-	return delivery.WaitUntil(ctx, func() (bool, <-chan struct{}) {
-		s.outbound.mu.Lock()
-		defer s.outbound.mu.Unlock()
-		return len(s.outbound.queue) == 0, s.outbound.sig.Changed()
-	})
-}
+func (s *Server) WaitOutboundIdle(ctx context.Context) error { return s.outbound.WaitIdle(ctx) }
 
 // SetOutboundURL changes the endpoint of rules without a URL of their own.
-func (s *Server) SetOutboundURL(url string) { s.outbound.setURL(url) }
+func (s *Server) SetOutboundURL(url string) { s.outbound.SetURL(url) }
