@@ -9,16 +9,18 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/internal/redisurl"
 )
 
@@ -151,7 +153,7 @@ func (c *Config) validate() error {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("env") })
 	must(v.RegisterValidation("sf_org_id", func(fl validator.FieldLevel) bool { return ValidOrgID(fl.Field().String()) }))
-	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return validAccountID(fl.Field().String()) }))
+	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return netsuite.ValidAccountID(fl.Field().String()) }))
 	must(v.RegisterValidation("api_version", func(fl validator.FieldLevel) bool { return validAPIVersion(fl.Field().String()) }))
 	must(v.RegisterValidation("redis_url", func(fl validator.FieldLevel) bool { _, err := redisurl.Parse(fl.Field().String()); return err == nil }))
 	var errs []error
@@ -238,7 +240,7 @@ func (c *Config) checkNetSuite() []error {
 
 func requireAll(vars map[string]string, why string) []error {
 	var errs []error
-	for _, name := range sortedKeys(vars) {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		if vars[name] == "" {
 			errs = append(errs, fmt.Errorf("%s: required %s", name, why))
 		}
@@ -254,18 +256,6 @@ func ValidOrgID(id string) bool {
 	}
 	for _, r := range id {
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
-func validAccountID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
 			return false
 		}
 	}
@@ -315,15 +305,6 @@ func envName(fe validator.FieldError) string {
 		name = name[:i]
 	}
 	return name
-}
-
-// ListenHost is the host part of Addr, for building loopback URLs.
-func (c *Config) ListenHost() string {
-	host, _, err := net.SplitHostPort(c.Addr)
-	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
-		return "127.0.0.1"
-	}
-	return host
 }
 
 // Redacted is the configuration as text, with secrets masked, for logs.

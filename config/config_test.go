@@ -71,6 +71,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{"ns tba incomplete", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123_SB1", "TANDEM_NS_CONSUMER_KEY": "ck", "TANDEM_NS_CONSUMER_SECRET": "cs", "TANDEM_NS_TOKEN_ID": "t"}, "TANDEM_NS_TOKEN_SECRET: required for token-based authentication"},
 		{"ns m2m incomplete", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123", "TANDEM_NS_CLIENT_ID": "c"}, "TANDEM_NS_CERTIFICATE_ID: required for OAuth 2.0 client credentials"},
 		{"ns both", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123", "TANDEM_NS_CLIENT_ID": "c", "TANDEM_NS_CONSUMER_KEY": "ck"}, "not both"},
+		{"ns account id as netsuite.ValidAccountID rules", map[string]string{"TANDEM_NS_ACCOUNT_ID": "1234567__SB1"}, `TANDEM_NS_ACCOUNT_ID: "1234567__SB1" is not a NetSuite account id`},
 		{"ns account only", map[string]string{"TANDEM_NS_ACCOUNT_ID": "123"}, "TANDEM_NS_CLIENT_ID: NetSuite credentials missing"},
 	}
 	for _, tt := range tests {
