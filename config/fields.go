@@ -26,7 +26,7 @@ func Variables() []Variable {
 // field is one tagged leaf of Config.
 type field struct {
 	env, def, doc string
-	secret        bool
+	secret, cred  bool
 	v             reflect.Value
 }
 
@@ -44,7 +44,8 @@ func eachField(c *Config, fn func(field)) {
 			if env == "" {
 				continue
 			}
-			fn(field{env: env, def: sf.Tag.Get("default"), doc: sf.Tag.Get("doc"), secret: sf.Tag.Get("secret") == "true", v: v.Field(i)})
+			fn(field{env: env, def: sf.Tag.Get("default"), doc: sf.Tag.Get("doc"), secret: sf.Tag.Get("secret") == "true",
+				cred: sf.Tag.Get("cred") == "true", v: v.Field(i)})
 		}
 	}
 	walk(reflect.ValueOf(c).Elem())
