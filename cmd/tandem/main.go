@@ -1,6 +1,6 @@
 // Command tandem is the Salesforce ⇄ NetSuite integration server.
 //
-//	tandem run       everything in one process (HTTP, workers; embedded Redis and sandboxes when unconfigured)
+//	tandem run       everything in one process (HTTP, workers; embedded Redis when unconfigured, sandboxes in sandbox mode)
 //	tandem serve     HTTP ingress only
 //	tandem work      job workers only
 //	tandem sandbox   the Salesforce and NetSuite sandboxes, standalone
@@ -22,7 +22,7 @@ const usage = `usage: tandem <command>
 
 commands:
   run       HTTP ingress and workers in one process; embedded Redis when REDIS_URL
-            is unset, built-in sandboxes when credentials are unset
+            is unset, the built-in sandboxes in sandbox mode (TANDEM_MODE)
   serve     HTTP ingress only (needs REDIS_URL)
   work      job workers only (needs REDIS_URL)
   sandbox   the Salesforce and NetSuite sandboxes on TANDEM_SANDBOX_ADDR
