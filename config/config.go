@@ -2,16 +2,16 @@
 // applies the documented defaults and validates it at start-up. Every
 // error names the variable to fix.
 //
-// Credentials left unset mean sandbox mode for that system: Tandem talks
-// to the in-process Salesforce or NetSuite sandbox instead.
+// TANDEM_MODE decides, for both systems at once, whether Tandem talks to
+// the real Salesforce and NetSuite (live) or to its built-in sandboxes
+// (sandbox). Unset, it follows the credentials: none set is sandbox mode,
+// all set is live mode, and anything between is refused.
 package config
 
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -19,13 +19,18 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/internal/redisurl"
 )
 
 // Config is everything Tandem reads from the environment. Each field's env
 // tag names its variable, default its value when unset, and doc what it is
-// for; Variables lists them for the README and `tandem help`.
+// for; Variables lists them for the README and `tandem help`. cred marks
+// the credentials of a real system: any of them set leaves sandbox mode.
 type Config struct {
+	// Mode is TANDEM_MODE; after Load, the mode in effect (ModeSandbox or
+	// ModeLive), also when it was inferred from the credentials.
+	Mode          string `env:"TANDEM_MODE" validate:"omitempty,oneof=sandbox live" doc:"sandbox: both systems are the built-in sandboxes (no Salesforce or NetSuite credential may be set). live: both are real; every credential live mode needs is required and the sandboxes' published org id, tokens and secrets are refused. Unset: sandbox when no credential is set, live when all are; a mix is refused at start-up."`
 	Addr          string `env:"TANDEM_ADDR" default:"127.0.0.1:8080" validate:"required,hostname_port" doc:"HTTP listen address (webhooks, health, admin, sandboxes in sandbox mode)."`
 	MetricsAddr   string `env:"TANDEM_METRICS_ADDR" validate:"omitempty,hostname_port" doc:"Listen address of tandem work's /metrics, /healthz and /readyz (serve and run serve /metrics on TANDEM_ADDR). Unset: work serves no HTTP."`
 	PublicURL     string `env:"TANDEM_PUBLIC_URL" validate:"omitempty,url" doc:"URL at which Salesforce and NetSuite reach Tandem; default http://TANDEM_ADDR. Used in printed endpoint URLs and by the sandboxes."`
@@ -36,23 +41,25 @@ type Config struct {
 	MappingsDir   string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
 	SyncRules     string `env:"TANDEM_SYNC_RULES" validate:"omitempty,file" doc:"YAML file of F2 sync rules (field groups and their master system, match keys, deletion policy) replacing the shipped pairs it lists; see jobs/sync_rules.yaml."`
 	ExchangeRates string `env:"TANDEM_EXCHANGE_RATES" default:"table" validate:"oneof=table netsuite" doc:"Where the mappings' convert() takes exchange rates: table (exchange_rates in tables.yaml) or netsuite (the rates on NetSuite's currency records)."`
-	AdminToken    string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset outside sandbox mode: those routes are not served."`
+	AdminToken    string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset: sandbox mode uses tandem-sandbox-admin; live mode does not serve those routes."`
 
 	Salesforce Salesforce
 	NetSuite   NetSuite
 	Worker     Worker
 	Sandbox    Sandbox
+
+	modeReason string // why Mode is what it is
 }
 
 // Salesforce is how Tandem reaches and trusts one Salesforce org.
 type Salesforce struct {
-	LoginURL      string   `env:"TANDEM_SF_LOGIN_URL" validate:"omitempty,url" doc:"Token endpoint base: https://login.salesforce.com, https://test.salesforce.com, or the org's My Domain URL (required for client credentials). Unset with TANDEM_SF_CLIENT_ID: Salesforce sandbox mode."`
-	ClientID      string   `env:"TANDEM_SF_CLIENT_ID" doc:"Connected app / external client app consumer key."`
-	ClientSecret  string   `env:"TANDEM_SF_CLIENT_SECRET" secret:"true" doc:"Consumer secret, for the client credentials flow."`
-	JWTKeyFile    string   `env:"TANDEM_SF_JWT_KEY_FILE" validate:"omitempty,file" doc:"PEM RSA private key for the JWT bearer flow (with TANDEM_SF_USERNAME)."`
-	Username      string   `env:"TANDEM_SF_USERNAME" doc:"Integration user's username, for the JWT bearer flow."`
+	LoginURL      string   `env:"TANDEM_SF_LOGIN_URL" cred:"true" validate:"omitempty,url" doc:"Token endpoint base: https://login.salesforce.com, https://test.salesforce.com, or the org's My Domain URL (required for client credentials)."`
+	ClientID      string   `env:"TANDEM_SF_CLIENT_ID" cred:"true" doc:"Connected app / external client app consumer key."`
+	ClientSecret  string   `env:"TANDEM_SF_CLIENT_SECRET" cred:"true" secret:"true" doc:"Consumer secret, for the client credentials flow."`
+	JWTKeyFile    string   `env:"TANDEM_SF_JWT_KEY_FILE" cred:"true" validate:"omitempty,file" doc:"PEM RSA private key for the JWT bearer flow (with TANDEM_SF_USERNAME)."`
+	Username      string   `env:"TANDEM_SF_USERNAME" cred:"true" doc:"Integration user's username, for the JWT bearer flow."`
 	APIVersion    string   `env:"TANDEM_SF_API_VERSION" default:"62.0" validate:"api_version" doc:"REST API version."`
-	OrgIDs        []string `env:"TANDEM_SF_ORG_IDS" validate:"dive,sf_org_id" doc:"Comma-separated organization ids allowed to post Outbound Messages (15 or 18 chars). Required outside sandbox mode."`
+	OrgIDs        []string `env:"TANDEM_SF_ORG_IDS" validate:"dive,sf_org_id" doc:"Comma-separated organization ids allowed to post Outbound Messages (15 or 18 chars). Required in live mode."`
 	OutboundToken string   `env:"TANDEM_SF_OUTBOUND_TOKEN" secret:"true" doc:"If set, Outbound Message endpoint URLs must carry ?token=<this> (Outbound Messages have no signature)."`
 	RateLimit     int      `env:"TANDEM_SF_RATE_LIMIT" default:"25" validate:"gte=1" doc:"Salesforce API requests per second, shared by every worker through Redis."`
 	// Change Data Capture / Platform Events forwarded to /webhooks/salesforce/events.
@@ -64,15 +71,15 @@ type Salesforce struct {
 
 // NetSuite is how Tandem reaches one NetSuite account.
 type NetSuite struct {
-	AccountID      string `env:"TANDEM_NS_ACCOUNT_ID" validate:"omitempty,ns_account" doc:"Account id, e.g. 1234567 or 1234567_SB1. Unset: NetSuite sandbox mode."`
-	BaseURL        string `env:"TANDEM_NS_BASE_URL" validate:"omitempty,url" doc:"REST base URL; default https://<account>.suitetalk.api.netsuite.com (copy it from Setup > Company > Company Information > Company URLs)."`
-	ClientID       string `env:"TANDEM_NS_CLIENT_ID" doc:"OAuth 2.0 client credentials (M2M): integration record client id."`
-	CertificateID  string `env:"TANDEM_NS_CERTIFICATE_ID" doc:"M2M: certificate id shown in the OAuth 2.0 Client Credentials Setup mapping (the JWT kid)."`
-	PrivateKeyFile string `env:"TANDEM_NS_PRIVATE_KEY_FILE" validate:"omitempty,file" doc:"M2M: PEM private key of that certificate (RSA → PS256, EC P-256 → ES256)."`
-	ConsumerKey    string `env:"TANDEM_NS_CONSUMER_KEY" doc:"Token-based authentication (existing integrations): consumer key."`
-	ConsumerSecret string `env:"TANDEM_NS_CONSUMER_SECRET" secret:"true" doc:"TBA consumer secret."`
-	TokenID        string `env:"TANDEM_NS_TOKEN_ID" doc:"TBA token id."`
-	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" secret:"true" doc:"TBA token secret."`
+	AccountID      string `env:"TANDEM_NS_ACCOUNT_ID" cred:"true" validate:"omitempty,ns_account" doc:"Account id, e.g. 1234567 or 1234567_SB1."`
+	BaseURL        string `env:"TANDEM_NS_BASE_URL" cred:"true" validate:"omitempty,url" doc:"REST base URL; default https://<account>.suitetalk.api.netsuite.com (copy it from Setup > Company > Company Information > Company URLs)."`
+	ClientID       string `env:"TANDEM_NS_CLIENT_ID" cred:"true" doc:"OAuth 2.0 client credentials (M2M): integration record client id."`
+	CertificateID  string `env:"TANDEM_NS_CERTIFICATE_ID" cred:"true" doc:"M2M: certificate id shown in the OAuth 2.0 Client Credentials Setup mapping (the JWT kid)."`
+	PrivateKeyFile string `env:"TANDEM_NS_PRIVATE_KEY_FILE" cred:"true" validate:"omitempty,file" doc:"M2M: PEM private key of that certificate (RSA → PS256, EC P-256 → ES256)."`
+	ConsumerKey    string `env:"TANDEM_NS_CONSUMER_KEY" cred:"true" doc:"Token-based authentication (existing integrations): consumer key."`
+	ConsumerSecret string `env:"TANDEM_NS_CONSUMER_SECRET" cred:"true" secret:"true" doc:"TBA consumer secret."`
+	TokenID        string `env:"TANDEM_NS_TOKEN_ID" cred:"true" doc:"TBA token id."`
+	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" cred:"true" secret:"true" doc:"TBA token secret."`
 	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up."`
 	WebhookSecret  string `env:"TANDEM_NS_WEBHOOK_SECRET" secret:"true" doc:"Shared secret of the SuiteScript webhooks (the API secret custsecret_tandem_webhook). Unset: /webhooks/netsuite is off (sandbox mode: a fixed sandbox secret)."`
 }
@@ -95,18 +102,6 @@ type Sandbox struct {
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
 }
 
-// SalesforceSandbox reports whether no Salesforce credentials are set.
-func (c *Config) SalesforceSandbox() bool {
-	s := c.Salesforce
-	return s.LoginURL == "" && s.ClientID == "" && s.ClientSecret == "" && s.JWTKeyFile == "" && s.Username == ""
-}
-
-// NetSuiteSandbox reports whether no NetSuite credentials are set.
-func (c *Config) NetSuiteSandbox() bool {
-	n := c.NetSuite
-	return n.AccountID == "" && n.ClientID == "" && n.ConsumerKey == "" && n.TokenID == ""
-}
-
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.
 func (c *Config) NetSuiteUsesM2M() bool { return c.NetSuite.ClientID != "" }
 
@@ -117,9 +112,6 @@ func (c *Config) BaseURL() string {
 	}
 	return "http://" + c.Addr
 }
-
-// FromEnv reads the configuration from the process environment.
-func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
 
 // Load reads the configuration through lookup, applies defaults and
 // validates it.
@@ -151,7 +143,7 @@ func (c *Config) validate() error {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("env") })
 	must(v.RegisterValidation("sf_org_id", func(fl validator.FieldLevel) bool { return ValidOrgID(fl.Field().String()) }))
-	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return validAccountID(fl.Field().String()) }))
+	must(v.RegisterValidation("ns_account", func(fl validator.FieldLevel) bool { return netsuite.ValidAccountID(fl.Field().String()) }))
 	must(v.RegisterValidation("api_version", func(fl validator.FieldLevel) bool { return validAPIVersion(fl.Field().String()) }))
 	must(v.RegisterValidation("redis_url", func(fl validator.FieldLevel) bool { _, err := redisurl.Parse(fl.Field().String()); return err == nil }))
 	var errs []error
@@ -164,86 +156,16 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("%s: %s", envName(fe), describe(fe)))
 		}
 	}
-	errs = append(errs, c.checkSalesforce()...)
-	if c.Salesforce.EventsAuth == "hmac" && c.Salesforce.EventsSecret == "" && !c.SalesforceSandbox() {
+	errs = append(errs, c.resolveMode()...)
+	if c.Salesforce.EventsAuth == "hmac" && c.Salesforce.EventsSecret == "" && c.Live() {
 		errs = append(errs, errors.New("TANDEM_SF_EVENTS_SECRET: required when TANDEM_SF_EVENTS_AUTH=hmac"))
 	}
-	errs = append(errs, c.checkNetSuite()...)
 	if c.RedisReplicas > 0 {
 		if o, err := redisurl.Parse(c.RedisURL); c.RedisURL == "" || (err == nil && o.Cluster != nil) {
 			errs = append(errs, errors.New("TANDEM_REDIS_WAIT_REPLICAS: needs REDIS_URL naming one server or a Sentinel set-up (WAIT counts the replicas of the connection's own server; a Cluster spreads one webhook's jobs over several)"))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// checkSalesforce enforces the combinations validator tags cannot express.
-func (c *Config) checkSalesforce() []error {
-	if c.SalesforceSandbox() {
-		return nil
-	}
-	s := c.Salesforce
-	var errs []error
-	if s.LoginURL == "" {
-		errs = append(errs, errors.New("TANDEM_SF_LOGIN_URL: required when Salesforce credentials are set"))
-	}
-	if s.ClientID == "" {
-		errs = append(errs, errors.New("TANDEM_SF_CLIENT_ID: required when Salesforce credentials are set"))
-	}
-	jwt := s.JWTKeyFile != "" || s.Username != ""
-	switch {
-	case s.ClientSecret != "" && jwt:
-		errs = append(errs, errors.New("TANDEM_SF_CLIENT_SECRET: set either it (client credentials) or TANDEM_SF_JWT_KEY_FILE and TANDEM_SF_USERNAME (JWT bearer), not both"))
-	case s.ClientSecret == "" && !jwt:
-		errs = append(errs, errors.New("TANDEM_SF_CLIENT_SECRET: set it (client credentials) or TANDEM_SF_JWT_KEY_FILE and TANDEM_SF_USERNAME (JWT bearer)"))
-	case jwt && s.JWTKeyFile == "":
-		errs = append(errs, errors.New("TANDEM_SF_JWT_KEY_FILE: required with TANDEM_SF_USERNAME for the JWT bearer flow"))
-	case jwt && s.Username == "":
-		errs = append(errs, errors.New("TANDEM_SF_USERNAME: required with TANDEM_SF_JWT_KEY_FILE for the JWT bearer flow"))
-	}
-	if len(s.OrgIDs) == 0 {
-		errs = append(errs, errors.New("TANDEM_SF_ORG_IDS: required outside sandbox mode: the organization ids allowed to post Outbound Messages"))
-	}
-	return errs
-}
-
-func (c *Config) checkNetSuite() []error {
-	if c.NetSuiteSandbox() {
-		return nil
-	}
-	n := c.NetSuite
-	var errs []error
-	if n.AccountID == "" {
-		errs = append(errs, errors.New("TANDEM_NS_ACCOUNT_ID: required when NetSuite credentials are set"))
-	}
-	m2m := n.ClientID != "" || n.CertificateID != "" || n.PrivateKeyFile != ""
-	tba := n.ConsumerKey != "" || n.ConsumerSecret != "" || n.TokenID != "" || n.TokenSecret != ""
-	switch {
-	case m2m && tba:
-		errs = append(errs, errors.New("TANDEM_NS_CLIENT_ID: set either OAuth 2.0 client credentials (TANDEM_NS_CLIENT_ID, TANDEM_NS_CERTIFICATE_ID, TANDEM_NS_PRIVATE_KEY_FILE) or token-based authentication (TANDEM_NS_CONSUMER_KEY/SECRET, TANDEM_NS_TOKEN_ID/SECRET), not both"))
-	case m2m:
-		errs = append(errs, requireAll(map[string]string{
-			"TANDEM_NS_CLIENT_ID": n.ClientID, "TANDEM_NS_CERTIFICATE_ID": n.CertificateID, "TANDEM_NS_PRIVATE_KEY_FILE": n.PrivateKeyFile,
-		}, "for OAuth 2.0 client credentials")...)
-	case tba:
-		errs = append(errs, requireAll(map[string]string{
-			"TANDEM_NS_CONSUMER_KEY": n.ConsumerKey, "TANDEM_NS_CONSUMER_SECRET": n.ConsumerSecret,
-			"TANDEM_NS_TOKEN_ID": n.TokenID, "TANDEM_NS_TOKEN_SECRET": n.TokenSecret,
-		}, "for token-based authentication")...)
-	default:
-		errs = append(errs, errors.New("TANDEM_NS_CLIENT_ID: NetSuite credentials missing: set OAuth 2.0 client credentials (TANDEM_NS_CLIENT_ID, TANDEM_NS_CERTIFICATE_ID, TANDEM_NS_PRIVATE_KEY_FILE) or token-based authentication"))
-	}
-	return errs
-}
-
-func requireAll(vars map[string]string, why string) []error {
-	var errs []error
-	for _, name := range sortedKeys(vars) {
-		if vars[name] == "" {
-			errs = append(errs, fmt.Errorf("%s: required %s", name, why))
-		}
-	}
-	return errs
 }
 
 // ValidOrgID reports whether id looks like a Salesforce organization id
@@ -254,18 +176,6 @@ func ValidOrgID(id string) bool {
 	}
 	for _, r := range id {
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
-func validAccountID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
 			return false
 		}
 	}
@@ -315,15 +225,6 @@ func envName(fe validator.FieldError) string {
 		name = name[:i]
 	}
 	return name
-}
-
-// ListenHost is the host part of Addr, for building loopback URLs.
-func (c *Config) ListenHost() string {
-	host, _, err := net.SplitHostPort(c.Addr)
-	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
-		return "127.0.0.1"
-	}
-	return host
 }
 
 // Redacted is the configuration as text, with secrets masked, for logs.

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +26,7 @@ func Variables() []Variable {
 // field is one tagged leaf of Config.
 type field struct {
 	env, def, doc string
-	secret        bool
+	secret, cred  bool
 	v             reflect.Value
 }
 
@@ -45,7 +44,8 @@ func eachField(c *Config, fn func(field)) {
 			if env == "" {
 				continue
 			}
-			fn(field{env: env, def: sf.Tag.Get("default"), doc: sf.Tag.Get("doc"), secret: sf.Tag.Get("secret") == "true", v: v.Field(i)})
+			fn(field{env: env, def: sf.Tag.Get("default"), doc: sf.Tag.Get("doc"), secret: sf.Tag.Get("secret") == "true",
+				cred: sf.Tag.Get("cred") == "true", v: v.Field(i)})
 		}
 	}
 	walk(reflect.ValueOf(c).Elem())
@@ -90,13 +90,4 @@ func (f field) get() string {
 	default:
 		return fmt.Sprint(x)
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

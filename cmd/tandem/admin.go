@@ -15,8 +15,8 @@ import (
 )
 
 // sandboxAdminToken is the admin token in sandbox mode when
-// TANDEM_ADMIN_TOKEN is unset; the banner prints it. Outside sandbox mode
-// there is no default.
+// TANDEM_ADMIN_TOKEN is unset; the banner prints it. Live mode has no
+// default and refuses this one (refuseSandboxValues).
 const sandboxAdminToken = "tandem-sandbox-admin"
 
 // minAdminTokenLen refuses tokens short enough to guess.
@@ -26,23 +26,23 @@ const minAdminTokenLen = 16
 const registerQueuesTimeout = 5 * time.Second
 
 // adminToken is TANDEM_ADMIN_TOKEN, or the sandbox token in sandbox mode:
-// when both systems are the built-in sandboxes nothing real can be
+// both systems are the built-in sandboxes there, nothing real can be
 // reached, so a documented token is safe.
 func adminToken(cfg *config.Config) string {
-	if cfg.AdminToken == "" && cfg.SalesforceSandbox() && cfg.NetSuiteSandbox() {
+	if cfg.AdminToken == "" && !cfg.Live() {
 		return sandboxAdminToken
 	}
 	return cfg.AdminToken
 }
 
 // adminRoutes builds the admin API and Asynqmon, both behind the admin
-// token. Without a token outside sandbox mode it returns nil handlers
+// token. Without a token in live mode it returns nil handlers
 // (the routes are not served) and logs why.
 func (a *app) adminRoutes() (admin, monitoring http.Handler, auth func(http.Handler) http.Handler, err error) {
 	token := adminToken(a.cfg)
 	switch {
 	case token == "":
-		a.log.Warn("admin routes off: TANDEM_ADMIN_TOKEN is unset outside sandbox mode, so /admin/ and /monitoring/ (Asynqmon) are not served")
+		a.log.Warn("admin routes off: TANDEM_ADMIN_TOKEN is unset in live mode, so /admin/ and /monitoring/ (Asynqmon) are not served")
 		return nil, nil, nil, nil
 	case len(token) < minAdminTokenLen:
 		return nil, nil, nil, fmt.Errorf("TANDEM_ADMIN_TOKEN: %d characters; use at least %d (e.g. openssl rand -hex 24)", len(token), minAdminTokenLen)

@@ -14,9 +14,10 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 )
 
-// realNetSuite is configuration for a real NetSuite account: not sandbox
-// mode, so there is no default admin token.
-var realNetSuite = []string{"TANDEM_NS_ACCOUNT_ID", "1234567", "TANDEM_NS_CONSUMER_KEY", "ck", "TANDEM_NS_CONSUMER_SECRET", "cs",
+// liveSystems is configuration for a real org and account: live mode, so
+// there is no default admin token. Nothing here reaches them.
+var liveSystems = []string{"TANDEM_SF_LOGIN_URL", "https://acme.my.salesforce.com", "TANDEM_SF_CLIENT_ID", "id", "TANDEM_SF_CLIENT_SECRET", "s",
+	"TANDEM_SF_ORG_IDS", "00D5e000000ACMEEA2", "TANDEM_NS_ACCOUNT_ID", "1234567", "TANDEM_NS_CONSUMER_KEY", "ck", "TANDEM_NS_CONSUMER_SECRET", "cs",
 	"TANDEM_NS_TOKEN_ID", "tk", "TANDEM_NS_TOKEN_SECRET", "ts"}
 
 func adminApp(t *testing.T, env ...string) (*app, *bytes.Buffer) {
@@ -72,8 +73,8 @@ func TestSandboxModeHasADocumentedAdminToken(t *testing.T) {
 	}
 }
 
-func TestNoDefaultAdminTokenOutsideSandboxMode(t *testing.T) {
-	a, logs := adminApp(t, realNetSuite...)
+func TestNoDefaultAdminTokenInLiveMode(t *testing.T) {
+	a, logs := adminApp(t, liveSystems...)
 	admin, monitoring, auth, err := a.adminRoutes()
 	if err != nil || admin != nil || monitoring != nil || auth != nil {
 		t.Fatalf("adminRoutes without a token outside sandbox mode: %v %v %v %v", admin, monitoring, auth != nil, err)
@@ -84,7 +85,7 @@ func TestNoDefaultAdminTokenOutsideSandboxMode(t *testing.T) {
 	if b := adminBanner(a.cfg, "http://x"); !strings.Contains(b, "off (set TANDEM_ADMIN_TOKEN)") {
 		t.Errorf("banner:\n%s", b)
 	}
-	if got := adminStatus(t, mustAdminApp(t, append(realNetSuite, "TANDEM_ADMIN_TOKEN", specAdminToken)...), specAdminToken); got != http.StatusOK {
+	if got := adminStatus(t, mustAdminApp(t, append(liveSystems, "TANDEM_ADMIN_TOKEN", specAdminToken)...), specAdminToken); got != http.StatusOK {
 		t.Errorf("with TANDEM_ADMIN_TOKEN: %d", got)
 	}
 }

@@ -86,13 +86,14 @@ func (a *app) ready(ctx context.Context) error { return a.redis.Client.Ping(ctx)
 
 // allowedOrgs is TANDEM_SF_ORG_IDS, or the sandbox org in sandbox mode.
 func (a *app) allowedOrgs() []string {
-	if a.cfg.SalesforceSandbox() && len(a.cfg.Salesforce.OrgIDs) == 0 {
+	if !a.cfg.Live() && len(a.cfg.Salesforce.OrgIDs) == 0 {
 		return []string{sandboxOrgID}
 	}
 	return a.cfg.Salesforce.OrgIDs
 }
 
-// router is Tandem's HTTP surface, plus extra mounts (sandboxes).
+// router is Tandem's HTTP surface, plus the sandboxes in sandbox mode
+// (never in live mode, whatever sb holds).
 func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
 	deps := handlers.RouterDeps{
 		SalesforceOutbound: &handlers.SalesforceOutbound{
@@ -102,8 +103,10 @@ func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
 			Logger:   a.log,
 		},
 		Ready:  a.ready,
-		Mounts: sb.mounts(),
 		Logger: a.log,
+	}
+	if !a.cfg.Live() {
+		deps.Mounts = sb.mounts()
 	}
 	if ev := a.salesforceEvents(enqueuer, sb); ev != nil {
 		deps.SalesforceEvents = ev
@@ -121,13 +124,13 @@ func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
 }
 
 // salesforceEvents is the CDC / platform event endpoint, or nil when it has
-// no credential to check (TANDEM_SF_EVENTS_TOKEN / _SECRET unset outside
-// sandbox mode).
+// no credential to check (TANDEM_SF_EVENTS_TOKEN / _SECRET unset in live
+// mode).
 func (a *app) salesforceEvents(enqueuer *jobs.Enqueuer, sb *sandboxes) *handlers.SalesforceEvents {
 	c := a.cfg.Salesforce
 	h := &handlers.SalesforceEvents{Auth: c.EventsAuth, Token: c.EventsToken, Secret: c.EventsSecret,
 		OrgID: a.allowedOrgs()[0], IntegrationUserID: c.IntegrationUserID, Enqueuer: enqueuer, Logger: a.log}
-	if a.cfg.SalesforceSandbox() {
+	if !a.cfg.Live() {
 		if h.Token == "" {
 			h.Token = sfsandbox.DefaultEventsToken
 		}
@@ -146,10 +149,10 @@ func (a *app) salesforceEvents(enqueuer *jobs.Enqueuer, sb *sandboxes) *handlers
 }
 
 // netsuiteWebhook is the SuiteScript webhook endpoint, or nil without a
-// secret outside sandbox mode.
+// secret in live mode.
 func (a *app) netsuiteWebhook(enqueuer *jobs.Enqueuer) *handlers.NetSuiteWebhook {
 	secret, account := a.cfg.NetSuite.WebhookSecret, a.cfg.NetSuite.AccountID
-	if a.cfg.NetSuiteSandbox() {
+	if !a.cfg.Live() {
 		account = sandboxNSAccount
 		if secret == "" {
 			secret = nssandbox.DefaultWebhookSecret
@@ -167,8 +170,8 @@ func (a *app) enqueuer() *jobs.Enqueuer {
 }
 
 // connectors builds the Salesforce and NetSuite clients with their shared
-// Redis throttles. sandboxBase is where the sandboxes are served when
-// credentials are unset.
+// Redis throttles. sandboxBase is where the sandboxes are served in
+// sandbox mode.
 func (a *app) connectors(ctx context.Context, sandboxBase string) (*salesforce.Client, *netsuite.Client, error) {
 	sf, err := a.salesforceClient(sandboxBase)
 	if err != nil {
@@ -188,7 +191,7 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
 		APIVersion: c.APIVersion, Logger: a.log, Observe: a.metrics.RemoteCalls(systemSalesforce),
 	}
-	if a.cfg.SalesforceSandbox() {
+	if !a.cfg.Live() {
 		sc.LoginURL, sc.ClientID, sc.ClientSecret = sandboxBase+sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret
 	}
 	if c.JWTKeyFile != "" {
@@ -216,7 +219,7 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 	c := a.cfg.NetSuite
 	nc := netsuite.Config{AccountID: c.AccountID, BaseURL: c.BaseURL, Logger: a.log, Observe: a.metrics.RemoteCalls(systemNetSuite)}
 	switch {
-	case a.cfg.NetSuiteSandbox():
+	case !a.cfg.Live():
 		nc.AccountID, nc.BaseURL = sandboxNSAccount, sandboxBase+sandboxNetSuitePath
 		nc.TBA = &netsuite.TBAConfig{ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret}
 	case a.cfg.NetSuiteUsesM2M():

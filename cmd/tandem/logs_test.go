@@ -16,13 +16,13 @@ import (
 	"github.com/tandem-sync/tandem/handlers"
 )
 
-// Every secret Tandem is configured with, at values found nowhere else.
-// TANDEM_SF_CLIENT_SECRET and the NetSuite TBA key and token id would
-// leave sandbox mode: in sandbox mode the client uses the sandboxes'
-// credentials instead, checked below with the tokens they issue.
+// Every secret Tandem is configured with in sandbox mode, at values found
+// nowhere else. The Salesforce and NetSuite credentials (client secret,
+// TBA secrets) would leave sandbox mode, or be refused in it: the clients
+// use the sandboxes' credentials instead, checked below with the tokens
+// they issue.
 var configuredSecrets = []string{
-	"TANDEM_ADMIN_TOKEN", "TANDEM_SF_OUTBOUND_TOKEN", "TANDEM_SF_EVENTS_TOKEN", "TANDEM_SF_EVENTS_SECRET",
-	"TANDEM_NS_WEBHOOK_SECRET", "TANDEM_NS_CONSUMER_SECRET", "TANDEM_NS_TOKEN_SECRET",
+	"TANDEM_ADMIN_TOKEN", "TANDEM_SF_OUTBOUND_TOKEN", "TANDEM_SF_EVENTS_TOKEN", "TANDEM_SF_EVENTS_SECRET", "TANDEM_NS_WEBHOOK_SECRET",
 }
 
 // TestLogsKeepSecretsAndCorrelate runs F1 and F2 end to end at debug level

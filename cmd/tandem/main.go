@@ -1,13 +1,13 @@
 // Command tandem is the Salesforce ⇄ NetSuite integration server.
 //
-//	tandem run       everything in one process (HTTP, workers; embedded Redis and sandboxes when unconfigured)
+//	tandem run       everything in one process (HTTP, workers; embedded Redis when unconfigured, sandboxes in sandbox mode)
 //	tandem serve     HTTP ingress only
 //	tandem work      job workers only
 //	tandem sandbox   the Salesforce and NetSuite sandboxes, standalone
 //	tandem mapping   check the mapping files; try one on a record
 //	tandem ns get    read a NetSuite record with the configured credentials
 //	tandem replay    list and replay archived jobs
-//	tandem env       the environment variables Tandem reads, with defaults
+//	tandem env       the environment variables Tandem reads, with defaults, and the mode
 package main
 
 import (
@@ -16,15 +16,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/tandem-sync/tandem/config"
 )
 
 const usage = `usage: tandem <command>
 
 commands:
   run       HTTP ingress and workers in one process; embedded Redis when REDIS_URL
-            is unset, built-in sandboxes when credentials are unset
+            is unset, the built-in sandboxes in sandbox mode (TANDEM_MODE)
   serve     HTTP ingress only (needs REDIS_URL)
   work      job workers only (needs REDIS_URL)
   sandbox   the Salesforce and NetSuite sandboxes on TANDEM_SANDBOX_ADDR
@@ -34,7 +32,8 @@ commands:
             print a NetSuite record (expanded) using the configured credentials
   replay    list archived jobs; replay some (--id, --type, --queue, --error,
             --older-than) or --all; --dry-run (needs REDIS_URL)
-  env       list the environment variables Tandem reads
+  env       list the environment variables Tandem reads, and the mode (sandbox or
+            live) the environment selects and why
 `
 
 func main() {
@@ -53,13 +52,12 @@ func main() {
 func dispatch(ctx context.Context, cmd string, args []string) error {
 	switch cmd {
 	case "env":
-		printEnv()
-		return nil
+		return printEnv(os.Stdout, os.LookupEnv)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
 	}
-	cfg, err := config.FromEnv()
+	cfg, err := loadConfig(os.LookupEnv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
@@ -81,14 +79,4 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
-}
-
-func printEnv() {
-	for _, v := range config.Variables() {
-		def := v.Default
-		if def == "" {
-			def = "(unset)"
-		}
-		fmt.Printf("%-30s %-16s %s\n", v.Name, def, v.Doc)
-	}
 }

@@ -102,7 +102,7 @@ func tryFinder(ctx context.Context, cfg *config.Config) (mapping.Finder, func(),
 	}
 	stop := a.close
 	base := cfg.BaseURL()
-	if cfg.SalesforceSandbox() || cfg.NetSuiteSandbox() {
+	if !cfg.Live() {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, nil, err

@@ -58,10 +58,13 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, err
 	}
 	base := cfg.BaseURL()
-	if p.sandboxes, err = newSandboxes(cfg, p.app.log, base, outboundURL(cfg, base), base); err != nil {
-		return p, err
+	p.sandboxes = &sandboxes{} // live mode: none
+	if !cfg.Live() {
+		if p.sandboxes, err = newSandboxes(cfg, p.app.log, base, outboundURL(cfg, base), base); err != nil {
+			return p, err
+		}
+		p.closers = append(p.closers, p.sandboxes.close)
 	}
-	p.closers = append(p.closers, p.sandboxes.close)
 	enq := p.app.enqueuer()
 	p.http = &http.Server{Handler: p.app.router(enq, p.sandboxes), ReadHeaderTimeout: 10 * time.Second}
 	go func() { p.serveErr <- p.http.Serve(ln) }()
@@ -78,8 +81,7 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, fmt.Errorf("starting workers: %w", err)
 	}
 	p.worker = worker
-	p.app.log.Info("tandem running", "addr", ln.Addr().String(), "redis", redisLabel(cfg),
-		"salesforce_sandbox", cfg.SalesforceSandbox(), "netsuite_sandbox", cfg.NetSuiteSandbox())
+	p.app.log.Info("tandem running", "addr", ln.Addr().String(), "redis", redisLabel(cfg), "mode", cfg.Mode, "mode_reason", cfg.ModeReason())
 	return p, nil
 }
 

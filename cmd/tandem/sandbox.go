@@ -26,59 +26,56 @@ const (
 
 // The sandboxes' fixed, documented credentials.
 const (
-	sandboxOrgID            = "00D5e000000TNDMEA4"
-	sandboxSFClientID       = "tandem-sandbox"
-	sandboxSFClientSecret   = "tandem-sandbox-secret"
-	sandboxNSAccount        = "1234567_SB1"
-	sandboxNSConsumerKey    = "tandem-sandbox-ck"
-	sandboxNSConsumerSecret = "tandem-sandbox-cs"
-	sandboxNSTokenID        = "tandem-sandbox-tk"
-	sandboxNSTokenSecret    = "tandem-sandbox-ts"
+	sandboxOrgID            = sfsandbox.DefaultOrgID
+	sandboxSFClientID       = sfsandbox.DefaultClientID
+	sandboxSFClientSecret   = sfsandbox.DefaultClientSecret
+	sandboxNSAccount        = nssandbox.DefaultAccountID
+	sandboxNSConsumerKey    = nssandbox.DefaultConsumerKey
+	sandboxNSConsumerSecret = nssandbox.DefaultConsumerSecret
+	sandboxNSTokenID        = nssandbox.DefaultTokenID
+	sandboxNSTokenSecret    = nssandbox.DefaultTokenSecret
 )
 
-// sandboxes are the emulators served in sandbox mode; either may be nil
-// when that system has credentials.
+// sandboxes are the emulators served in sandbox mode; both are nil in
+// live mode.
 type sandboxes struct {
 	sf *sfsandbox.Server
 	ns *nssandbox.Server
 }
 
-// newSandboxes starts a sandbox for each system without credentials,
-// served under base. The Salesforce one posts Outbound Messages to
-// outbound; both post their change notifications (CDC events, SuiteScript
-// webhooks) to Tandem at tandem ("" = nowhere).
+// newSandboxes starts both sandboxes, served under base: in sandbox mode
+// only, but for `tandem sandbox`, which serves nothing else. The
+// Salesforce one posts Outbound Messages to outbound; both post their
+// change notifications (CDC events, SuiteScript webhooks) to Tandem at
+// tandem ("" = nowhere).
 func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem string) (*sandboxes, error) {
 	sb := &sandboxes{}
 	sfFaults, nsFaults, err := sandboxFaults(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.SalesforceSandbox() {
-		sf, err := sfsandbox.New(sfsandbox.Config{
-			BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
-			OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
-			Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
-				Auth: cfg.Salesforce.EventsAuth, Token: cfg.Salesforce.EventsToken, Secret: cfg.Salesforce.EventsSecret},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
-		}
-		sb.sf = sf
+	sf, err := sfsandbox.New(sfsandbox.Config{
+		BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
+		OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
+		Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
+			Auth: cfg.Salesforce.EventsAuth, Token: cfg.Salesforce.EventsToken, Secret: cfg.Salesforce.EventsSecret},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
 	}
-	if cfg.NetSuiteSandbox() {
-		ns, err := nssandbox.New(nssandbox.Config{
-			BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
-			ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
-			ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
-			Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"},
-				Secret: cfg.NetSuite.WebhookSecret},
-		})
-		if err != nil {
-			sb.close()
-			return nil, fmt.Errorf("starting the NetSuite sandbox: %w", err)
-		}
-		sb.ns = ns
+	sb.sf = sf
+	ns, err := nssandbox.New(nssandbox.Config{
+		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
+		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
+		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
+		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"},
+			Secret: cfg.NetSuite.WebhookSecret},
+	})
+	if err != nil {
+		sb.close()
+		return nil, fmt.Errorf("starting the NetSuite sandbox: %w", err)
 	}
+	sb.ns = ns
 	return sb, nil
 }
 
@@ -115,11 +112,8 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 	if outbound == "" {
 		outbound = outboundURL(cfg, cfg.BaseURL())
 	}
-	// Sandbox mode for both systems, notifying Tandem with the secrets it checks.
-	sandboxOnly := *cfg
-	sandboxOnly.Salesforce = config.Salesforce{EventsAuth: cfg.Salesforce.EventsAuth, EventsToken: cfg.Salesforce.EventsToken, EventsSecret: cfg.Salesforce.EventsSecret}
-	sandboxOnly.NetSuite = config.NetSuite{WebhookSecret: cfg.NetSuite.WebhookSecret}
-	sb, err := newSandboxes(&sandboxOnly, log, base, outbound, cfg.BaseURL())
+	// Both sandboxes, notifying Tandem with the secrets it checks.
+	sb, err := newSandboxes(cfg, log, base, outbound, cfg.BaseURL())
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func serve(ctx context.Context, cfg *config.Config) error {
 	srv := &http.Server{Handler: a.router(enq, &sandboxes{}), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	a.log.Info("tandem serving", "addr", cfg.Addr, "redis", redisLabel(cfg))
+	a.log.Info("tandem serving", "addr", cfg.Addr, "redis", redisLabel(cfg), "mode", cfg.Mode, "mode_reason", cfg.ModeReason())
 	return waitAndStop(ctx, serveErr, srv, nil)
 }
 
@@ -57,6 +57,7 @@ func work(ctx context.Context, cfg *config.Config) error {
 		worker.Shutdown()
 		return err
 	}
-	a.log.Info("tandem working", "concurrency", cfg.Worker.Concurrency, "redis", redisLabel(cfg), "metrics", cfg.MetricsAddr)
+	a.log.Info("tandem working", "concurrency", cfg.Worker.Concurrency, "redis", redisLabel(cfg), "metrics", cfg.MetricsAddr,
+		"mode", cfg.Mode, "mode_reason", cfg.ModeReason())
 	return waitAndStop(ctx, serveErr, srv, worker)
 }

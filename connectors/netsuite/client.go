@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -109,8 +108,6 @@ type authorizer interface {
 	rejected(authorization string)
 }
 
-var accountIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+([_-][A-Za-z0-9]+)*$`)
-
 // New checks cfg and returns a Client; the error names the field at fault.
 func New(cfg Config) (*Client, error) {
 	if err := cfg.validate(); err != nil {
@@ -157,7 +154,7 @@ func (cfg Config) validate() error {
 	switch {
 	case cfg.AccountID == "":
 		return errors.New("netsuite: Config.AccountID is required")
-	case !accountIDPattern.MatchString(cfg.AccountID):
+	case !ValidAccountID(cfg.AccountID):
 		return fmt.Errorf("netsuite: Config.AccountID %q is not a NetSuite account id", cfg.AccountID)
 	case cfg.M2M == nil && cfg.TBA == nil:
 		return errors.New("netsuite: Config.M2M or Config.TBA is required")
