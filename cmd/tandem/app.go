@@ -62,7 +62,7 @@ func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, er
 	case cfg.RedisURL != "":
 		r, err = jobs.OpenRedis(cfg.RedisURL)
 	case use == redisEmbedded:
-		r, err = jobs.StartEmbeddedRedis()
+		r, err = startEmbeddedRedis()
 		if err == nil {
 			log.Warn("REDIS_URL unset: using an embedded in-process Redis; queued jobs do not survive a restart")
 		}
