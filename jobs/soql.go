@@ -1,7 +1,9 @@
 package jobs
 
 import (
-	"sort"
+	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/tandem-sync/tandem/connectors/salesforce"
@@ -55,12 +57,7 @@ func (r *ReadList) AddReads(prefix string, reads *mapping.Reads) {
 // SOQL is SELECT <fields>, (<child subqueries>) FROM object WHERE where.
 func (r *ReadList) SOQL(object, where string) string {
 	parts := append([]string(nil), r.fields...)
-	rels := make([]string, 0, len(r.children))
-	for rel := range r.children {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
+	for _, rel := range slices.Sorted(maps.Keys(r.children)) {
 		parts = append(parts, "(SELECT "+strings.Join(r.children[rel].fields, ", ")+" FROM "+rel+")")
 	}
 	return "SELECT " + strings.Join(parts, ", ") + " FROM " + object + " WHERE " + where
@@ -68,3 +65,18 @@ func (r *ReadList) SOQL(object, where string) string {
 
 // ByID is a WHERE clause matching one record id.
 func ByID(id string) string { return "Id = '" + salesforce.EscapeSOQL(id) + "'" }
+
+// SalesforceIDs are the ids of the object's records whose field holds
+// value, e.g. the account whose NetSuite_Id__c names a NetSuite customer.
+// object and field go into the query as they are: callers pass plain names.
+func SalesforceIDs(ctx context.Context, sf SalesforceAPI, object, field, value string) ([]string, error) {
+	recs, err := sf.Query(ctx, "SELECT Id FROM "+object+" WHERE "+field+" = '"+salesforce.EscapeSOQL(value)+"'")
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		ids = append(ids, r.String("Id"))
+	}
+	return ids, nil
+}

@@ -415,12 +415,9 @@ func (s pairSync) deleted(ctx context.Context, side Side, sfID, nsID string) err
 			}
 		}
 	default:
-		recs, err := s.Salesforce.Query(ctx, "SELECT Id FROM "+s.sfObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(nsID)+"'")
-		if err != nil {
+		var err error
+		if twin, err = s.linkedTo(ctx, nsID); err != nil {
 			return fmt.Errorf("finding the twin of deleted NetSuite %s %s: %w", s.nsType, nsID, err)
-		}
-		if len(recs) > 0 {
-			twin = recs[0].String("Id")
 		}
 	}
 	s.Logger.InfoContext(ctx, "record deleted", "pair", s.name, "side", side, "salesforce_id", sfID, "netsuite_id", nsID,

@@ -104,9 +104,6 @@ type Stats struct {
 	Reviews          atomic.Int64
 }
 
-// Writes is every write the flow made to either system.
-func (s *Stats) Writes() int64 { return s.SalesforceWrites.Load() + s.NetSuiteWrites.Load() }
-
 // pairKind describes one kind of pair.
 type pairKind struct {
 	name       string // PairAccountCustomer, PairContact
@@ -362,7 +359,7 @@ func (s pairSync) writeWinners(ctx context.Context, sess *mapping.Session, p *pa
 				return fmt.Errorf("updating NetSuite %s %s from %s %s: %w", s.nsType, nsID, s.sfObject, sfID, err)
 			}
 			s.Stats.NetSuiteWrites.Add(1)
-			s.Logger.InfoContext(ctx, "netsuite record updated", "pair", s.name, "netsuite_id", nsID, "fields", sortedKeys(body))
+			s.Logger.InfoContext(ctx, "netsuite record updated", "pair", s.name, "netsuite_id", nsID, "fields", slices.Sorted(maps.Keys(body)))
 		}
 	}
 	if fields := fieldsOf(s.rules.Groups, ds, SideNetSuite, SideSalesforce); len(fields) > 0 {
@@ -372,7 +369,7 @@ func (s pairSync) writeWinners(ctx context.Context, sess *mapping.Session, p *pa
 				return fmt.Errorf("updating %s %s from NetSuite %s %s: %w", s.sfObject, sfID, s.nsType, nsID, err)
 			}
 			s.Stats.SalesforceWrites.Add(1)
-			s.Logger.InfoContext(ctx, "salesforce record updated", "pair", s.name, "salesforce_id", sfID, "fields", sortedKeys(body))
+			s.Logger.InfoContext(ctx, "salesforce record updated", "pair", s.name, "salesforce_id", sfID, "fields", slices.Sorted(maps.Keys(body)))
 		}
 	}
 	return nil
@@ -553,14 +550,21 @@ func (s pairSync) sfTwinOf(ctx context.Context, rec netsuite.Record) (string, er
 	if ext := rec.String("externalId"); strings.HasPrefix(ext, s.sfPrefix) && (len(ext) == 15 || len(ext) == 18) {
 		return ext, nil
 	}
-	recs, err := s.Salesforce.Query(ctx, "SELECT Id FROM "+s.sfObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(rec.String("id"))+"'")
+	id, err := s.linkedTo(ctx, rec.String("id"))
 	if err != nil {
 		return "", fmt.Errorf("finding the %s linked to NetSuite %s %s: %w", s.sfObject, s.nsType, rec.String("id"), err)
 	}
-	if len(recs) > 0 {
-		return recs[0].String("Id"), nil
+	return id, nil
+}
+
+// linkedTo is the Salesforce record whose NetSuite_Id__c names a NetSuite
+// record; "" when none does.
+func (s pairSync) linkedTo(ctx context.Context, nsID string) (string, error) {
+	ids, err := jobs.SalesforceIDs(ctx, s.Salesforce, s.sfObject, "NetSuite_Id__c", nsID)
+	if err != nil || len(ids) == 0 {
+		return "", err
 	}
-	return "", nil
+	return ids[0], nil
 }
 
 func parseTime(s string) time.Time {
@@ -570,10 +574,4 @@ func parseTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.Sort(keys)
-	return keys
 }
