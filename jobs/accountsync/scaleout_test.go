@@ -7,20 +7,26 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 )
 
-// Pair state and the pair lock on a three-node Redis Cluster and on a
-// master watched by Sentinels, opened through REDIS_URL as Tandem opens
-// it: the checks that run on the machine's Redis, on a fresh deployment
-// (they touch different keys, so they need no flush between them).
-func TestPairStateOnRedisCluster(t *testing.T) { pairsOnDeployment(t, testredis.StartCluster(t, 3)) }
-
-func TestPairStateOnRedisSentinel(t *testing.T) { pairsOnDeployment(t, testredis.StartSentinel(t)) }
-
-func pairsOnDeployment(t *testing.T, d testredis.Deployment) {
-	r, err := jobs.OpenRedis(d.URL())
-	if err != nil {
-		t.Fatal(err)
+// TestPairStateOnScaledOutRedis runs the pair state and pair lock checks
+// on a three-node Redis Cluster and on a master watched by Sentinels,
+// opened through REDIS_URL as Tandem opens it. Each deployment is fresh,
+// and the two checks touch different keys.
+func TestPairStateOnScaledOutRedis(t *testing.T) {
+	for _, d := range []struct {
+		name  string
+		start func(t *testing.T) testredis.Deployment
+	}{
+		{"cluster", func(t *testing.T) testredis.Deployment { return testredis.StartCluster(t, 3) }},
+		{"sentinel", func(t *testing.T) testredis.Deployment { return testredis.StartSentinel(t) }},
+	} {
+		t.Run(d.name, func(t *testing.T) {
+			r, err := jobs.OpenRedis(d.start(t).URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(r.Close)
+			pairStateRoundTrip(t, r.Client)
+			pairLockSerialises(t, r.Client)
+		})
 	}
-	t.Cleanup(r.Close)
-	t.Run("pair state", func(t *testing.T) { pairStateRoundTrip(t, r.Client) })
-	t.Run("pair lock", func(t *testing.T) { pairLockSerialises(t, r.Client) })
 }
