@@ -39,7 +39,7 @@ type Config struct {
 	LogFormat     string `env:"TANDEM_LOG_FORMAT" default:"auto" validate:"oneof=auto text json" doc:"auto: coloured text on a terminal, JSON otherwise; or text, json."`
 	LogLevel      string `env:"TANDEM_LOG_LEVEL" default:"info" validate:"oneof=debug info warn error" doc:"debug, info, warn or error."`
 	MappingsDir   string `env:"TANDEM_MAPPINGS_DIR" validate:"omitempty,dir" doc:"Directory of mapping files that change or add to the shipped ones (see mapping/README.md). Checked at start-up."`
-	SyncRules     string `env:"TANDEM_SYNC_RULES" validate:"omitempty,file" doc:"YAML file of F2 sync rules (field groups and their master system, match keys, deletion policy) replacing the shipped pairs it lists; see jobs/sync_rules.yaml."`
+	SyncRules     string `env:"TANDEM_SYNC_RULES" validate:"omitempty,file" doc:"YAML file of F2 sync rules (field groups and their master system, match keys, deletion policy) replacing the shipped pairs it lists; see jobs/accountsync/sync_rules.yaml."`
 	ExchangeRates string `env:"TANDEM_EXCHANGE_RATES" default:"table" validate:"oneof=table netsuite" doc:"Where the mappings' convert() takes exchange rates: table (exchange_rates in tables.yaml) or netsuite (the rates on NetSuite's currency records)."`
 	AdminToken    string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset: sandbox mode uses tandem-sandbox-admin; live mode does not serve those routes."`
 

@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
-	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -41,15 +40,7 @@ func (f ConnectorFinder) Find(ctx context.Context, q mapping.Query) ([]string, e
 		}
 		return ids, nil
 	case "salesforce":
-		recs, err := f.Salesforce.Query(ctx, "SELECT Id FROM "+q.RecordType+" WHERE "+q.Field+" = '"+salesforce.EscapeSOQL(q.Value)+"'")
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]string, 0, len(recs))
-		for _, r := range recs {
-			ids = append(ids, r.String("Id"))
-		}
-		return ids, nil
+		return SalesforceIDs(ctx, f.Salesforce, q.RecordType, q.Field, q.Value)
 	}
 	return nil, &PermanentError{Msg: fmt.Sprintf("lookup %s: unknown system %q", q, q.System)}
 }

@@ -22,10 +22,10 @@ const (
 
 var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
 
-// recordLock takes the lock at key, waiting up to recordLockWait; past
+// RecordLock takes the lock at key, waiting up to recordLockWait; past
 // that the job is retried later without counting a failure. what names
 // the record in errors.
-func recordLock(ctx context.Context, rdb redis.UniversalClient, key, what string) (unlock func(), err error) {
+func RecordLock(ctx context.Context, rdb redis.UniversalClient, key, what string) (unlock func(), err error) {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
@@ -47,4 +47,13 @@ func recordLock(ctx context.Context, rdb redis.UniversalClient, key, what string
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// SalesforceID15 is the case-sensitive 15-character form of a Salesforce
+// id: lock and state keys use it so both spellings name one record.
+func SalesforceID15(id string) string {
+	if len(id) == 18 {
+		return id[:15]
+	}
+	return id
 }

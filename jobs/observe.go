@@ -30,7 +30,7 @@ type Observer interface {
 	// step and wrote nothing.
 	EchoDropped(flow string)
 	// Overruled is told of each change to a field group that a job done
-	// overruled (F2's merge).
+	// overruled (accountsync's merge).
 	Overruled(pair, group string)
 }
 
@@ -102,8 +102,8 @@ func reportOf(ctx context.Context) *flowReport {
 	return rep
 }
 
-// noteEcho records that the job found its change already in step.
-func noteEcho(ctx context.Context) {
+// NoteEcho records that the job found its change already in step.
+func NoteEcho(ctx context.Context) {
 	if rep := reportOf(ctx); rep != nil {
 		rep.mu.Lock()
 		rep.echo = true
@@ -111,8 +111,8 @@ func noteEcho(ctx context.Context) {
 	}
 }
 
-// noteOverruled records a change to a pair's field group that the merge overruled.
-func noteOverruled(ctx context.Context, pair, group string) {
+// NoteOverruled records a change to a pair's field group that the merge overruled.
+func NoteOverruled(ctx context.Context, pair, group string) {
 	if rep := reportOf(ctx); rep != nil {
 		rep.mu.Lock()
 		rep.overruled = append(rep.overruled, [2]string{pair, group})

@@ -73,12 +73,12 @@ func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 		mu.Unlock()
 		switch task.Type() {
 		case "test:done":
-			noteEcho(ctx)
-			noteOverruled(ctx, PairAccountCustomer, "name")
+			NoteEcho(ctx)
+			NoteOverruled(ctx, "account_customer", "name")
 			return nil
 		case "test:throttled": // notes an echo, then throttles: nothing is told of it
 			if n == 1 {
-				noteEcho(ctx)
+				NoteEcho(ctx)
 				return &connectors.ThrottleError{System: "netsuite", Reason: "concurrency slot", Wait: 10 * time.Millisecond}
 			}
 			return nil
@@ -111,7 +111,7 @@ func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 	if !slices.Equal(ended, want) {
 		t.Errorf("attempts told %v, want %v", ended, want)
 	}
-	if !slices.Equal(echoes, []string{"test:done"}) || !slices.Equal(overruled, []string{PairAccountCustomer + "/name"}) {
+	if !slices.Equal(echoes, []string{"test:done"}) || !slices.Equal(overruled, []string{"account_customer/name"}) {
 		t.Errorf("echoes %v, overruled %v: want only the done job's", echoes, overruled)
 	}
 	rec.mu.Lock()

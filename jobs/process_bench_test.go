@@ -60,7 +60,13 @@ func BenchmarkProcess(b *testing.B) {
 		plain = runAll(fmt.Sprintf("plain%d", i), asynq.NewServer(db.AsynqOpt(), asynq.Config{
 			Concurrency: concurrency, Queues: Queues, Logger: asynqLogger{logging.Discard()},
 		}), noop)
-		mux := NewMux(Handlers{SalesOrder: noop, AccountToCustomer: noop, CustomerToAccount: noop, ContactToNSContact: noop, NSContactToContact: noop})
+		mux, err := NewMux(FlowDeps{}, Flow{Name: "noop", Handlers: func(FlowDeps) (map[string]asynq.Handler, error) {
+			return map[string]asynq.Handler{TypeOpportunityToSalesOrder: noop, TypeAccountToCustomer: noop,
+				TypeCustomerToAccount: noop, TypeContactToNSContact: noop, TypeNSContactToContact: noop}, nil
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
 		mux.Use(Observe(metrics.New(logging.Discard())))
 		tandem = runAll(fmt.Sprintf("tandem%d", i), NewServer(db.AsynqOpt(), WorkerConfig{Concurrency: concurrency, Logger: logging.Discard()}), mux)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
@@ -23,10 +22,14 @@ const (
 type Redis struct {
 	Asynq  asynq.RedisConnOpt
 	Client redis.UniversalClient
-	close  func()
+	close  func() // see StopOnClose
 }
 
-// Close closes the client and stops an embedded server.
+// StopOnClose has Close also call stop, after closing the client: for a
+// Redis server the process runs itself (the embedded one of `tandem run`).
+func (r *Redis) StopOnClose(stop func()) { r.close = stop }
+
+// Close closes the client and stops a server the process runs itself.
 func (r *Redis) Close() {
 	r.Client.Close()
 	if r.close != nil {
@@ -89,20 +92,4 @@ func openCluster(o *redis.ClusterOptions) *Redis {
 		},
 		Client: redis.NewClusterClient(o),
 	}
-}
-
-// StartEmbeddedRedis runs an in-process Redis (miniredis) on a loopback
-// port: the zero-setup default of `tandem run`. Nothing survives a restart.
-func StartEmbeddedRedis() (*Redis, error) {
-	m := miniredis.NewMiniRedis()
-	if err := m.Start(); err != nil {
-		return nil, fmt.Errorf("starting embedded Redis: %w", err)
-	}
-	r, err := OpenRedis("redis://" + m.Addr())
-	if err != nil {
-		m.Close()
-		return nil, err
-	}
-	r.close = m.Close
-	return r, nil
 }

@@ -40,8 +40,6 @@ func onDeployment(t *testing.T, d testredis.Deployment) {
 		}},
 		{"queues are registered for Asynqmon", func(t *testing.T) { registerQueuesShowsIdleQueues(t, r.Client, r.Asynq) }},
 		{"echo memos", func(t *testing.T) { echoGuardRemembers(t, r.Client) }},
-		{"pair state", func(t *testing.T) { pairStateRoundTrip(t, r.Client) }},
-		{"pair lock", func(t *testing.T) { pairLockSerialises(t, r.Client) }},
 		{"review list", func(t *testing.T) { reviewAddListGet(t, r.Client) }},
 		{"review resolved once", func(t *testing.T) { reviewResolveRace(t, r.Client) }},
 	} {

@@ -1,7 +1,3 @@
-// Package jobs turns accepted changes into asynq tasks and runs the
-// workers that carry each change to the other system: task types and
-// payloads, enqueue options, the retry policy, and one handler file per
-// flow.
 package jobs
 
 import (

@@ -57,32 +57,6 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 	})
 }
 
-// Handlers are the job handlers, one per flow direction.
-type Handlers struct {
-	SalesOrder         asynq.Handler // F1
-	AccountToCustomer  asynq.Handler // F2, Salesforce changes
-	CustomerToAccount  asynq.Handler // F2, NetSuite changes
-	ContactToNSContact asynq.Handler
-	NSContactToContact asynq.Handler
-}
-
-// NewMux routes task types to handlers.
-func NewMux(h Handlers) *asynq.ServeMux {
-	mux := asynq.NewServeMux()
-	for taskType, handler := range map[string]asynq.Handler{
-		TypeOpportunityToSalesOrder: h.SalesOrder,
-		TypeAccountToCustomer:       h.AccountToCustomer,
-		TypeCustomerToAccount:       h.CustomerToAccount,
-		TypeContactToNSContact:      h.ContactToNSContact,
-		TypeNSContactToContact:      h.NSContactToContact,
-	} {
-		if handler != nil {
-			mux.Handle(taskType, handler)
-		}
-	}
-	return mux
-}
-
 // asynqLogger sends asynq's own log lines through slog.
 type asynqLogger struct{ l *slog.Logger }
 

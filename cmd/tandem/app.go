@@ -18,6 +18,8 @@ import (
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -26,8 +28,8 @@ type app struct {
 	cfg       *config.Config
 	log       *slog.Logger
 	redis     *jobs.Redis
-	syncStats *jobs.SyncStats  // what F2 did in this process
-	metrics   *metrics.Metrics // served at /metrics
+	syncStats *accountsync.Stats // what the account sync did in this process
+	metrics   *metrics.Metrics   // served at /metrics
 }
 
 // loadMappings reads and checks every mapping; an error stops start-up
@@ -62,7 +64,7 @@ func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, er
 	case cfg.RedisURL != "":
 		r, err = jobs.OpenRedis(cfg.RedisURL)
 	case use == redisEmbedded:
-		r, err = jobs.StartEmbeddedRedis()
+		r, err = startEmbeddedRedis()
 		if err == nil {
 			log.Warn("REDIS_URL unset: using an embedded in-process Redis; queued jobs do not survive a restart")
 		}
@@ -72,7 +74,7 @@ func newAppLogging(cfg *config.Config, use redisUse, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, redis: r, syncStats: &jobs.SyncStats{}, metrics: newMetrics(log, r)}, nil
+	return &app{cfg: cfg, log: log, redis: r, syncStats: &accountsync.Stats{}, metrics: newMetrics(log, r)}, nil
 }
 
 func (a *app) close() {
@@ -258,53 +260,22 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 }
 
 // worker builds the asynq server and its handlers, with the mappings
-// checked at start-up.
-func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (_ *asynq.Server, _ *asynq.ServeMux, err error) {
-	flow := func(name string) *mapping.Mapping {
-		m, ferr := maps.Mapping(name)
-		if ferr != nil && err == nil {
-			err = ferr
-		}
-		return m
-	}
-	finder := jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns}
-	var rates mapping.RateSource
+// checked at start-up: one line per flow.
+func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, *asynq.ServeMux, error) {
+	deps := jobs.FlowDeps{Salesforce: sf, NetSuite: ns, Finder: jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns},
+		Mappings: maps, Redis: a.redis.Client, Logger: a.log}
 	if a.cfg.ExchangeRates == "netsuite" {
-		rates = jobs.NetSuiteRates{NetSuite: ns}
+		deps.Rates = jobs.NetSuiteRates{NetSuite: ns}
 	}
-	handlers := jobs.Handlers{
-		SalesOrder: jobs.NewSalesOrderHandler(jobs.SalesOrderDeps{
-			Salesforce: sf, NetSuite: ns, Finder: finder, Rates: rates, Echo: jobs.NewEchoGuard(a.redis.Client), Redis: a.redis.Client,
-			Order: flow(jobs.FlowOpportunityToSalesOrder), Customer: flow(jobs.FlowAccountToCustomer), Logger: a.log,
-		}),
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("mappings: %w", err)
-	}
-	rules, err := jobs.LoadSyncRules(a.cfg.SyncRules)
+	mux, err := jobs.NewMux(deps,
+		salesorder.Flow(),
+		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
+	)
 	if err != nil {
 		return nil, nil, err
-	}
-	pairs := jobs.PairSyncDeps{Salesforce: sf, NetSuite: ns, Finder: finder, Rates: rates, Redis: a.redis.Client,
-		Review: jobs.NewReviewStore(a.redis.Client), Mappings: maps, Rules: rules, Stats: a.syncStats, Logger: a.log}
-	for _, h := range []struct {
-		into *asynq.Handler
-		kind string
-		from jobs.Side
-	}{
-		{&handlers.AccountToCustomer, jobs.PairAccountCustomer, jobs.SideSalesforce},
-		{&handlers.CustomerToAccount, jobs.PairAccountCustomer, jobs.SideNetSuite},
-		{&handlers.ContactToNSContact, jobs.PairContact, jobs.SideSalesforce},
-		{&handlers.NSContactToContact, jobs.PairContact, jobs.SideNetSuite},
-	} {
-		fn, err := jobs.NewPairSyncHandler(h.kind, h.from, pairs)
-		if err != nil {
-			return nil, nil, fmt.Errorf("F2 %s: %w", h.kind, err)
-		}
-		*h.into = fn
 	}
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
 	})
-	return srv, a.observeJobs(jobs.NewMux(handlers)), nil
+	return srv, a.observeJobs(mux), nil
 }

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/accountsync"
 )
 
 // The chaos suite's expected state. A synced field's final value follows
-// jobs/sync_rules.yaml: an edit on a group's master side (or in a group
+// jobs/accountsync/sync_rules.yaml: an edit on a group's master side (or in a group
 // without a master) sets the value; an edit on the other side is put back.
 // The stream edits each pair from one side only between quiet points, so
 // "the later edit" is always the last one sent and the expectation is
@@ -22,15 +22,15 @@ import (
 type syncedField struct {
 	name    string // for the report
 	sf, ns  string // the Salesforce field; the NetSuite field as str reads it
-	master  jobs.Side
-	value   func(side jobs.Side, change int) string // a new value, unique per change
+	master  accountsync.Side
+	value   func(side accountsync.Side, change int) string // a new value, unique per change
 	nsWrite func(sb *remoteSandboxes, nsType, nsID, value string)
 	nsRead  func(rec map[string]any) string
 }
 
 // pairKind is one kind of F2 pair the stream edits.
 type pairKind struct {
-	name     string // sync rules pair: jobs.PairAccountCustomer, jobs.PairContact
+	name     string // sync rules pair: accountsync.PairAccountCustomer, accountsync.PairContact
 	sfObject string
 	nsType   string
 	fields   []syncedField
@@ -40,7 +40,7 @@ type pairKind struct {
 // pairModel is one linked pair and its expected values.
 type pairModel struct {
 	pair
-	side jobs.Side         // the only side edited in the current round
+	side accountsync.Side  // the only side edited in the current round
 	want map[string]string // field name → expected value on both sides
 }
 
@@ -61,9 +61,9 @@ func contactFields() []syncedField {
 	}
 }
 
-func bySide(sfFormat, nsFormat string) func(jobs.Side, int) string {
-	return func(side jobs.Side, change int) string {
-		if side == jobs.SideSalesforce {
+func bySide(sfFormat, nsFormat string) func(accountsync.Side, int) string {
+	return func(side accountsync.Side, change int) string {
+		if side == accountsync.SideSalesforce {
 			return fmt.Sprintf(sfFormat, change)
 		}
 		return fmt.Sprintf(nsFormat, change)
@@ -73,7 +73,7 @@ func bySide(sfFormat, nsFormat string) func(jobs.Side, int) string {
 // withMasters fills each field's master from the sync rules.
 func withMasters(t testing.TB, pairName string, fields []syncedField) []syncedField {
 	t.Helper()
-	rules, err := jobs.LoadSyncRules("")
+	rules, err := accountsync.LoadSyncRules("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func withMasters(t testing.TB, pairName string, fields []syncedField) []syncedFi
 // quiet point.
 func (k *pairKind) newRound(rng *rand.Rand) {
 	for _, p := range k.pairs {
-		p.side = []jobs.Side{jobs.SideSalesforce, jobs.SideNetSuite}[rng.IntN(2)]
+		p.side = []accountsync.Side{accountsync.SideSalesforce, accountsync.SideNetSuite}[rng.IntN(2)]
 	}
 }
 
@@ -103,7 +103,7 @@ func (k *pairKind) newRound(rng *rand.Rand) {
 func (k *pairKind) send(sb *remoteSandboxes, rng *rand.Rand, change int) (string, bool) {
 	p := k.pairs[rng.IntN(len(k.pairs))]
 	k.edit(sb, p, k.fields[rng.IntN(len(k.fields))], change)
-	if p.side == jobs.SideSalesforce {
+	if p.side == accountsync.SideSalesforce {
 		return strings.ToLower(k.sfObject) + " edited in Salesforce", true
 	}
 	return k.nsType + " edited in NetSuite", true
@@ -114,7 +114,7 @@ func (k *pairKind) send(sb *remoteSandboxes, rng *rand.Rand, change int) (string
 func (k *pairKind) edit(sb *remoteSandboxes, p *pairModel, f syncedField, change int) {
 	v := f.value(p.side, change)
 	switch {
-	case p.side == jobs.SideSalesforce:
+	case p.side == accountsync.SideSalesforce:
 		sb.sfUpdate(k.sfObject, p.sfID, map[string]any{f.sf: v})
 	case f.nsWrite != nil:
 		f.nsWrite(sb, k.nsType, p.nsID, v)

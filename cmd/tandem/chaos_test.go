@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/accountsync"
 )
 
 // The chaos suite: Tandem as separate processes against both sandboxes
@@ -104,10 +104,10 @@ func (d *chaosDriver) setUp(total int) {
 	accounts := d.c.linkAccounts(20)
 	contacts := d.c.linkContacts(accounts[:chaosAccounts])
 	deals := &dealSource{open: sb.createDeals(total/5 + 1)}
-	accountPairs := &pairKind{name: jobs.PairAccountCustomer, sfObject: "Account", nsType: "customer",
-		fields: withMasters(d.t, jobs.PairAccountCustomer, accountFields()), pairs: models(accounts[:chaosAccounts])}
-	contactPairs := &pairKind{name: jobs.PairContact, sfObject: "Contact", nsType: "contact",
-		fields: withMasters(d.t, jobs.PairContact, contactFields()), pairs: models(contacts)}
+	accountPairs := &pairKind{name: accountsync.PairAccountCustomer, sfObject: "Account", nsType: "customer",
+		fields: withMasters(d.t, accountsync.PairAccountCustomer, accountFields()), pairs: models(accounts[:chaosAccounts])}
+	contactPairs := &pairKind{name: accountsync.PairContact, sfObject: "Contact", nsType: "contact",
+		fields: withMasters(d.t, accountsync.PairContact, contactFields()), pairs: models(contacts)}
 	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}}
 	d.c.settle()
 	accountPairs.readExpected(sb)

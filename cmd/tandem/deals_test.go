@@ -5,7 +5,7 @@ import (
 	"maps"
 	"time"
 
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 )
 
 // A deal is an opportunity a test closes, with the NetSuite items its
@@ -100,7 +100,7 @@ func checkSalesOrders(orders []map[string]any, deals []deal) salesOrderCheck {
 	}
 	var c salesOrderCheck
 	for _, d := range deals {
-		got := byExt[jobs.SalesOrderExternalID(d.id)]
+		got := byExt[salesorder.ExternalID(d.id)]
 		switch {
 		case len(got) == 0:
 			c.missing = append(c.missing, d.id)

@@ -14,7 +14,7 @@ import (
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 )
 
 // harness is a whole `tandem run` process (HTTP, workers, both sandboxes)
@@ -111,7 +111,7 @@ func (h *harness) archived() []*asynq.TaskInfo {
 func (h *harness) salesOrders(oppID string) []map[string]any {
 	var out []map[string]any
 	for _, so := range h.p.sandboxes.ns.List("salesOrder") {
-		if so["externalId"] == jobs.SalesOrderExternalID(oppID) {
+		if so["externalId"] == salesorder.ExternalID(oppID) {
 			out = append(out, so)
 		}
 	}

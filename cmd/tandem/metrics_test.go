@@ -18,6 +18,7 @@ import (
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/accountsync"
 )
 
 // The metrics a whole process serves at /metrics, scraped over HTTP and
@@ -96,7 +97,7 @@ func TestMetricsCountConflicts(t *testing.T) {
 	}
 	h.waitFor("the name put back in NetSuite", func() bool { return str(h.customer(nsID), "companyName") == str(account, "Name") })
 	h.settle()
-	if got := h.metricSum(metrics.ConflictsTotal, map[string]string{"pair": jobs.PairAccountCustomer, "group": "identity"}); got < 1 {
+	if got := h.metricSum(metrics.ConflictsTotal, map[string]string{"pair": accountsync.PairAccountCustomer, "group": "identity"}); got < 1 {
 		t.Errorf("conflicts on account_customer/identity = %v, want at least 1", got)
 	}
 }

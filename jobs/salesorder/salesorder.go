@@ -1,4 +1,7 @@
-package jobs
+// Package salesorder is the flow that makes a won Salesforce opportunity
+// a NetSuite sales order (with its account as the customer, created when
+// it has none yet), and writes the order's id and number back.
+package salesorder
 
 import (
 	"context"
@@ -9,63 +12,61 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
-	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
-// Mapping files F1 writes with.
+// Mapping files the flow writes with.
 const (
-	FlowOpportunityToSalesOrder = "opportunity_to_salesorder"
-	FlowAccountToCustomer       = "account_to_customer"
+	MappingOrder    = "opportunity_to_salesorder"
+	MappingCustomer = "account_to_customer"
 )
 
-// Flow F1: a won Salesforce opportunity becomes a NetSuite sales order.
+// Flow registers the flow with the worker: it handles
+// jobs.TypeOpportunityToSalesOrder.
+func Flow() jobs.Flow { return jobs.Flow{Name: "salesorder", Handlers: handlers} }
 
-// SalesforceAPI is what the flows need of Salesforce; *salesforce.Client
-// implements it.
-type SalesforceAPI interface {
-	Query(ctx context.Context, soql string) ([]salesforce.Record, error)
-	Update(ctx context.Context, object, id string, fields map[string]any) error
+func handlers(d jobs.FlowDeps) (map[string]asynq.Handler, error) {
+	order, err := d.Mappings.Mapping(MappingOrder)
+	if err != nil {
+		return nil, fmt.Errorf("mappings: %w", err)
+	}
+	customer, err := d.Mappings.Mapping(MappingCustomer)
+	if err != nil {
+		return nil, fmt.Errorf("mappings: %w", err)
+	}
+	return map[string]asynq.Handler{jobs.TypeOpportunityToSalesOrder: NewHandler(Deps{
+		Salesforce: d.Salesforce, NetSuite: d.NetSuite, Finder: d.Finder, Rates: d.Rates,
+		Echo: jobs.NewEchoGuard(d.Redis), Redis: d.Redis, Order: order, Customer: customer, Logger: d.Logger,
+	})}, nil
 }
 
-// NetSuiteAPI is what the flows need of NetSuite; *netsuite.Client
-// implements it.
-type NetSuiteAPI interface {
-	GetRecord(ctx context.Context, recordType, id string, opt *netsuite.GetOptions) (netsuite.Record, error)
-	UpsertRecord(ctx context.Context, recordType, externalID string, body any, opt *netsuite.WriteOptions) (string, error)
-}
-
-// SalesOrderDeps is what the F1 handler needs.
-type SalesOrderDeps struct {
-	Salesforce SalesforceAPI
-	NetSuite   NetSuiteAPI
+// Deps is what the handler needs.
+type Deps struct {
+	Salesforce jobs.SalesforceAPI
+	NetSuite   jobs.NetSuiteAPI
 	Finder     mapping.Finder     // answers the mappings' lookups
 	Rates      mapping.RateSource // answers convert(); nil = the exchange_rates table
-	Echo       *EchoGuard
+	Echo       *jobs.EchoGuard
 	Redis      redis.UniversalClient // per-opportunity locks
 	Order      *mapping.Mapping      // opportunity_to_salesorder
 	Customer   *mapping.Mapping      // account_to_customer
 	Logger     *slog.Logger
 }
 
-// NewSalesOrderHandler returns the F1 job handler. Running it twice leaves
-// the same state as running it once: both writes are upserts keyed by
-// external ids, and the write-back only happens when values differ.
-func NewSalesOrderHandler(d SalesOrderDeps) asynq.HandlerFunc {
-	return func(ctx context.Context, t *asynq.Task) error {
-		ch, err := decodeChange(t)
-		if err != nil {
-			return err
-		}
-		ctx = logging.WithCorrelation(ctx, ch.CorrelationID)
-		return classify(salesOrderFlow{d}.run(ctx, ch.RecordID))
-	}
+// NewHandler returns the job handler. Running it twice leaves the same
+// state as running it once: both writes are upserts keyed by external ids,
+// and the write-back only happens when values differ.
+func NewHandler(d Deps) asynq.HandlerFunc {
+	return jobs.ChangeHandler(func(ctx context.Context, ch jobs.Change) error {
+		return salesOrderFlow{d}.run(ctx, ch.RecordID)
+	})
 }
 
-type salesOrderFlow struct{ SalesOrderDeps }
+type salesOrderFlow struct{ Deps }
 
 func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
-	unlock, err := recordLock(ctx, f.Redis, "tandem:f1:{"+sfID15(oppID)+"}:lock", "opportunity "+oppID)
+	unlock, err := jobs.RecordLock(ctx, f.Redis, "tandem:f1:{"+jobs.SalesforceID15(oppID)+"}:lock", "opportunity "+oppID)
 	if err != nil {
 		return err
 	}
@@ -92,28 +93,27 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 	if err != nil {
 		return err
 	}
-	memo, err := f.writeSalesOrder(ctx, SalesOrderExternalID(oppID), order)
+	memo, err := f.writeSalesOrder(ctx, ExternalID(oppID), order)
 	if err != nil {
 		return err
 	}
 	return f.writeBack(ctx, opp, memo)
 }
 
-// SalesOrderExternalID is the NetSuite external id of an opportunity's
-// sales order.
-func SalesOrderExternalID(oppID string) string { return "SFOPP-" + oppID }
+// ExternalID is the NetSuite external id of an opportunity's sales order.
+func ExternalID(oppID string) string { return "SFOPP-" + oppID }
 
 func (f salesOrderFlow) loadOpportunity(ctx context.Context, id string) (salesforce.Record, error) {
-	reads := newReadList("Id", "Name", "StageName", "IsWon", "AccountId",
+	reads := jobs.NewReadList("Id", "Name", "StageName", "IsWon", "AccountId",
 		"NetSuite_Sales_Order_Id__c", "NetSuite_Sales_Order_Number__c", "Account.NetSuite_Id__c")
-	reads.addReads("", f.Order.Reads())
-	reads.addReads("Account.", f.Customer.Reads())
-	recs, err := f.Salesforce.Query(ctx, reads.soql("Opportunity", byID(id)))
+	reads.AddReads("", f.Order.Reads())
+	reads.AddReads("Account.", f.Customer.Reads())
+	recs, err := f.Salesforce.Query(ctx, reads.SOQL("Opportunity", jobs.ByID(id)))
 	if err != nil {
 		return nil, fmt.Errorf("reading opportunity %s: %w", id, err)
 	}
 	if len(recs) == 0 {
-		return nil, &PermanentError{Msg: fmt.Sprintf("opportunity %s not found in Salesforce (deleted?)", id)}
+		return nil, &jobs.PermanentError{Msg: fmt.Sprintf("opportunity %s not found in Salesforce (deleted?)", id)}
 	}
 	return recs[0], nil
 }
@@ -127,7 +127,7 @@ func (f salesOrderFlow) ensureCustomer(ctx context.Context, sess *mapping.Sessio
 	}
 	accountID := opp.String("AccountId")
 	if accountID == "" {
-		return "", &PermanentError{Msg: fmt.Sprintf("opportunity %s has no account", opp.String("Id"))}
+		return "", &jobs.PermanentError{Msg: fmt.Sprintf("opportunity %s has no account", opp.String("Id"))}
 	}
 	account, _ := opp["Account"].(map[string]any)
 	body, err := f.Customer.Apply(ctx, sess, account, nil)
@@ -151,33 +151,33 @@ func (f salesOrderFlow) ensureCustomer(ctx context.Context, sess *mapping.Sessio
 
 // writeSalesOrder upserts the order unless NetSuite already holds exactly
 // this payload from Tandem's last write, and returns its id and number.
-func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, order map[string]any) (WriteMemo, error) {
+func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, order map[string]any) (jobs.WriteMemo, error) {
 	target := "netsuite:salesOrder:" + externalID
-	hash, err := PayloadHash(order)
+	hash, err := jobs.PayloadHash(order)
 	if err != nil {
-		return WriteMemo{}, err
+		return jobs.WriteMemo{}, err
 	}
 	last, ok, err := f.Echo.Last(ctx, target)
 	if err != nil {
-		return WriteMemo{}, err
+		return jobs.WriteMemo{}, err
 	}
 	if ok && last.Hash == hash {
-		noteEcho(ctx)
+		jobs.NoteEcho(ctx)
 		f.Logger.InfoContext(ctx, "sales order unchanged since Tandem wrote it; no write", "external_id", externalID, "sales_order", last.ID)
 		return last, nil
 	}
 	id, err := f.NetSuite.UpsertRecord(ctx, "salesOrder", externalID, order, &netsuite.WriteOptions{Replace: f.Order.Sublists()})
 	if err != nil {
-		return WriteMemo{}, fmt.Errorf("upserting sales order %s: %w", externalID, err)
+		return jobs.WriteMemo{}, fmt.Errorf("upserting sales order %s: %w", externalID, err)
 	}
 	if id == "" {
 		id = netsuite.ExternalID(externalID)
 	}
 	so, err := f.NetSuite.GetRecord(ctx, "salesOrder", id, &netsuite.GetOptions{Fields: []string{"tranId"}})
 	if err != nil {
-		return WriteMemo{}, fmt.Errorf("reading back sales order %s: %w", externalID, err)
+		return jobs.WriteMemo{}, fmt.Errorf("reading back sales order %s: %w", externalID, err)
 	}
-	memo := WriteMemo{Hash: hash, ID: so.String("id"), Number: so.String("tranId")}
+	memo := jobs.WriteMemo{Hash: hash, ID: so.String("id"), Number: so.String("tranId")}
 	if memo.ID == "" {
 		memo.ID = id
 	}
@@ -188,7 +188,7 @@ func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, 
 // writeBack stores the sales order's id and number on the opportunity,
 // only when they differ: an unchanged write-back would trigger another
 // Outbound Message for nothing.
-func (f salesOrderFlow) writeBack(ctx context.Context, opp salesforce.Record, so WriteMemo) error {
+func (f salesOrderFlow) writeBack(ctx context.Context, opp salesforce.Record, so jobs.WriteMemo) error {
 	want := map[string]any{}
 	if opp.String("NetSuite_Sales_Order_Id__c") != so.ID {
 		want["NetSuite_Sales_Order_Id__c"] = so.ID

@@ -1,4 +1,4 @@
-package jobs
+package accountsync
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -46,7 +47,7 @@ func (s pairSync) twinInNetSuite(ctx context.Context, rec salesforce.Record, tas
 	if err != nil || choice == "" {
 		return "", false, err
 	}
-	if choice != ReviewCreate {
+	if choice != jobs.ReviewCreate {
 		s.Stats.Links.Add(1)
 		if err := s.NetSuite.UpdateRecord(ctx, s.nsType, choice, map[string]any{"externalId": sfID}, nil); err != nil {
 			return "", false, fmt.Errorf("linking NetSuite %s %s to %s %s: %w", s.nsType, choice, s.sfObject, sfID, err)
@@ -96,7 +97,7 @@ func (s pairSync) twinInSalesforce(ctx context.Context, rec netsuite.Record, tas
 	if err != nil || choice == "" {
 		return "", false, err
 	}
-	if choice != ReviewCreate {
+	if choice != jobs.ReviewCreate {
 		s.Stats.Links.Add(1)
 		if err := s.linkInSalesforce(ctx, choice, nsID); err != nil {
 			return "", false, err
@@ -146,12 +147,12 @@ func (s pairSync) choose(ctx context.Context, from Side, me candidate, taskID st
 	}
 	s.Stats.Reviews.Add(1)
 	other := from.other()
-	item := ReviewItem{Flow: s.name, Reason: why, TaskID: taskID,
-		Source: ReviewRecord{System: string(from), Object: s.objectOf(from), ID: me.id, Name: me.name}}
-	item.ID = ReviewID(s.name, sourceID)
+	item := jobs.ReviewItem{Flow: s.name, Reason: why, TaskID: taskID,
+		Source: jobs.ReviewRecord{System: string(from), Object: s.objectOf(from), ID: me.id, Name: me.name}}
+	item.ID = jobs.ReviewID(s.name, sourceID)
 	var named []string
 	for _, c := range ambiguous {
-		item.Candidates = append(item.Candidates, Candidate{System: string(other), Object: s.objectOf(other), ID: c.id, Name: c.name, Why: why})
+		item.Candidates = append(item.Candidates, jobs.Candidate{System: string(other), Object: s.objectOf(other), ID: c.id, Name: c.name, Why: why})
 		named = append(named, fmt.Sprintf("%s %q", c.id, c.name))
 	}
 	if s.Review != nil {
@@ -159,12 +160,12 @@ func (s pairSync) choose(ctx context.Context, from Side, me candidate, taskID st
 			return "", err
 		}
 	}
-	return "", &PermanentError{Msg: fmt.Sprintf("%s %s %q: %s: %s; not guessing: choose one with POST /admin/review/%s/resolve (listed at GET /admin/review); resolving replays this job",
+	return "", &jobs.PermanentError{Msg: fmt.Sprintf("%s %s %q: %s: %s; not guessing: choose one with POST /admin/review/%s/resolve (listed at GET /admin/review); resolving replays this job",
 		s.objectOf(from), me.id, me.name, why, strings.Join(named, ", "), item.ID)}
 }
 
 // pick applies the match keys in order. It returns the chosen id (or
-// ReviewCreate), or the ambiguous candidates and why.
+// jobs.ReviewCreate), or the ambiguous candidates and why.
 func (s pairSync) pick(me candidate, cands []candidate) (string, []candidate, string) {
 	free := slices.DeleteFunc(slices.Clone(cands), func(c candidate) bool { return c.linked })
 	for _, key := range s.rules.Match {
@@ -192,7 +193,7 @@ func (s pairSync) pick(me candidate, cands []candidate) (string, []candidate, st
 	if len(namesakes) > 0 {
 		return "", namesakes, "same name, country unknown on one side"
 	}
-	return ReviewCreate, nil, ""
+	return jobs.ReviewCreate, nil, ""
 }
 
 func matches(key string, me, c candidate) bool {
@@ -414,12 +415,9 @@ func (s pairSync) deleted(ctx context.Context, side Side, sfID, nsID string) err
 			}
 		}
 	default:
-		recs, err := s.Salesforce.Query(ctx, "SELECT Id FROM "+s.sfObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(nsID)+"'")
-		if err != nil {
+		var err error
+		if twin, err = s.linkedTo(ctx, nsID); err != nil {
 			return fmt.Errorf("finding the twin of deleted NetSuite %s %s: %w", s.nsType, nsID, err)
-		}
-		if len(recs) > 0 {
-			twin = recs[0].String("Id")
 		}
 	}
 	s.Logger.InfoContext(ctx, "record deleted", "pair", s.name, "side", side, "salesforce_id", sfID, "netsuite_id", nsID,

@@ -1,4 +1,4 @@
-package jobs
+package accountsync
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/tandem-sync/tandem/jobs"
 )
 
 // PairStateTTL is how long Tandem remembers what a linked pair last agreed
@@ -40,15 +41,7 @@ type pairStore struct {
 }
 
 func (p pairStore) key(sfID string) string {
-	return fmt.Sprintf("tandem:f2:%s:{%s}", p.kind, sfID15(sfID))
-}
-
-// sfID15 is the case-sensitive 15-character form of a Salesforce id.
-func sfID15(id string) string {
-	if len(id) == 18 {
-		return id[:15]
-	}
-	return id
+	return fmt.Sprintf("tandem:f2:%s:{%s}", p.kind, jobs.SalesforceID15(sfID))
 }
 
 func (p pairStore) load(ctx context.Context, sfID string) (pairState, error) {
@@ -104,7 +97,7 @@ func (p pairStore) save(ctx context.Context, sfID string, st pairState) error {
 	return nil
 }
 
-// lock takes the pair's lock (see recordLock).
+// lock takes the pair's lock (see RecordLock).
 func (p pairStore) lock(ctx context.Context, sfID string) (unlock func(), err error) {
-	return recordLock(ctx, p.rdb, p.key(sfID)+":lock", p.kind+" "+sfID)
+	return jobs.RecordLock(ctx, p.rdb, p.key(sfID)+":lock", p.kind+" "+sfID)
 }

@@ -1,4 +1,4 @@
-package jobs
+package accountsync
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 //go:embed sync_rules.yaml
 var shippedSyncRules []byte
 
-// Pair kinds F2 keeps in step.
+// Pair kinds the flow keeps in step.
 const (
 	PairAccountCustomer = "account_customer"
 	PairContact         = "contact"

@@ -1,6 +1,10 @@
-package jobs
+package accountsync
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/tandem-sync/tandem/jobs"
+)
 
 func TestMatchingHelpers(t *testing.T) {
 	for _, tc := range []struct{ a, b string }{
@@ -37,13 +41,13 @@ func TestPickNeverLinksOnNameAlone(t *testing.T) {
 		want      string
 		ambiguous int
 	}{
-		{"nothing like it: create", []candidate{{id: "9", name: "Globex", country: "GB"}}, ReviewCreate, 0},
+		{"nothing like it: create", []candidate{{id: "9", name: "Globex", country: "GB"}}, jobs.ReviewCreate, 0},
 		{"one by name and country", []candidate{{id: "7", name: "ACME Limited", country: "GB"}, {id: "8", name: "Acme", country: "US"}}, "7", 0},
-		{"linked twins are not candidates", []candidate{{id: "7", name: "Acme", country: "GB", linked: true}}, ReviewCreate, 0},
+		{"linked twins are not candidates", []candidate{{id: "7", name: "Acme", country: "GB", linked: true}}, jobs.ReviewCreate, 0},
 		{"two by name and country: review", []candidate{{id: "7", name: "Acme", country: "GB"}, {id: "8", name: "ACME Ltd.", country: "GB"}}, "", 2},
 		{"by web domain when the name differs", []candidate{{id: "5", name: "Acme Holdings", country: "GB", domain: "acme.example"}}, "5", 0},
 		{"namesake without a country: review, never create beside it", []candidate{{id: "6", name: "Acme"}}, "", 1},
-		{"namesake in another country: a different company", []candidate{{id: "6", name: "Acme", country: "US"}}, ReviewCreate, 0},
+		{"namesake in another country: a different company", []candidate{{id: "6", name: "Acme", country: "US"}}, jobs.ReviewCreate, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package jobs
+package accountsync
 
 import (
 	"context"
@@ -16,42 +16,85 @@ import (
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
-	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
-// SalesforceSync is what F2 needs of Salesforce; *salesforce.Client
+// SalesforceAPI is what the flow needs of Salesforce; *salesforce.Client
 // implements it.
-type SalesforceSync interface {
-	SalesforceAPI
+type SalesforceAPI interface {
+	jobs.SalesforceAPI
 	Upsert(ctx context.Context, object, extField, extID string, fields map[string]any) (salesforce.UpsertResult, error)
 	Delete(ctx context.Context, object, id string) error
 }
 
-// NetSuiteSync is what F2 needs of NetSuite; *netsuite.Client implements it.
-type NetSuiteSync interface {
-	NetSuiteAPI
+// NetSuiteAPI is what the flow needs of NetSuite; *netsuite.Client
+// implements it.
+type NetSuiteAPI interface {
+	jobs.NetSuiteAPI
 	UpdateRecord(ctx context.Context, recordType, id string, body any, opt *netsuite.WriteOptions) error
 	DeleteRecord(ctx context.Context, recordType, id string) error
 	SuiteQLAll(ctx context.Context, query string, params []any) ([]netsuite.Row, error)
 }
 
-// PairSyncDeps is what the F2 handlers need.
-type PairSyncDeps struct {
-	Salesforce SalesforceSync
-	NetSuite   NetSuiteSync
+// Options are the flow's own settings.
+type Options struct {
+	RulesFile string // TANDEM_SYNC_RULES: the user's sync rules; "" = the shipped ones
+	Stats     *Stats // counts what every handler did; nil = not counted
+}
+
+// Flow registers the flow with the worker: it handles both directions of
+// both pair kinds.
+func Flow(o Options) jobs.Flow {
+	return jobs.Flow{Name: "accountsync", Handlers: func(d jobs.FlowDeps) (map[string]asynq.Handler, error) { return handlers(d, o) }}
+}
+
+// routes are the task types the flow handles: which pair kind, changed on
+// which side.
+var routes = []struct {
+	taskType, kind string
+	from           Side
+}{
+	{jobs.TypeAccountToCustomer, PairAccountCustomer, SideSalesforce},
+	{jobs.TypeCustomerToAccount, PairAccountCustomer, SideNetSuite},
+	{jobs.TypeContactToNSContact, PairContact, SideSalesforce},
+	{jobs.TypeNSContactToContact, PairContact, SideNetSuite},
+}
+
+func handlers(d jobs.FlowDeps, o Options) (map[string]asynq.Handler, error) {
+	rules, err := LoadSyncRules(o.RulesFile)
+	if err != nil {
+		return nil, err
+	}
+	deps := Deps{Salesforce: d.Salesforce, NetSuite: d.NetSuite, Finder: d.Finder, Rates: d.Rates, Redis: d.Redis,
+		Review: jobs.NewReviewStore(d.Redis), Mappings: d.Mappings, Rules: rules, Stats: o.Stats, Logger: d.Logger}
+	out := make(map[string]asynq.Handler, len(routes))
+	for _, r := range routes {
+		h, err := NewHandler(r.kind, r.from, deps)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.kind, err)
+		}
+		out[r.taskType] = h
+	}
+	return out, nil
+}
+
+// Deps is what the handlers need.
+type Deps struct {
+	Salesforce SalesforceAPI
+	NetSuite   NetSuiteAPI
 	Finder     mapping.Finder
 	Rates      mapping.RateSource
 	Redis      redis.UniversalClient
-	Review     *ReviewStore
+	Review     *jobs.ReviewStore
 	Mappings   *mapping.Set
 	Rules      SyncRules
-	Stats      *SyncStats // may be shared by every handler; nil = not counted
+	Stats      *Stats // may be shared by every handler; nil = not counted
 	Logger     *slog.Logger
 }
 
-// SyncStats counts what F2 did, for tests, benchmarks and metrics.
-type SyncStats struct {
+// Stats counts what the flow did, for tests, benchmarks and metrics.
+type Stats struct {
 	EchoDrops        atomic.Int64 // events about a record already in step: nothing to write
 	OverruledDrops   atomic.Int64 // changes overruled by a master or a later change
 	SalesforceWrites atomic.Int64
@@ -60,9 +103,6 @@ type SyncStats struct {
 	Links            atomic.Int64
 	Reviews          atomic.Int64
 }
-
-// Writes is every write F2 made to either system.
-func (s *SyncStats) Writes() int64 { return s.SalesforceWrites.Load() + s.NetSuiteWrites.Load() }
 
 // pairKind describes one kind of pair.
 type pairKind struct {
@@ -80,38 +120,33 @@ var pairKinds = map[string]struct {
 	toNS, toSF                 string
 	flag                       map[Side]string
 }{
-	PairAccountCustomer: {"Account", "001", "customer", FlowAccountToCustomer, "customer_to_account",
+	PairAccountCustomer: {"Account", "001", "customer", "account_to_customer", "customer_to_account",
 		map[Side]string{SideNetSuite: "custentity_tandem_deleted_in_salesforce", SideSalesforce: "NetSuite_Deleted__c"}},
 	PairContact: {"Contact", "003", "contact", "contact_to_nscontact", "nscontact_to_contact",
 		map[Side]string{SideNetSuite: "custentity_tandem_deleted_in_salesforce", SideSalesforce: "NetSuite_Deleted__c"}},
 }
 
-// NewPairSyncHandler returns the F2 handler for changes of one kind of pair
-// coming from one side.
-func NewPairSyncHandler(kind string, from Side, d PairSyncDeps) (asynq.HandlerFunc, error) {
+// NewHandler returns the handler for changes of one kind of pair coming
+// from one side.
+func NewHandler(kind string, from Side, d Deps) (asynq.HandlerFunc, error) {
 	k, err := d.kind(kind)
 	if err != nil {
 		return nil, err
 	}
-	s := pairSync{PairSyncDeps: d, pairKind: k, store: pairStore{rdb: d.Redis, kind: kind}, emails: newTTLCache(employeeEmailTTL)}
+	s := pairSync{Deps: d, pairKind: k, store: pairStore{rdb: d.Redis, kind: kind}, emails: newTTLCache(employeeEmailTTL)}
 	if s.Stats == nil {
-		s.Stats = &SyncStats{}
+		s.Stats = &Stats{}
 	}
-	return func(ctx context.Context, t *asynq.Task) error {
-		ch, err := decodeChange(t)
-		if err != nil {
-			return err
-		}
-		ctx = logging.WithCorrelation(ctx, ch.CorrelationID)
+	return jobs.ChangeHandler(func(ctx context.Context, ch jobs.Change) error {
 		taskID, _ := asynq.GetTaskID(ctx)
 		if from == SideSalesforce {
-			return classify(s.fromSalesforce(ctx, ch, taskID))
+			return s.fromSalesforce(ctx, ch, taskID)
 		}
-		return classify(s.fromNetSuite(ctx, ch, taskID))
-	}, nil
+		return s.fromNetSuite(ctx, ch, taskID)
+	}), nil
 }
 
-func (d PairSyncDeps) kind(name string) (pairKind, error) {
+func (d Deps) kind(name string) (pairKind, error) {
 	def, ok := pairKinds[name]
 	if !ok {
 		return pairKind{}, fmt.Errorf("unknown pair kind %q", name)
@@ -133,20 +168,20 @@ func (d PairSyncDeps) kind(name string) (pairKind, error) {
 }
 
 type pairSync struct {
-	PairSyncDeps
+	Deps
 	pairKind
 	store  pairStore
 	emails *ttlCache
 }
 
 // fromSalesforce handles a change of a Salesforce record.
-func (s pairSync) fromSalesforce(ctx context.Context, ch Change, taskID string) error {
+func (s pairSync) fromSalesforce(ctx context.Context, ch jobs.Change, taskID string) error {
 	sfID := ch.RecordID
 	rec, err := s.readSF(ctx, sfID)
 	if err != nil {
 		return err
 	}
-	if rec == nil || ch.ChangeType == ChangeDelete {
+	if rec == nil || ch.ChangeType == jobs.ChangeDelete {
 		return s.deleted(ctx, SideSalesforce, sfID, "")
 	}
 	nsID := rec.String("NetSuite_Id__c")
@@ -160,13 +195,13 @@ func (s pairSync) fromSalesforce(ctx context.Context, ch Change, taskID string) 
 }
 
 // fromNetSuite handles a change of a NetSuite record.
-func (s pairSync) fromNetSuite(ctx context.Context, ch Change, taskID string) error {
+func (s pairSync) fromNetSuite(ctx context.Context, ch jobs.Change, taskID string) error {
 	nsID := ch.RecordID
 	rec, err := s.readNS(ctx, nsID)
 	if err != nil {
 		return err
 	}
-	if rec == nil || ch.ChangeType == ChangeDelete {
+	if rec == nil || ch.ChangeType == jobs.ChangeDelete {
 		return s.deleted(ctx, SideNetSuite, "", nsID)
 	}
 	sfID, err := s.sfTwinOf(ctx, rec)
@@ -205,7 +240,7 @@ func (s pairSync) sync(ctx context.Context, from Side, sfID, nsID string) error 
 		}
 		if side == from && len(state.Base) > 0 && len(state.Pending) == 0 && maps.Equal(p.hashes(side), state.Base) {
 			s.Stats.EchoDrops.Add(1)
-			noteEcho(ctx)
+			jobs.NoteEcho(ctx)
 			s.Logger.InfoContext(ctx, "change already in step on both sides; nothing to write",
 				"pair", s.name, "from", from, "salesforce_id", sfID, "netsuite_id", nsID)
 			return nil
@@ -324,7 +359,7 @@ func (s pairSync) writeWinners(ctx context.Context, sess *mapping.Session, p *pa
 				return fmt.Errorf("updating NetSuite %s %s from %s %s: %w", s.nsType, nsID, s.sfObject, sfID, err)
 			}
 			s.Stats.NetSuiteWrites.Add(1)
-			s.Logger.InfoContext(ctx, "netsuite record updated", "pair", s.name, "netsuite_id", nsID, "fields", sortedKeys(body))
+			s.Logger.InfoContext(ctx, "netsuite record updated", "pair", s.name, "netsuite_id", nsID, "fields", slices.Sorted(maps.Keys(body)))
 		}
 	}
 	if fields := fieldsOf(s.rules.Groups, ds, SideNetSuite, SideSalesforce); len(fields) > 0 {
@@ -334,7 +369,7 @@ func (s pairSync) writeWinners(ctx context.Context, sess *mapping.Session, p *pa
 				return fmt.Errorf("updating %s %s from NetSuite %s %s: %w", s.sfObject, sfID, s.nsType, nsID, err)
 			}
 			s.Stats.SalesforceWrites.Add(1)
-			s.Logger.InfoContext(ctx, "salesforce record updated", "pair", s.name, "salesforce_id", sfID, "fields", sortedKeys(body))
+			s.Logger.InfoContext(ctx, "salesforce record updated", "pair", s.name, "salesforce_id", sfID, "fields", slices.Sorted(maps.Keys(body)))
 		}
 	}
 	return nil
@@ -471,7 +506,7 @@ func (s pairSync) logOverruled(ctx context.Context, ds []decision, p *pairView, 
 			continue
 		}
 		s.Stats.OverruledDrops.Add(1)
-		noteOverruled(ctx, s.name, d.Group)
+		jobs.NoteOverruled(ctx, s.name, d.Group)
 		s.Logger.InfoContext(ctx, "change overruled", "pair", s.name, "group", d.Group, "dropped", d.Drops, "winner", d.Winner,
 			"why", d.Why, "salesforce_id", sfID, "netsuite_id", nsID,
 			"salesforce_modified", p.sfModified, "netsuite_modified", p.nsModified)
@@ -481,12 +516,12 @@ func (s pairSync) logOverruled(ctx context.Context, ds []decision, p *pairView, 
 // readSF reads the Salesforce record with every field the pair needs; nil
 // when it does not exist (or was deleted).
 func (s pairSync) readSF(ctx context.Context, id string) (salesforce.Record, error) {
-	reads := newReadList("Id", "NetSuite_Id__c", "LastModifiedDate")
+	reads := jobs.NewReadList("Id", "NetSuite_Id__c", "LastModifiedDate")
 	for _, g := range s.rules.Groups {
-		reads.add("", g.SalesforceFields...)
+		reads.Add("", g.SalesforceFields...)
 	}
-	reads.addReads("", s.toNS.Reads())
-	recs, err := s.Salesforce.Query(ctx, reads.soql(s.sfObject, byID(id)))
+	reads.AddReads("", s.toNS.Reads())
+	recs, err := s.Salesforce.Query(ctx, reads.SOQL(s.sfObject, jobs.ByID(id)))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s %s: %w", s.sfObject, id, err)
 	}
@@ -515,14 +550,21 @@ func (s pairSync) sfTwinOf(ctx context.Context, rec netsuite.Record) (string, er
 	if ext := rec.String("externalId"); strings.HasPrefix(ext, s.sfPrefix) && (len(ext) == 15 || len(ext) == 18) {
 		return ext, nil
 	}
-	recs, err := s.Salesforce.Query(ctx, "SELECT Id FROM "+s.sfObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(rec.String("id"))+"'")
+	id, err := s.linkedTo(ctx, rec.String("id"))
 	if err != nil {
 		return "", fmt.Errorf("finding the %s linked to NetSuite %s %s: %w", s.sfObject, s.nsType, rec.String("id"), err)
 	}
-	if len(recs) > 0 {
-		return recs[0].String("Id"), nil
+	return id, nil
+}
+
+// linkedTo is the Salesforce record whose NetSuite_Id__c names a NetSuite
+// record; "" when none does.
+func (s pairSync) linkedTo(ctx context.Context, nsID string) (string, error) {
+	ids, err := jobs.SalesforceIDs(ctx, s.Salesforce, s.sfObject, "NetSuite_Id__c", nsID)
+	if err != nil || len(ids) == 0 {
+		return "", err
 	}
-	return "", nil
+	return ids[0], nil
 }
 
 func parseTime(s string) time.Time {
@@ -532,10 +574,4 @@ func parseTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.Sort(keys)
-	return keys
 }
