@@ -11,7 +11,7 @@ import (
 	"github.com/tandem-sync/tandem/config"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 )
 
 // lookupOf is an environment of name, value pairs.
@@ -118,7 +118,7 @@ func TestLiveModeSyncsADeal(t *testing.T) {
 	}
 	orders := func() (n int) {
 		for _, so := range ns.List("salesOrder") {
-			if so["externalId"] == jobs.SalesOrderExternalID(oppID) {
+			if so["externalId"] == salesorder.ExternalID(oppID) {
 				n++
 			}
 		}
