@@ -20,18 +20,20 @@ type NetSuiteWebhook struct {
 	// AccountID, if set, is the only account accepted (any spelling:
 	// 1234567_SB1, 1234567-sb1); others get 403.
 	AccountID string
-	// Route is the task type for a record type; a type no flow handles is
-	// acknowledged and ignored, since refusing makes the SuiteScript
-	// retry for a day. Nil: jobs.NetSuiteTaskType.
-	Route    func(recordType string) (taskType string, ok bool)
+	// Route is the task types for a record type, one per flow that reads
+	// it; a type no flow handles is acknowledged and ignored, since
+	// refusing makes the SuiteScript retry for a day. Nil:
+	// jobs.NetSuiteTaskTypes.
+	Route    func(recordType string) (taskTypes []string)
 	Enqueuer ChangeEnqueuer
 	Logger   *slog.Logger     // nil: slog.Default()
 	Now      func() time.Time // nil: time.Now; checks the signature window
 }
 
 // NetSuiteWebhookResult is the 200 answer. Accepted counts jobs stored by
-// this request, Duplicates events already stored (a replay or a retry),
-// Ignored events no flow handles.
+// this request, Duplicates jobs already stored (a replay or a retry),
+// Ignored events no flow handles. One event makes a job per flow that
+// reads its record type.
 type NetSuiteWebhookResult struct {
 	Accepted   int   `json:"accepted"`
 	Duplicates int   `json:"duplicates"`
@@ -75,8 +77,8 @@ func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var result NetSuiteWebhookResult
-	taskType, ok := h.route(ev.RecordType)
-	if !ok {
+	taskTypes := h.route(ev.RecordType)
+	if len(taskTypes) == 0 {
 		result.Ignored = 1
 		result.Notes.add(fmt.Sprintf("no Tandem flow handles NetSuite record type %q: event ignored", ev.RecordType))
 		log.InfoContext(ctx, "netsuite webhook ignored", "record_type", ev.RecordType, "record_id", ev.RecordID)
@@ -84,22 +86,26 @@ func (h *NetSuiteWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := ev.change(now, logging.Correlation(ctx))
-	job := jobs.Incoming{Type: taskType, ID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, eventVersion(ch.EventID, body)), Change: ch}
-	dups, err := h.Enqueuer.EnqueueAll(ctx, []jobs.Incoming{job})
+	version := eventVersion(ch.EventID, body)
+	batch := make([]jobs.Incoming, len(taskTypes))
+	for i, taskType := range taskTypes {
+		batch[i] = jobs.Incoming{Type: taskType, ID: jobs.EventTaskID(taskType, "ns", ch.OrgID, ch.RecordID, version), Change: ch}
+	}
+	dups, err := h.Enqueuer.EnqueueAll(ctx, batch)
 	if err != nil {
 		log.ErrorContext(ctx, "netsuite webhook not stored; the SuiteScript will retry", "event_id", ev.EventID, "error", err)
 		writeWebhookJSON(w, http.StatusServiceUnavailable, webhookErrorBody{Error: queueUnavailable})
 		return
 	}
-	result.Accepted, result.Duplicates = 1-dups, dups
+	result.Accepted, result.Duplicates = len(batch)-dups, dups
 	log.InfoContext(ctx, "netsuite webhook accepted", "account_id", ch.OrgID, "record_type", ch.Object,
-		"record_id", ch.RecordID, "event_type", ev.EventType, "duplicate", dups == 1)
+		"record_id", ch.RecordID, "event_type", ev.EventType, "jobs", len(batch), "duplicates", dups)
 	writeWebhookJSON(w, http.StatusOK, result)
 }
 
-func (h *NetSuiteWebhook) route(recordType string) (string, bool) {
+func (h *NetSuiteWebhook) route(recordType string) []string {
 	if h.Route != nil {
 		return h.Route(recordType)
 	}
-	return jobs.NetSuiteTaskType(recordType)
+	return jobs.NetSuiteTaskTypes(recordType)
 }

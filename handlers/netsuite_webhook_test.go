@@ -17,23 +17,27 @@ import (
 )
 
 const (
-	testNSSecret     = "whsec_tandem_test_secret_2026"
-	typeNSSalesOrder = "test:ns_salesorder"
+	testNSSecret       = "whsec_tandem_test_secret_2026"
+	typeNSSalesOrder   = "test:ns_salesorder"
+	typeNSInvoice      = "test:ns_invoice"
+	typeNSInvoiceAudit = "test:ns_invoice_audit" // a second flow reading invoices
 )
 
 // nsTestNow is half a minute after the SuiteScript vector was signed.
 var nsTestNow = time.Unix(1768471560, 0).Add(30 * time.Second).UTC()
 
-func testNetSuiteRoute(recordType string) (string, bool) {
+func testNetSuiteRoute(recordType string) []string {
 	switch recordType {
 	case "customer":
-		return jobs.TypeCustomerToAccount, true
+		return []string{jobs.TypeCustomerToAccount}
 	case "contact":
-		return jobs.TypeNSContactToContact, true
+		return []string{jobs.TypeNSContactToContact}
 	case "salesorder":
-		return typeNSSalesOrder, true
+		return []string{typeNSSalesOrder}
+	case "invoice":
+		return []string{typeNSInvoice, typeNSInvoiceAudit}
 	}
-	return "", false
+	return nil
 }
 
 func newNetSuiteWebhook(t *testing.T, opt asynq.RedisConnOpt, configure func(*NetSuiteWebhook)) *jsonWebhook {
@@ -129,6 +133,29 @@ func TestNetSuiteWebhookSameSecondEditsAreNotDuplicates(t *testing.T) {
 	}
 	if n := len(in.tasks(t)); n != 2 {
 		t.Fatalf("%d tasks, want 2: one per change, none per re-send", n)
+	}
+}
+
+// A record type two flows read makes one job per flow from one event, in
+// one store; a re-send is a duplicate of both.
+func TestNetSuiteWebhookFansOutToEveryFlow(t *testing.T) {
+	in := newNetSuiteWebhook(t, testredis.New(t).AsynqOpt(), nil)
+	body := bytes.Replace(readWebhookTestdata(t, "netsuite", "contact-xedit.json"), []byte(`"contact"`), []byte(`"invoice"`), 1)
+	if !bytes.Contains(body, []byte(`"invoice"`)) {
+		t.Fatal("the test body names no record type to change")
+	}
+	if res := acceptedAs[NetSuiteWebhookResult](t, in.postSigned(t, testNSSecret, nsTestNow, body)); res.Accepted != 2 || res.Duplicates != 0 {
+		t.Fatalf("first post: %+v, want 2 accepted", res)
+	}
+	if res := acceptedAs[NetSuiteWebhookResult](t, in.postSigned(t, testNSSecret, nsTestNow, body)); res.Accepted != 0 || res.Duplicates != 2 {
+		t.Fatalf("re-send: %+v, want 2 duplicates", res)
+	}
+	types := map[string]string{}
+	for _, task := range in.tasks(t) {
+		types[task.Type] = taskChange(t, task).RecordID
+	}
+	if len(types) != 2 || types[typeNSInvoice] == "" || types[typeNSInvoice] != types[typeNSInvoiceAudit] {
+		t.Fatalf("tasks by type %v, want one of each type for the same record", types)
 	}
 }
 

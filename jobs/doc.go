@@ -20,7 +20,7 @@
 //  2. Task type and queue: a Type… constant in tasks.go (the string is
 //     stored in queued jobs and shown on dashboards: never rename it), its
 //     queue in taskQueue, and the source object in OutboundTaskType,
-//     SalesforceEventTaskType or NetSuiteTaskType so the webhooks enqueue it.
+//     SalesforceEventTaskType or netSuiteRoutes so the webhooks enqueue it.
 //  3. Handler: a package jobs/<flow> with NewHandler(Deps) returning the
 //     asynq handler (wrap the flow's run function in ChangeHandler), and
 //     Flow() returning a jobs.Flow that builds its handlers from FlowDeps.

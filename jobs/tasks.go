@@ -16,6 +16,12 @@ const (
 	TypeCustomerToAccount       = "f2:customer_to_account"
 	TypeContactToNSContact      = "f2:contact_to_nscontact"
 	TypeNSContactToContact      = "f2:nscontact_to_contact"
+	// Finance's truth in Salesforce (jobs/invoices, jobs/credithold).
+	TypeInvoiceToSalesforce = "invoices:invoice_to_salesforce" // an invoice, by its internal id
+	TypePaymentToSalesforce = "invoices:payment_to_salesforce" // a customer payment or credit memo: the invoices it applies to
+	TypeCreditHold          = "credithold:customer"            // a customer whose credit standing may have changed
+	// The safety net: a periodic SuiteQL sweep of NetSuite changes (jobs/sweep).
+	TypeNetSuiteSweep = "sweep:netsuite"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -63,6 +69,7 @@ const (
 	SourceSalesforceCDC      = "salesforce.cdc"
 	SourceSalesforceEvent    = "salesforce.platform_event"
 	SourceNetSuiteWebhook    = "netsuite.webhook"
+	SourceNetSuiteSweep      = "netsuite.sweep"
 )
 
 // Change types, normalised across both systems.
@@ -85,16 +92,18 @@ func SalesforceEventTaskType(object string) (string, bool) {
 	return "", false
 }
 
-// NetSuiteTaskType is the task type for webhooks about a NetSuite record
-// type; false when no flow handles it (yet).
-func NetSuiteTaskType(recordType string) (string, bool) {
-	switch strings.ToLower(recordType) {
-	case "customer":
-		return TypeCustomerToAccount, true
-	case "contact":
-		return TypeNSContactToContact, true
-	}
-	return "", false
+// netSuiteRoutes are the task types a change of each NetSuite record type
+// (lower case, as the SuiteScript sends it) starts: one job per flow that
+// reads that record type.
+var netSuiteRoutes = map[string][]string{
+	"customer": {TypeCustomerToAccount},
+	"contact":  {TypeNSContactToContact},
+}
+
+// NetSuiteTaskTypes are the task types for a change of a NetSuite record
+// type, one per flow that reads it; none when no flow handles it (yet).
+func NetSuiteTaskTypes(recordType string) []string {
+	return netSuiteRoutes[strings.ToLower(recordType)]
 }
 
 // EventTaskID is the dedup id of a change version:
@@ -117,7 +126,7 @@ func OutboundTaskType(object string) (string, bool) {
 // taskQueue is the queue a task type runs on.
 func taskQueue(taskType string) string {
 	switch taskType {
-	case TypeCustomerToAccount, TypeNSContactToContact:
+	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite
