@@ -19,6 +19,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -28,7 +29,7 @@ import (
 type jsonWebhook struct {
 	url       string
 	inspector *asynq.Inspector
-	logs      *logging.Buffer
+	logs      *testfixtures.LogBuffer
 }
 
 // serveJSONWebhook builds the handler for path with a real enqueuer and a
@@ -36,7 +37,7 @@ type jsonWebhook struct {
 func serveJSONWebhook(t *testing.T, opt asynq.RedisConnOpt, path string, build func(ChangeEnqueuer, *slog.Logger) http.Handler) *jsonWebhook {
 	t.Helper()
 	client := testredis.ClientFor(t, opt)
-	logs := &logging.Buffer{}
+	logs := &testfixtures.LogBuffer{}
 	h := build(jobs.NewEnqueuer(client, 3), slog.New(slog.NewJSONHandler(logs, nil)))
 	deps := RouterDeps{Logger: logging.Discard()}
 	switch path {

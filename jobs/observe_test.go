@@ -59,7 +59,7 @@ func (r *recorder) snapshot() (ended, echoes, overruled []string) {
 func TestObserveTellsOutcomesAsAsynqDecidesThem(t *testing.T) {
 	db := testredis.New(t)
 	enq := NewEnqueuer(db.Client, 1) // one counted failure, then archived
-	var logs logging.Buffer
+	var logs testfixtures.LogBuffer
 	srv := NewServer(db.AsynqOpt(), WorkerConfig{Concurrency: 4, Logger: logging.New(&logs, "json", "debug")})
 	rec := &recorder{latency: map[string]time.Duration{}}
 	attempts := map[string]int{}

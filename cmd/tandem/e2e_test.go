@@ -24,7 +24,7 @@ type harness struct {
 	p         *process
 	base      string
 	inspector *asynq.Inspector
-	logs      *logging.Buffer
+	logs      *testfixtures.LogBuffer
 	lastBusy  string // what settle last saw busy, for the failure message
 }
 
@@ -51,7 +51,7 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logging.Buffer{}
+	logs := &testfixtures.LogBuffer{}
 	p, err := startProcess(context.Background(), cfg, ln, logging.New(logs, "json", "debug"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,16 +2,17 @@ package netsuite
 
 import (
 	"context"
-	"github.com/tandem-sync/tandem/internal/logging"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // Every path that logs (retries, 401s, token refreshes, throttling) runs at
 // debug level; no credential, token or signature may appear.
 func TestNoSecretsInLogs(t *testing.T) {
-	var out logging.Buffer
+	var out testfixtures.LogBuffer
 	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	withLog := func(c *Config) { c.Logger = logger }
 	ctx := context.Background()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors/internal/observetest"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
 // Every HTTP attempt reaches Observe (a refused login, a 5xx retried, the
@@ -19,7 +20,7 @@ import (
 func TestObserveAndLogEveryAttempt(t *testing.T) {
 	ns := troubledNS(t)
 	var l observetest.Log
-	var out logging.Buffer
+	var out testfixtures.LogBuffer
 	c := ns.client(func(cfg *Config) {
 		cfg.Observe = l.Observe
 		cfg.Logger = logging.New(&out, "json", "debug")

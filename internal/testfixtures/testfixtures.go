@@ -6,8 +6,10 @@
 package testfixtures
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -74,4 +76,24 @@ func WaitUntilExplained(t testing.TB, what string, limit time.Duration, cond fun
 			t.Fatalf("gave up waiting for %s", what)
 		}
 	}
+}
+
+// LogBuffer is a log sink that goroutines can write to while a test reads
+// it.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *LogBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String is everything written so far.
+func (s *LogBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
