@@ -43,6 +43,9 @@ type Config struct {
 	ExchangeRates string `env:"TANDEM_EXCHANGE_RATES" default:"table" validate:"oneof=table netsuite" doc:"Where the mappings' convert() takes exchange rates: table (exchange_rates in tables.yaml) or netsuite (the rates on NetSuite's currency records)."`
 	AdminToken    string `env:"TANDEM_ADMIN_TOKEN" secret:"true" doc:"Token for /admin/ and /monitoring/ (Authorization: Bearer, or the password of HTTP basic auth). Unset: sandbox mode uses tandem-sandbox-admin; live mode does not serve those routes."`
 
+	// CreditHoldRules is F5's rules file (jobs/credithold).
+	CreditHoldRules string `env:"TANDEM_CREDIT_HOLD_RULES" validate:"omitempty,file" doc:"YAML file of F5 credit hold rules (when a customer is on hold, the reason texts, the account owner's Task and the optional Chatter post) replacing the shipped jobs/credithold/credit_hold.yaml; checked at start-up."`
+
 	Salesforce Salesforce
 	NetSuite   NetSuite
 	Worker     Worker

@@ -151,6 +151,8 @@ func TestTheFieldsTandemUsesExist(t *testing.T) {
 	want := map[string]customField{
 		"Account.NetSuite_Id__c":                     crosswalk,
 		"Account.Credit_Hold__c":                     {Type: "Checkbox"},
+		"Account.Credit_Hold_Reason__c":              {Type: "Text"},
+		"Activity.Tandem_Key__c":                     {Type: "Text"},
 		"Account.Overdue_Balance__c":                 {Type: "Currency"},
 		"Account.NetSuite_Last_Sync__c":              {Type: "DateTime"},
 		"Contact.NetSuite_Id__c":                     crosswalk,

@@ -23,6 +23,10 @@ import (
 // customObjectPrefixBase numbers custom objects' ids as an org does: a00, a01, … in name order.
 const customObjectPrefixBase = "a0"
 
+// activityObject holds the custom fields an org shares between Task and
+// Event (objects/Activity/fields).
+const activityObject = "Activity"
+
 // metaObject is a CustomObject's *.object-meta.xml.
 type metaObject struct {
 	Label       string `xml:"label"`
@@ -80,6 +84,9 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 	for _, d := range dirs {
 		name := d.Name()
 		o, isStandard := byName[name]
+		if name == activityObject { // Activity's custom fields are Task's (the sandbox has no Event)
+			o, isStandard = byName["Task"], true
+		}
 		if !isStandard {
 			var meta metaObject
 			if err := readXML(fsys, path.Join(root, name, name+".object-meta.xml"), &meta); err != nil {
