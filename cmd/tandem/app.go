@@ -20,6 +20,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
+	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -270,6 +271,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 	mux, err := jobs.NewMux(deps,
 		salesorder.Flow(),
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
+		sweep.Flow(a.sweepOptions()),
 	)
 	if err != nil {
 		return nil, nil, err
