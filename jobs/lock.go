@@ -26,17 +26,14 @@ var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] the
 // that the job is retried later without counting a failure. what names
 // the record in errors.
 func RecordLock(ctx context.Context, rdb redis.UniversalClient, key, what string) (unlock func(), err error) {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
 	deadline := time.Now().Add(recordLockWait)
 	for {
-		ok, err := rdb.SetNX(ctx, key, token, recordLockTTL).Result()
+		unlock, ok, err := TryLock(ctx, rdb, key, recordLockTTL)
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", what, err)
 		}
 		if ok {
-			return func() { unlockScript.Run(context.WithoutCancel(ctx), rdb, []string{key}, token) }, nil
+			return unlock, nil
 		}
 		if time.Now().After(deadline) {
 			return nil, &connectors.ThrottleError{System: "tandem", Reason: "another job is syncing " + what, Wait: time.Second}
@@ -47,6 +44,19 @@ func RecordLock(ctx context.Context, rdb redis.UniversalClient, key, what string
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// TryLock takes the lock at key for at most ttl without waiting; ok is
+// false when another holder has it. unlock releases it only while it is
+// still this holder's (a lock that expired and was taken over is left).
+func TryLock(ctx context.Context, rdb redis.UniversalClient, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	if ok, err = rdb.SetNX(ctx, key, token, ttl).Result(); err != nil || !ok {
+		return nil, false, err
+	}
+	return func() { unlockScript.Run(context.WithoutCancel(ctx), rdb, []string{key}, token) }, true, nil
 }
 
 // SalesforceID15 is the case-sensitive 15-character form of a Salesforce

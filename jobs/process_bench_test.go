@@ -58,7 +58,7 @@ func BenchmarkProcess(b *testing.B) {
 	var plain, tandem float64
 	for i := 0; i < b.N; i++ {
 		plain = runAll(fmt.Sprintf("plain%d", i), asynq.NewServer(db.AsynqOpt(), asynq.Config{
-			Concurrency: concurrency, Queues: Queues, Logger: asynqLogger{logging.Discard()},
+			Concurrency: concurrency, Queues: Queues, Logger: AsynqLogger(logging.Discard(), "asynq"),
 		}), noop)
 		mux, err := NewMux(FlowDeps{}, Flow{Name: "noop", Handlers: func(FlowDeps) (map[string]asynq.Handler, error) {
 			return map[string]asynq.Handler{TypeOpportunityToSalesOrder: noop, TypeAccountToCustomer: noop,

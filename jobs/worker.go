@@ -39,7 +39,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 		ShutdownTimeout:          cfg.ShutdownTimeout,
 		DelayedTaskCheckInterval: delayedTaskCheck,
 		TaskCheckInterval:        taskCheck,
-		Logger:                   asynqLogger{log},
+		Logger:                   AsynqLogger(log, "asynq"),
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			ctx = logging.WithCorrelation(ctx, headerOf(t).CorrelationID)
 			retried, _ := asynq.GetRetryCount(ctx)
@@ -57,11 +57,17 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 	})
 }
 
-// asynqLogger sends asynq's own log lines through slog.
-type asynqLogger struct{ l *slog.Logger }
+// AsynqLogger sends asynq's own log lines (server, scheduler) through
+// slog, tagged with component.
+func AsynqLogger(l *slog.Logger, component string) asynq.Logger { return asynqLogger{l, component} }
 
-func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
-func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
-func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
-func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
-func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
+type asynqLogger struct {
+	l         *slog.Logger
+	component string
+}
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", a.component) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", a.component) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", a.component) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", a.component) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...), "component", a.component) }

@@ -81,6 +81,11 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, fmt.Errorf("starting workers: %w", err)
 	}
 	p.worker = worker
+	stopSweep, err := p.app.startSweepScheduler()
+	if err != nil {
+		return p, err
+	}
+	p.closers = append(p.closers, stopSweep)
 	p.app.log.Info("tandem running", "addr", ln.Addr().String(), "redis", redisLabel(cfg), "mode", cfg.Mode, "mode_reason", cfg.ModeReason())
 	return p, nil
 }

@@ -52,6 +52,12 @@ func work(ctx context.Context, cfg *config.Config) error {
 	if err := worker.Start(mux); err != nil {
 		return fmt.Errorf("starting workers: %w", err)
 	}
+	stopSweep, err := a.startSweepScheduler()
+	if err != nil {
+		worker.Shutdown()
+		return err
+	}
+	defer stopSweep()
 	srv, serveErr, err := a.serveWorkerMetrics()
 	if err != nil {
 		worker.Shutdown()
