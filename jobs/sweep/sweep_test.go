@@ -96,8 +96,9 @@ func TestKeysetPagesAndWatermarkOnlyAfterStore(t *testing.T) {
 	if err == nil {
 		t.Fatal("sweep with a failing enqueue reported success")
 	}
+	flows := len(jobs.NetSuiteTaskTypes("customer")) // a job per flow that reads customers
 	c := report[0]
-	if c.Pages != 1 || c.Rows != PageSize || b.pending(t) != PageSize {
+	if c.Pages != 1 || c.Rows != PageSize || b.pending(t) != PageSize*flows {
 		t.Fatalf("after the failure: %+v, %d pending; want the first page only", c, b.pending(t))
 	}
 	if mark := b.watermark(t, "customer"); mark != c.Watermark || mark < start {
@@ -121,8 +122,8 @@ func TestKeysetPagesAndWatermarkOnlyAfterStore(t *testing.T) {
 			t.Fatalf("customer %s never enqueued", id)
 		}
 	}
-	if n := b.pending(t); n != len(ids) {
-		t.Errorf("%d jobs pending, want one per customer (%d)", n, len(ids))
+	if n := b.pending(t); n != len(ids)*flows {
+		t.Errorf("%d jobs pending, want one per customer and flow (%d × %d)", n, len(ids), flows)
 	}
 	t.Logf("re-run: %+v", report[0])
 }
