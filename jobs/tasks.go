@@ -96,8 +96,11 @@ func SalesforceEventTaskType(object string) (string, bool) {
 // (lower case, as the SuiteScript sends it) starts: one job per flow that
 // reads that record type.
 var netSuiteRoutes = map[string][]string{
-	"customer": {TypeCustomerToAccount},
-	"contact":  {TypeNSContactToContact},
+	"customer":        {TypeCustomerToAccount},
+	"contact":         {TypeNSContactToContact},
+	"invoice":         {TypeInvoiceToSalesforce},
+	"customerpayment": {TypePaymentToSalesforce},
+	"creditmemo":      {TypePaymentToSalesforce},
 }
 
 // NetSuiteTaskTypes are the task types for a change of a NetSuite record
