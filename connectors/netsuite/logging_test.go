@@ -2,10 +2,11 @@ package netsuite
 
 import (
 	"context"
-	"github.com/tandem-sync/tandem/internal/logging"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/tandem-sync/tandem/internal/logging"
 )
 
 // Every path that logs (retries, 401s, token refreshes, throttling) runs at

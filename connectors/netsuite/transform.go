@@ -25,13 +25,19 @@ func (c *Client) Transform(ctx context.Context, fromType, id, toType string, bod
 	if body == nil {
 		body = map[string]any{}
 	}
-	resp, err := c.write(ctx, call{op: op, method: http.MethodPost, path: from + "/!transform/" + toType}, body)
+	return c.post(ctx, op, from+"/!transform/"+toType, body)
+}
+
+// post makes a record by POSTing body to path and returns its internal id,
+// from the Location NetSuite answers with.
+func (c *Client) post(ctx context.Context, op, path string, body any) (string, error) {
+	resp, err := c.write(ctx, call{op: op, method: http.MethodPost, path: path}, body)
 	if err != nil {
 		return "", err
 	}
-	newID, err := idFromLocation(resp.Header().Get("Location"))
+	id, err := idFromLocation(resp.Header().Get("Location"))
 	if err != nil {
 		return "", fmt.Errorf("netsuite: %s: %w", op, err)
 	}
-	return newID, nil
+	return id, nil
 }
