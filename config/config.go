@@ -103,6 +103,7 @@ type Sandbox struct {
 	Addr          string        `env:"TANDEM_SANDBOX_ADDR" default:"127.0.0.1:8090" validate:"required,hostname_port" doc:"Listen address of 'tandem sandbox' (standalone sandboxes)."`
 	OutboundURL   string        `env:"TANDEM_SANDBOX_OUTBOUND_URL" validate:"omitempty,url" doc:"Where the standalone Salesforce sandbox posts Outbound Messages; default http://127.0.0.1:8080/webhooks/salesforce/outbound."`
 	NSLatency     time.Duration `env:"TANDEM_SANDBOX_NS_LATENCY" default:"0s" validate:"gte=0" doc:"Latency the NetSuite sandbox adds to each request."`
+	SFLatency     time.Duration `env:"TANDEM_SANDBOX_SF_LATENCY" default:"0s" validate:"gte=0" doc:"Latency the Salesforce sandbox adds to each REST API request (for benchmarks; a real org answers a single-record write in roughly 100-300 ms)."`
 	NSConcurrency int           `env:"TANDEM_SANDBOX_NS_CONCURRENCY" default:"5" validate:"gte=1" doc:"The NetSuite sandbox's account concurrency limit."`
 	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`

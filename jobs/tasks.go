@@ -98,9 +98,9 @@ func SalesforceEventTaskType(object string) (string, bool) {
 var netSuiteRoutes = map[string][]string{
 	"customer":        {TypeCustomerToAccount, TypeCreditHold},
 	"contact":         {TypeNSContactToContact},
-	"invoice":         {TypeCreditHold},
-	"customerpayment": {TypeCreditHold},
-	"creditmemo":      {TypeCreditHold},
+	"invoice":         {TypeInvoiceToSalesforce, TypeCreditHold},
+	"customerpayment": {TypePaymentToSalesforce, TypeCreditHold},
+	"creditmemo":      {TypePaymentToSalesforce, TypeCreditHold},
 }
 
 // NetSuiteTaskTypes are the task types for a change of a NetSuite record

@@ -21,6 +21,8 @@ echo "## mapping: opportunities with 10 lines per second, one core (issue 3)"
 bench -bench=BenchmarkF1Mapping -cpu 1 ./mapping/
 echo "## F2: 1,000 paced random edits on both sides (issue 4)"
 bench -bench=BenchmarkF2Edits -benchtime=1x ./cmd/tandem/
+echo "## F3: invoices synced to a Salesforce sandbox at 150 ms a request; Salesforce calls per invoice beside the naive count (issue 12)"
+bench -bench=BenchmarkF3Invoices -benchtime=1x ./cmd/tandem/
 echo "## workers: no-op jobs run per second, Tandem's worker beside a plain asynq.Server (anchor)"
 bench -bench=BenchmarkProcess -benchtime=1x ./jobs/
 echo "## throttles"

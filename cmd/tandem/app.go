@@ -20,6 +20,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 	"github.com/tandem-sync/tandem/jobs/credithold"
+	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
@@ -271,6 +272,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 	}
 	mux, err := jobs.NewMux(deps,
 		salesorder.Flow(),
+		invoices.Flow(),
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),

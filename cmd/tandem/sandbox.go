@@ -39,8 +39,9 @@ const (
 // sandboxes are the emulators served in sandbox mode; both are nil in
 // live mode.
 type sandboxes struct {
-	sf *sfsandbox.Server
-	ns *nssandbox.Server
+	sf        *sfsandbox.Server
+	ns        *nssandbox.Server
+	sfLatency time.Duration // TANDEM_SANDBOX_SF_LATENCY
 }
 
 // newSandboxes starts both sandboxes, served under base: in sandbox mode
@@ -49,7 +50,7 @@ type sandboxes struct {
 // change notifications (CDC events, SuiteScript webhooks) to Tandem at
 // tandem ("" = nowhere).
 func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem string) (*sandboxes, error) {
-	sb := &sandboxes{}
+	sb := &sandboxes{sfLatency: cfg.Sandbox.SFLatency}
 	sfFaults, nsFaults, err := sandboxFaults(cfg)
 	if err != nil {
 		return nil, err
@@ -68,7 +69,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
-		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact"},
+		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo"},
 			Secret: cfg.NetSuite.WebhookSecret},
 	})
 	if err != nil {
@@ -82,7 +83,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 func (sb *sandboxes) mounts() map[string]http.Handler {
 	m := map[string]http.Handler{}
 	if sb.sf != nil {
-		m[sandboxSalesforcePath] = sb.sf.Handler()
+		m[sandboxSalesforcePath] = withLatency(sb.sf.Handler(), sb.sfLatency)
 	}
 	if sb.ns != nil {
 		m[sandboxNetSuitePath] = sb.ns.Handler()
@@ -234,4 +235,20 @@ func allMapped(lines []map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// withLatency delays each request to h by d, as a remote API's round trip
+// would; the Salesforce sandbox answers at once otherwise.
+func withLatency(h http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -98,15 +98,7 @@ func (c *Client) CreateRecord(ctx context.Context, recordType string, body any) 
 	if !recordTypePattern.MatchString(recordType) {
 		return "", invalidf("%s: invalid record type", op)
 	}
-	resp, err := c.write(ctx, call{op: op, method: http.MethodPost, path: recordPath + recordType}, body)
-	if err != nil {
-		return "", err
-	}
-	id, err := idFromLocation(resp.Header().Get("Location"))
-	if err != nil {
-		return "", fmt.Errorf("netsuite: %s: %w", op, err)
-	}
-	return id, nil
+	return c.post(ctx, op, recordPath+recordType, body)
 }
 
 // UpdateRecord changes the fields in body; fields left out stay as they

@@ -1,0 +1,76 @@
+package invoices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/tandem-sync/tandem/connectors"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// openInvoicesQuery lists a customer's open invoices with what remains on
+// them. Tandem sums them itself rather than reading the customer's
+// balance and overdueBalance: NetSuite's balance nets unapplied payments
+// and credits off the A/R total, whereas the Account's open balance is
+// what its open invoices still owe, the sum of the NetSuite_Invoice__c
+// records under it (overdue: those past their due date).
+const openInvoicesQuery = "SELECT id, TO_CHAR(duedate, 'YYYY-MM-DD') AS due, foreignamountunpaid AS remaining " +
+	"FROM transaction WHERE type = 'CustInvc' AND entity = ? AND status = 'A'"
+
+// balances are an Account's open and overdue balance.
+type balances struct{ Open, Overdue float64 }
+
+// refreshBalance recomputes the customer's balances from NetSuite and
+// writes them to its Account when they differ from those Tandem wrote
+// last. The write is an upsert by the Account's NetSuite_Id__c, so it
+// needs no query for the Account's id; it cannot create an Account (an
+// Account needs a Name, which it does not send).
+func (f flow) refreshBalance(ctx context.Context, customerID string) error {
+	if customerID == "" {
+		return nil
+	}
+	b, err := f.computeBalances(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"Open_Balance__c": b.Open, "Overdue_Balance__c": b.Overdue}
+	target := "salesforce:Account.balances:" + customerID
+	hash, err := jobs.PayloadHash(body)
+	if err != nil {
+		return err
+	}
+	if last, ok, err := f.memos.Last(ctx, target); err != nil || (ok && last.Hash == hash) {
+		return err
+	}
+	res, err := f.Salesforce.Upsert(ctx, "Account", "NetSuite_Id__c", customerID, body)
+	if errors.Is(err, connectors.ErrNotFound) || isMissingName(err) {
+		f.Logger.InfoContext(ctx, "no Account linked to the customer; balances not written", "customer", customerID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("writing balances of customer %s to its Account: %w", customerID, err)
+	}
+	f.Logger.InfoContext(ctx, "account balances written", "customer", customerID, "open", b.Open, "overdue", b.Overdue)
+	return f.memos.Remember(ctx, target, jobs.WriteMemo{Hash: hash, ID: res.ID})
+}
+
+func (f flow) computeBalances(ctx context.Context, customerID string) (balances, error) {
+	rows, err := f.NetSuite.SuiteQLAll(ctx, openInvoicesQuery, []any{customerID})
+	if err != nil {
+		return balances{}, fmt.Errorf("summing open invoices of customer %s: %w", customerID, err)
+	}
+	today := f.today()
+	var b balances
+	for _, r := range rows {
+		remaining := r.Float("remaining")
+		b.Open += remaining
+		if due := r.String("due"); due != "" && due < today {
+			b.Overdue += remaining
+		}
+	}
+	return balances{Open: round2(b.Open), Overdue: round2(b.Overdue)}, nil
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
