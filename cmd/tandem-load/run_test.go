@@ -46,10 +46,10 @@ func TestRunStepsThroughTheRatesAgainstTandem(t *testing.T) {
 	if records != 50*2+50+50 {
 		t.Fatalf("%d records accepted, want 200", records)
 	}
-	// Tandem stores one job per record of the original requests only, the
-	// 20 of the warm-up (200/s for 100ms) included.
+	// Tandem stores one job per record and flow of the original requests
+	// only, the 20 of the warm-up (200/s for 100ms) included.
 	p, unique := plan{mix: Mix{1, 1, 1}, duplicateShare: 0.2}, 0
-	perRequest := map[Endpoint]int{Outbound: 2, Events: 1, NetSuite: 1}
+	perRequest := map[Endpoint]int{Outbound: 2, Events: 1, NetSuite: len(jobs.NetSuiteTaskTypes("customer"))}
 	for i := range uint64(20 + 150) {
 		if _, dup := p.source(i); !dup {
 			unique += perRequest[p.endpoint(i)]
@@ -59,7 +59,7 @@ func TestRunStepsThroughTheRatesAgainstTandem(t *testing.T) {
 		t.Fatal("a 20% duplicate share sent no duplicates")
 	}
 	if stored := queuedTotal(t, db); stored != unique {
-		t.Fatalf("%d jobs stored, want %d: one per record of each original request", stored, unique)
+		t.Fatalf("%d jobs stored, want %d: one per record and flow of each original request", stored, unique)
 	}
 	if queuedTotal(t, rawDB) == 0 {
 		t.Fatal("the baseline stored nothing in its database")
