@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 )
 
@@ -37,9 +38,7 @@ func (f holdFlow) account(ctx context.Context, customerID string) (*account, err
 
 // setAccount writes the hold fields when they differ from the account's.
 func (f holdFlow) setAccount(ctx context.Context, a *account, hold bool, reason string) error {
-	if len(reason) > reasonMax {
-		reason = reason[:reasonMax]
-	}
+	reason = connectors.Snippet(reason, reasonMax-len("…")) // never cut inside a character
 	if a.Hold == hold && a.Reason == reason {
 		return nil
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
@@ -129,7 +131,7 @@ func (f flow) upsert(ctx context.Context, object string, pending []pendingWrite)
 		return f.memos.Remember(ctx, p.target, jobs.WriteMemo{Hash: p.hash, ID: res.ID})
 	}
 	var errs []error
-	for chunk := range slicesChunk(pending, 200) {
+	for chunk := range slices.Chunk(pending, salesforce.MaxCollectionSize) {
 		records := make([]map[string]any, len(chunk))
 		for i, p := range chunk {
 			records[i] = p.body
@@ -152,18 +154,6 @@ func (f flow) upsert(ctx context.Context, object string, pending []pendingWrite)
 	return errors.Join(errs...)
 }
 
-func slicesChunk[T any](s []T, n int) func(func([]T) bool) {
-	return func(yield func([]T) bool) {
-		for len(s) > 0 {
-			k := min(n, len(s))
-			if !yield(s[:k]) {
-				return
-			}
-			s = s[k:]
-		}
-	}
-}
-
 // writeError says what failed. A parent that Salesforce cannot find by
 // its external id is retried later, not archived: an invoice of a customer
 // with no linked Account yet waits (with the usual back-off, counted, so a
@@ -184,7 +174,7 @@ func writeError(object, id string, err error) error {
 // removeInvoice handles an invoice deleted in NetSuite: its record goes,
 // and its account's balances are recomputed.
 func (f flow) removeInvoice(ctx context.Context, id string) error {
-	recs, err := f.Salesforce.Query(ctx, "SELECT Id, Account__r.NetSuite_Id__c FROM "+invoiceObject+" WHERE NetSuite_Id__c = '"+soqlQuote(id)+"'")
+	recs, err := f.Salesforce.Query(ctx, "SELECT Id, Account__r.NetSuite_Id__c FROM "+invoiceObject+" WHERE NetSuite_Id__c = '"+salesforce.EscapeSOQL(id)+"'")
 	if err != nil {
 		return fmt.Errorf("finding the record of deleted invoice %s: %w", id, err)
 	}
@@ -198,8 +188,6 @@ func (f flow) removeInvoice(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
-func soqlQuote(s string) string { return strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) }
 
 // isMissingName: an upsert by external id that matched no Account tried
 // to create one, which fails for want of a Name.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/mapping"
 )
@@ -134,7 +135,7 @@ func (f flow) writeApplications(ctx context.Context, pay netsuite.Record, label 
 // their amounts back.
 func (f flow) removePayment(ctx context.Context, id string) error {
 	recs, err := f.Salesforce.Query(ctx, "SELECT Id, NetSuite_Id__c, Invoice__r.NetSuite_Id__c, Invoice__r.Account__r.NetSuite_Id__c FROM "+
-		paymentObject+" WHERE NetSuite_Id__c LIKE '"+soqlQuote(id)+":%'")
+		paymentObject+" WHERE NetSuite_Id__c LIKE '"+salesforce.EscapeSOQL(id)+":%'")
 	if err != nil {
 		return fmt.Errorf("finding the applications of deleted payment %s: %w", id, err)
 	}
