@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 )
@@ -152,30 +153,45 @@ func TestCreditHoldTenTogglesMakeOneTaskPerEpisode(t *testing.T) {
 }
 
 // TestCreditHoldReplayMakesNoTask runs the customer's job again, as a
-// replay or the sweep would, after a simulated crash between creating the
-// Task and recording it: the Task is found by its key, none is added.
+// replay or the sweep would: with the standing unchanged it asks nothing of
+// Salesforce; after a simulated crash between creating the Task and
+// recording it, the Task is found by its key and none is added.
 func TestCreditHoldReplayMakesNoTask(t *testing.T) {
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(7)
 	h.setCredit(nsID, override("ON"))
 	h.waitFor("the hold on the account", func() bool { return h.account(sfID)["Credit_Hold__c"] == true })
 	h.settle()
-	// A crash after creating the Task and before recording it leaves the
-	// write-ahead note (the episode) without the Task's id.
-	if err := h.p.app.redis.Client.HSet(context.Background(), "tandem:credithold:{"+nsID+"}", "task", "").Err(); err != nil {
-		t.Fatal(err)
-	}
 	payload, _ := json.Marshal(jobs.Change{Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID,
 		EventID: "replay", ReceivedAt: time.Now(), CorrelationID: "replay"})
 	client := asynq.NewClientFromRedisClient(h.p.app.redis.Client)
 	defer client.Close()
-	for i := range 2 {
-		if _, err := client.Enqueue(asynq.NewTask(jobs.TypeCreditHold, payload), asynq.Queue(jobs.QueueNetSuiteToSalesforce),
-			asynq.TaskID(fmt.Sprintf("credithold-replay-%d", i))); err != nil {
-			t.Fatal(err)
+	replay := func(name string) {
+		for i := range 2 {
+			if _, err := client.Enqueue(asynq.NewTask(jobs.TypeCreditHold, payload), asynq.Queue(jobs.QueueNetSuiteToSalesforce),
+				asynq.TaskID(fmt.Sprintf("credithold-%s-%d", name, i))); err != nil {
+				t.Fatal(err)
+			}
 		}
+		h.settle()
 	}
-	h.settle()
+
+	salesforceCalls := func() float64 {
+		return h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "salesforce"})
+	}
+	before := salesforceCalls()
+	replay("unchanged")
+	if calls := salesforceCalls() - before; calls != 0 {
+		t.Errorf("replays of an unchanged standing made %v Salesforce calls, want 0", calls)
+	}
+
+	// A crash after creating the Task and before recording it leaves the
+	// write-ahead note (the episode) without the Task's id or the applied
+	// decision.
+	if err := h.p.app.redis.Client.HDel(context.Background(), "tandem:credithold:{"+nsID+"}", "task", "applied").Err(); err != nil {
+		t.Fatal(err)
+	}
+	replay("after-crash")
 	if n := len(h.holdTasks(sfID)); n != 1 {
 		t.Errorf("%d Tasks after replays, want 1", n)
 	}

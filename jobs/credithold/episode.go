@@ -17,16 +17,28 @@ import (
 //	on       1 while an episode is open
 //	task     the episode's Task id, once created and recorded
 //	posted   1 once the episode's Chatter post is made
+//	applied  the last decision written to Salesforce in full ("hold:" and
+//	         its reason, or "release"); a job whose decision equals it
+//	         makes no Salesforce call at all
 //
 // The episode number is written before its Task is created (the
 // write-ahead note), and the Task carries the episode key in
 // Tandem_Key__c, so a retry after a crash between the two finds the Task
 // instead of making a second one.
 type episode struct {
-	Number int
-	On     bool
-	TaskID string
-	Posted bool
+	Number  int
+	On      bool
+	TaskID  string
+	Posted  bool
+	Applied string
+}
+
+// decisionMemo is how a decision is kept in the applied field.
+func decisionMemo(hold bool, reason string) string {
+	if hold {
+		return "hold:" + reason
+	}
+	return "release"
 }
 
 // Key is the Tandem_Key__c of an episode's Task.
@@ -49,12 +61,12 @@ func (e episodes) load(ctx context.Context, customerID string) (episode, error) 
 		return episode{}, fmt.Errorf("reading the credit hold state of customer %s: %w", customerID, err)
 	}
 	n, _ := strconv.Atoi(m["episode"])
-	return episode{Number: n, On: m["on"] == "1", TaskID: m["task"], Posted: m["posted"] == "1"}, nil
+	return episode{Number: n, On: m["on"] == "1", TaskID: m["task"], Posted: m["posted"] == "1", Applied: m["applied"]}, nil
 }
 
 func (e episodes) save(ctx context.Context, customerID string, ep episode) error {
 	err := e.rdb.HSet(ctx, stateKey(customerID), "episode", ep.Number, "on", flag(ep.On), "task", ep.TaskID,
-		"posted", flag(ep.Posted)).Err()
+		"posted", flag(ep.Posted), "applied", ep.Applied).Err()
 	if err != nil {
 		return fmt.Errorf("recording episode %d of customer %s: %w", ep.Number, customerID, err)
 	}

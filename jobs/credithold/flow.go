@@ -120,13 +120,20 @@ func (f holdFlow) run(ctx context.Context, customerID string) error {
 	if err != nil {
 		return fmt.Errorf("reading customer %s's credit standing: %w", customerID, err)
 	}
+	facts := factsOf(customerName(customer), customerID, standingOf(customer))
+	d := f.Rules.Decide(standingOf(customer), facts)
+	facts.Reason = d.Reason
+	// Most invoice and payment events leave the standing as it was: when
+	// the decision equals the one last written in full, Salesforce is not
+	// asked at all. (An Account's hold fields edited by hand in Salesforce
+	// are set right again at the next change of decision.)
+	if ep, err := f.eps.load(ctx, customerID); err != nil || ep.Applied == decisionMemo(d.Hold, d.Reason) {
+		return err
+	}
 	acct, err := f.account(ctx, customerID)
 	if err != nil || acct == nil {
 		return err
 	}
-	facts := factsOf(customerName(customer), customerID, standingOf(customer))
-	d := f.Rules.Decide(standingOf(customer), facts)
-	facts.Reason = d.Reason
 	if d.Hold {
 		return f.hold(ctx, acct, facts)
 	}

@@ -37,9 +37,9 @@ func (f holdFlow) hold(ctx context.Context, a *account, facts Facts) error {
 			return err
 		}
 		ep.Posted = true
-		return f.eps.save(ctx, facts.CustomerID, ep)
 	}
-	return nil
+	ep.Applied = decisionMemo(true, facts.Reason)
+	return f.eps.save(ctx, facts.CustomerID, ep)
 }
 
 // release clears the account's hold and closes the open episode's Task.
@@ -48,12 +48,14 @@ func (f holdFlow) release(ctx context.Context, a *account, facts Facts) error {
 		return err
 	}
 	ep, err := f.eps.load(ctx, facts.CustomerID)
-	if err != nil || !ep.On {
+	if err != nil {
 		return err
 	}
-	if err := f.releaseTask(ctx, episodeKey(facts.CustomerID, ep.Number), facts); err != nil {
-		return err
+	if ep.On {
+		if err := f.releaseTask(ctx, episodeKey(facts.CustomerID, ep.Number), facts); err != nil {
+			return err
+		}
+		f.Logger.InfoContext(ctx, "credit hold episode closed", "customer", facts.CustomerID, "account", a.ID, "episode", ep.Number)
 	}
-	f.Logger.InfoContext(ctx, "credit hold episode closed", "customer", facts.CustomerID, "account", a.ID, "episode", ep.Number)
-	return f.eps.save(ctx, facts.CustomerID, episode{Number: ep.Number})
+	return f.eps.save(ctx, facts.CustomerID, episode{Number: ep.Number, Applied: decisionMemo(false, "")})
 }
