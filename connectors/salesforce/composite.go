@@ -25,14 +25,14 @@ type Subrequest struct {
 
 // UpsertSubrequest is an upsert by external id as a subrequest, built
 // like Upsert: segments path-escaped, extField left out of the body.
-func (c *Client) UpsertSubrequest(referenceID, object, extField, extID string, fields map[string]any) (Subrequest, error) {
-	req, err := c.pathRequest("upsert", http.MethodPatch, "", []string{object, extField, extID})
+func UpsertSubrequest(referenceID, object, extField, extID string, fields map[string]any) (Subrequest, error) {
+	op, path, err := escapedPath("upsert", "/sobjects", []string{object, extField, extID})
 	if err != nil {
 		return Subrequest{}, err
 	}
 	body := maps.Clone(fields)
 	delete(body, extField)
-	return Subrequest{Method: req.method, Path: "/sobjects" + req.path, ReferenceID: referenceID, Body: body, op: req.op}, nil
+	return Subrequest{Method: http.MethodPatch, Path: path, ReferenceID: referenceID, Body: body, op: op}, nil
 }
 
 // SubResponse is one Composite Subrequest Result. Err is nil when Status

@@ -27,7 +27,7 @@ func TestSandboxContractCompositePairsWrites(t *testing.T) {
 		{"update", "NS-C/1", map[string]any{"Phone": "+1 555 0142"}},
 		{"noName", "NS-C-2", map[string]any{"Phone": "+1 555 0100"}},
 	} {
-		sub, err := sf.UpsertSubrequest(s.ref, "Account", "NetSuite_Id__c", s.id, s.fields)
+		sub, err := salesforce.UpsertSubrequest(s.ref, "Account", "NetSuite_Id__c", s.id, s.fields)
 		if err != nil {
 			t.Fatal(err)
 		}
