@@ -144,13 +144,19 @@ func (c *Client) sobjectRequest(verb, method string, segments ...string) (reques
 // pathRequest builds an idempotent request to base/{segments…}; its op
 // names the verb and the segments, like "upsert Account/NetSuite_Id__c/42".
 func (c *Client) pathRequest(verb, method, base string, segments []string) (request, error) {
-	op := verb + " " + strings.Join(segments, "/")
-	path := base
+	op, path, err := escapedPath(verb, base, segments)
+	return request{op: op, method: method, path: path, idempotent: true}, err
+}
+
+// escapedPath is base/{segments…}, each segment path-escaped, and an op
+// naming the verb and the segments.
+func escapedPath(verb, base string, segments []string) (op, path string, err error) {
+	op, path = verb+" "+strings.Join(segments, "/"), base
 	for _, s := range segments {
 		if s == "" {
-			return request{}, fmt.Errorf("salesforce: %s: object, field and id must not be empty", op)
+			return op, "", fmt.Errorf("salesforce: %s: object, field and id must not be empty", op)
 		}
 		path += "/" + url.PathEscape(s)
 	}
-	return request{op: op, method: method, path: path, idempotent: true}, nil
+	return op, path, nil
 }

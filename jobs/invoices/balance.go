@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/tandem-sync/tandem/connectors"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -28,32 +29,48 @@ type balances struct{ Open, Overdue float64 }
 // needs no query for the Account's id; it cannot create an Account (an
 // Account needs a Name, which it does not send).
 func (f flow) refreshBalance(ctx context.Context, customerID string) error {
+	p, err := f.pendingBalance(ctx, customerID)
+	if err != nil || p == nil {
+		return err
+	}
+	res, err := f.Salesforce.Upsert(ctx, "Account", "NetSuite_Id__c", customerID, p.body)
+	return f.balanceWritten(ctx, *p, res, err)
+}
+
+// pendingBalance is the balance write a customer's Account needs, nil
+// when there is no customer or Tandem last wrote the same balances.
+func (f flow) pendingBalance(ctx context.Context, customerID string) (*pendingWrite, error) {
 	if customerID == "" {
-		return nil
+		return nil, nil
 	}
 	b, err := f.computeBalances(ctx, customerID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	body := map[string]any{"Open_Balance__c": b.Open, "Overdue_Balance__c": b.Overdue}
-	target := "salesforce:Account.balances:" + customerID
-	hash, err := jobs.PayloadHash(body)
-	if err != nil {
-		return err
+	p := pendingWrite{body: map[string]any{"Open_Balance__c": b.Open, "Overdue_Balance__c": b.Overdue},
+		target: "salesforce:Account.balances:" + customerID, extID: customerID}
+	if p.hash, err = jobs.PayloadHash(p.body); err != nil {
+		return nil, err
 	}
-	if last, ok, err := f.memos.Last(ctx, target); err != nil || (ok && last.Hash == hash) {
-		return err
+	if last, ok, err := f.memos.Last(ctx, p.target); err != nil || (ok && last.Hash == p.hash) {
+		return nil, err
 	}
-	res, err := f.Salesforce.Upsert(ctx, "Account", "NetSuite_Id__c", customerID, body)
+	return &p, nil
+}
+
+// balanceWritten remembers a balance write that succeeded. An Account
+// missing (the upsert found none, and could not create one without a
+// Name) is no error: the customer is not linked yet.
+func (f flow) balanceWritten(ctx context.Context, p pendingWrite, res salesforce.UpsertResult, err error) error {
 	if errors.Is(err, connectors.ErrNotFound) || isMissingName(err) {
-		f.Logger.InfoContext(ctx, "no Account linked to the customer; balances not written", "customer", customerID)
+		f.Logger.InfoContext(ctx, "no Account linked to the customer; balances not written", "customer", p.extID)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("writing balances of customer %s to its Account: %w", customerID, err)
+		return fmt.Errorf("writing balances of customer %s to its Account: %w", p.extID, err)
 	}
-	f.Logger.InfoContext(ctx, "account balances written", "customer", customerID, "open", b.Open, "overdue", b.Overdue)
-	return f.memos.Remember(ctx, target, jobs.WriteMemo{Hash: hash, ID: res.ID})
+	f.Logger.InfoContext(ctx, "account balances written", "customer", p.extID, "open", p.body["Open_Balance__c"], "overdue", p.body["Overdue_Balance__c"])
+	return f.memos.Remember(ctx, p.target, jobs.WriteMemo{Hash: p.hash, ID: res.ID})
 }
 
 func (f flow) computeBalances(ctx context.Context, customerID string) (balances, error) {

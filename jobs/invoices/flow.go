@@ -28,6 +28,7 @@ type SalesforceAPI interface {
 	Upsert(ctx context.Context, object, extField, extID string, fields map[string]any) (salesforce.UpsertResult, error)
 	UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error)
 	Delete(ctx context.Context, object, id string) error
+	Composite(ctx context.Context, subs []salesforce.Subrequest) ([]salesforce.SubResponse, error)
 }
 
 // NetSuiteAPI is what the flow needs of NetSuite; *netsuite.Client

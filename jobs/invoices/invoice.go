@@ -34,10 +34,15 @@ func (f flow) syncInvoice(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.writeInvoices(ctx, []map[string]any{body}); err != nil {
+	pending, err := f.changed(ctx, invoiceObject, []map[string]any{body})
+	if err != nil {
 		return err
 	}
-	return f.refreshBalance(ctx, inv.Ref("entity").ID)
+	balance, err := f.pendingBalance(ctx, inv.Ref("entity").ID)
+	if err != nil {
+		return err
+	}
+	return f.writeInvoiceAndBalance(ctx, pending, balance)
 }
 
 func invoiceLockKey(id string) string { return "tandem:f3:invoice:{" + id + "}:lock" }
@@ -94,13 +99,15 @@ type pendingWrite struct {
 	body   map[string]any
 	target string
 	hash   string
+	extID  string // the NetSuite_Id__c it is upserted by
 }
 
 // changed drops the payloads Tandem wrote last time, unchanged.
 func (f flow) changed(ctx context.Context, object string, bodies []map[string]any) ([]pendingWrite, error) {
 	var out []pendingWrite
 	for _, b := range bodies {
-		p := pendingWrite{body: b, target: "salesforce:" + object + ":" + fmt.Sprint(b["NetSuite_Id__c"])}
+		id := fmt.Sprint(b["NetSuite_Id__c"])
+		p := pendingWrite{body: b, target: "salesforce:" + object + ":" + id, extID: id}
 		var err error
 		if p.hash, err = jobs.PayloadHash(b); err != nil {
 			return nil, err

@@ -25,28 +25,36 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/id/{org}/{user}", s.handleIdentity)
 	r.Get("/services/data", s.handleVersions)
 	r.Get("/services/data/", s.handleVersions)
+	sub := s.subrequestRouter()
 	r.Route("/services/data/{version}", func(r chi.Router) {
 		r.Use(s.apiMiddleware, s.faultMiddleware)
-		r.Get("/", s.handleResources)
-		r.Get("/limits", s.handleLimits)
-		r.Get("/query", s.handleQuery(false))
-		r.Get("/queryAll", s.handleQuery(true))
-		r.Get("/query/{locator}", s.handleQueryMore(false))
-		r.Get("/queryAll/{locator}", s.handleQueryMore(true))
-		r.Get("/sobjects", s.handleGlobalDescribe)
-		r.Get("/sobjects/{object}", api(s.handleObjectInfo))
-		r.Post("/sobjects/{object}", api(s.handleCreate))
-		r.Get("/sobjects/{object}/describe", api(s.handleDescribe))
-		r.Get("/sobjects/{object}/{id}", api(s.handleGetRecord))
-		r.Patch("/sobjects/{object}/{id}", api(s.handleUpdate))
-		r.Delete("/sobjects/{object}/{id}", api(s.handleDelete))
-		r.Get("/sobjects/{object}/{field}/{value}", api(s.handleGetByExternalID))
-		r.Patch("/sobjects/{object}/{field}/{value}", api(s.handleUpsert))
-		r.Post("/composite/sobjects", s.handleCollection(collectionCreate))
-		r.Patch("/composite/sobjects", s.handleCollection(collectionUpdate))
-		r.Patch("/composite/sobjects/{object}/{field}", s.handleCollection(collectionUpsert))
+		s.dataRoutes(r)
+		r.Post("/composite", s.handleComposite(sub))
 	})
 	return r
+}
+
+// dataRoutes are the REST resources under /services/data/{version}, both
+// as requests of their own and as subrequests of a composite request.
+func (s *Server) dataRoutes(r chi.Router) {
+	r.Get("/", s.handleResources)
+	r.Get("/limits", s.handleLimits)
+	r.Get("/query", s.handleQuery(false))
+	r.Get("/queryAll", s.handleQuery(true))
+	r.Get("/query/{locator}", s.handleQueryMore(false))
+	r.Get("/queryAll/{locator}", s.handleQueryMore(true))
+	r.Get("/sobjects", s.handleGlobalDescribe)
+	r.Get("/sobjects/{object}", api(s.handleObjectInfo))
+	r.Post("/sobjects/{object}", api(s.handleCreate))
+	r.Get("/sobjects/{object}/describe", api(s.handleDescribe))
+	r.Get("/sobjects/{object}/{id}", api(s.handleGetRecord))
+	r.Patch("/sobjects/{object}/{id}", api(s.handleUpdate))
+	r.Delete("/sobjects/{object}/{id}", api(s.handleDelete))
+	r.Get("/sobjects/{object}/{field}/{value}", api(s.handleGetByExternalID))
+	r.Patch("/sobjects/{object}/{field}/{value}", api(s.handleUpsert))
+	r.Post("/composite/sobjects", s.handleCollection(collectionCreate))
+	r.Patch("/composite/sobjects", s.handleCollection(collectionUpdate))
+	r.Patch("/composite/sobjects/{object}/{field}", s.handleCollection(collectionUpsert))
 }
 
 // apiHandler is a handler that returns its failure instead of writing it.
@@ -113,18 +121,26 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 			writeAPIError(w, apiErr(http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
 			return
 		}
-		m := versionRe.FindStringSubmatch(chi.URLParam(r, "version"))
-		if m == nil {
+		version, ok := supportedVersion(chi.URLParam(r, "version"))
+		if !ok {
 			writeAPIError(w, errNotFound())
 			return
 		}
-		if n, _ := strconv.Atoi(m[1]); n < MinAPIVersion || n > MaxAPIVersion {
-			writeAPIError(w, errNotFound())
-			return
-		}
-		c := call{user: user, version: m[1] + ".0", client: callOptionsClient(r.Header.Get("Sforce-Call-Options"))}
+		c := call{user: user, version: version, client: callOptionsClient(r.Header.Get("Sforce-Call-Options"))}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
 	})
+}
+
+// supportedVersion reads a path's "v62.0" as "62.0" if the sandbox serves it.
+func supportedVersion(param string) (string, bool) {
+	m := versionRe.FindStringSubmatch(param)
+	if m == nil {
+		return "", false
+	}
+	if n, _ := strconv.Atoi(m[1]); n < MinAPIVersion || n > MaxAPIVersion {
+		return "", false
+	}
+	return m[1] + ".0", true
 }
 
 // callOptionsClient reads client=<name> from Sforce-Call-Options
