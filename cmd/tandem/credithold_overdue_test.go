@@ -19,12 +19,7 @@ func TestCreditHoldFromAnOverdueInvoiceReleasedByPayment(t *testing.T) {
 	_, accountID, orderID := h.wonDealWithOrder()
 	ns := h.nsREST()
 	due := time.Now().UTC().AddDate(0, 0, 5).Format(time.DateOnly)
-	invID, err := ns.Transform(ctx, "salesOrder", orderID, "invoice", map[string]any{"dueDate": due})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.waitFor("the invoice in Salesforce", func() bool { return h.sfInvoice(invID) != nil })
-	h.settle()
+	invID := h.billOrder(ns, orderID, due)
 	inv, _ := h.p.sandboxes.ns.Get("invoice", invID)
 	nsID, total := str(inv, "entity.id"), num(inv, "total")
 	if h.account(accountID)["Credit_Hold__c"] == true || len(h.holdTasks(accountID)) != 0 {
