@@ -34,11 +34,15 @@ const (
 	chaosMaxRounds = 10  // a long run keeps to this many rounds: each waits for its slowest retry
 	chaosWorkers   = 2
 	chaosAccounts  = 12 // accounts edited (their contacts too); all 20 are linked so deals create no customers
+	// deals won before the stream, for round one's invoices; the others'
+	// credit hold overrides are toggled (not the edited ones: F2's model
+	// edits a pair from one side per round)
+	chaosDealsWonFirst = 3
 )
 
 // changeSource is one flow's part of the stream: it sends changes and
-// checks their effects. F1's deals and F2's pairs are sources; F3
-// (invoices) and F4 (items) join as more sources when their flows land.
+// checks their effects. F1's deals, F2's pairs, F3's invoices and
+// payments and F5's holds are sources; F4 (items) joins when its flow lands.
 type changeSource interface {
 	// send makes one change and names its kind; false when the source has
 	// nothing left to change.
@@ -108,7 +112,14 @@ func (d *chaosDriver) setUp(total int) {
 		fields: withMasters(d.t, accountsync.PairAccountCustomer, accountFields()), pairs: models(accounts[:chaosAccounts])}
 	contactPairs := &pairKind{name: accountsync.PairContact, sfObject: "Contact", nsType: "contact",
 		fields: withMasters(d.t, accountsync.PairContact, contactFields()), pairs: models(contacts)}
-	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}}
+	// A few deals are won before the stream so that round one has sales
+	// orders to bill.
+	for range chaosDealsWonFirst {
+		deals.send(sb, d.rng, 0)
+	}
+	receivables := newReceivablesSource(deals)
+	holds := newHoldSource(d.t, accounts[chaosAccounts:], accounts)
+	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}, {receivables, 2}, {holds, 1}}
 	d.c.settle()
 	accountPairs.readExpected(sb)
 	contactPairs.readExpected(sb)
@@ -235,11 +246,11 @@ func prefixed(prefix string, items []string) []string {
 
 func (r chaosReport) String() string {
 	var b strings.Builder
-	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides);\n")
-	b.WriteString("       invoices and items have no flow yet: none sent\n")
+	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides),\n")
+	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F5 (credit hold overrides); items have no flow yet: none sent\n")
 	fmt.Fprintf(&b, "changes sent      %d\n", r.changes)
 	for _, k := range slices.Sorted(maps.Keys(r.byKind)) {
-		fmt.Fprintf(&b, "  %-30s %d\n", k, r.byKind[k])
+		fmt.Fprintf(&b, "  %-38s %d\n", k, r.byKind[k])
 	}
 	fmt.Fprintf(&b, "effects expected  %d\n", r.expected)
 	fmt.Fprintf(&b, "effects found     %d\n", r.found)

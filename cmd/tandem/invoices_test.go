@@ -41,6 +41,19 @@ func (h *harness) wonDealWithOrder() (oppID, accountID, orderID string) {
 	return oppID, accountID, orderID
 }
 
+// billOrder invoices a sales order through REST, due on due, and waits
+// for the invoice in Salesforce.
+func (h *harness) billOrder(ns *netsuite.Client, orderID, due string) string {
+	h.t.Helper()
+	invID, err := ns.Transform(h.t.Context(), "salesOrder", orderID, "invoice", map[string]any{"dueDate": due})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.waitFor("the invoice in Salesforce", func() bool { return h.sfInvoice(invID) != nil })
+	h.settle()
+	return invID
+}
+
 func (h *harness) sfInvoice(invoiceID string) map[string]any {
 	rows, err := h.p.sandboxes.sf.Query("SELECT Id, Number__c, Status__c, Total__c, Amount_Paid__c, Amount_Remaining__c, Days_Overdue__c, " +
 		"Due_Date__c, Date_Last_Paid__c, Currency__c, Account__c, Opportunity__c, SystemModstamp FROM NetSuite_Invoice__c WHERE NetSuite_Id__c = '" + invoiceID + "'")
@@ -86,12 +99,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 	oppID, accountID, orderID := h.wonDealWithOrder()
 	ns := h.nsREST()
 	due := time.Now().UTC().AddDate(0, 0, -10).Format(time.DateOnly)
-	invID, err := ns.Transform(ctx, "salesOrder", orderID, "invoice", map[string]any{"dueDate": due})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.waitFor("the invoice in Salesforce", func() bool { return h.sfInvoice(invID) != nil })
-	h.settle()
+	invID := h.billOrder(ns, orderID, due)
 	nsInv, _ := h.p.sandboxes.ns.Get("invoice", invID)
 	total := num(nsInv, "total")
 	inv := h.sfInvoice(invID)

@@ -42,6 +42,7 @@ type sandboxes struct {
 	sf        *sfsandbox.Server
 	ns        *nssandbox.Server
 	sfLatency time.Duration // TANDEM_SANDBOX_SF_LATENCY
+	nsToday   *sandboxDate  // the NetSuite sandbox's date; tests move it
 }
 
 // newSandboxes starts both sandboxes, served under base: in sandbox mode
@@ -50,7 +51,7 @@ type sandboxes struct {
 // change notifications (CDC events, SuiteScript webhooks) to Tandem at
 // tandem ("" = nowhere).
 func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem string) (*sandboxes, error) {
-	sb := &sandboxes{sfLatency: cfg.Sandbox.SFLatency}
+	sb := &sandboxes{sfLatency: cfg.Sandbox.SFLatency, nsToday: &sandboxDate{}}
 	sfFaults, nsFaults, err := sandboxFaults(cfg)
 	if err != nil {
 		return nil, err
@@ -69,6 +70,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
+		Today: sb.nsToday.now,
 		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo"},
 			Secret: cfg.NetSuite.WebhookSecret},
 	})

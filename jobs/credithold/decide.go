@@ -24,6 +24,9 @@ type Standing struct {
 	DaysOverdue    int
 }
 
+// StandingOf is a customer record's credit standing, as the flow reads it.
+func StandingOf(c netsuite.Record) Standing { return standingOf(c) }
+
 // standingOf reads a customer record's credit fields. The override comes
 // as {"id":"ON"} or, in older accounts, as a plain string.
 func standingOf(c netsuite.Record) Standing {

@@ -56,6 +56,11 @@ type Config struct {
 	Webhook WebhookConfig
 	// Clock tells the time (timestamps, token expiry); default time.Now.
 	Clock func() time.Time
+	// Today is the account's date for A/R figures: which invoices are
+	// overdue and for how long; default Clock. Moving it alone lets a test
+	// make invoices fall due without moving the time TBA checks against
+	// the caller's clock.
+	Today func() time.Time
 	// Logger receives request and auth-failure logs; default discards.
 	Logger *slog.Logger
 }
@@ -98,6 +103,9 @@ func (c Config) withDefaults() Config {
 	c.Webhook = c.Webhook.withDefaults()
 	if c.Clock == nil {
 		c.Clock = time.Now
+	}
+	if c.Today == nil {
+		c.Today = c.Clock
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -17,6 +17,8 @@ import (
 //	GET /records/{type}/{id}  one record, as Get returns it (id may be eid:…)
 //	PUT /records/{type}       a request body → {"id": "..."}, written as Put does
 //	PUT /faults               Faults as JSON (Timeout in nanoseconds)
+//	POST /records/{type}/{id}/!transform/{toType}  a body of the new record's fields → {"id": "..."}, as Transform
+//	POST /records/{type}/{id}/!void                voids a payment or credit memo, as Void
 func (s *Server) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
@@ -44,6 +46,25 @@ func (s *Server) ControlHandler() http.Handler {
 			return
 		}
 		controlJSON(w, http.StatusOK, map[string]string{"id": id})
+	})
+	mux.HandleFunc("POST /records/{type}/{id}/!transform/{toType}", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		if !decodeControl(w, r, &body) {
+			return
+		}
+		id, err := s.Transform(r.PathValue("type"), r.PathValue("id"), r.PathValue("toType"), body)
+		if err != nil {
+			controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		controlJSON(w, http.StatusOK, map[string]string{"id": id})
+	})
+	mux.HandleFunc("POST /records/{type}/{id}/!void", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Void(r.PathValue("type"), r.PathValue("id")); err != nil {
+			controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("PUT /faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Faults

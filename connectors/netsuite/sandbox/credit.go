@@ -10,7 +10,7 @@ import (
 // (AUTO | ON | OFF, read back as {"id":"AUTO","refName":"Auto"}) are
 // plain fields (entities.go); balance, overdueBalance and daysOverdue are
 // NetSuite's read-only A/R figures, which the sandbox derives from the
-// customer's transactions and the account's clock (Config.Clock):
+// customer's transactions and the account's date (Config.Today):
 //
 //   - balance: what remains on its open invoices, less what its payments
 //     and credit memos leave unapplied (an unapplied payment is a credit

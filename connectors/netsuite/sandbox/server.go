@@ -55,7 +55,7 @@ func New(cfg Config) (*Server, error) {
 		faults: newFaultInjector(cfg.Faults), stats: newStatsCounter(), closed: make(chan struct{}),
 		hooks: newWebhooks(cfg.Webhook, cfg.Logger),
 	}
-	s.store.clock = cfg.Clock
+	s.store.clock = cfg.Today
 	if err := seed(s.store, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("netsuite sandbox: seeding: %w", err)
 	}

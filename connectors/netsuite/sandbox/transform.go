@@ -49,18 +49,24 @@ func (s *Server) serveTransform(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	s.writeRecord(w, r, func(body map[string]any, opt writeOptions) (*record, *apiError) {
-		return s.commit(s.restSource(), func(tx *txn) (*record, *record, *apiError) {
-			from, ok := tx.s.find(fromRT, id)
-			if !ok {
-				return nil, nil, notFound(detailNotFound)
-			}
-			newBody, err := build(tx, from, body)
-			if err != nil {
-				return nil, nil, err
-			}
-			created, err := tx.create(toRT, newBody, opt)
-			return nil, created, err
-		})
+		return s.transform(s.restSource(), fromRT, id, toRT, build, body, opt)
+	})
+}
+
+// transform creates a record of toRT from the fromRT record id, in one commit.
+func (s *Server) transform(src source, fromRT *recordType, id string, toRT *recordType,
+	build func(tx *txn, from *record, body map[string]any) (map[string]any, *apiError), body map[string]any, opt writeOptions) (*record, *apiError) {
+	return s.commit(src, func(tx *txn) (*record, *record, *apiError) {
+		from, ok := tx.s.find(fromRT, id)
+		if !ok {
+			return nil, nil, notFound(detailNotFound)
+		}
+		newBody, err := build(tx, from, body)
+		if err != nil {
+			return nil, nil, err
+		}
+		created, err := tx.create(toRT, newBody, opt)
+		return nil, created, err
 	})
 }
 
