@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tandem-sync/tandem/connectors"
@@ -88,5 +89,35 @@ func TestTBARepeated401sAreRetriedWithFreshNonces(t *testing.T) {
 	}
 	if len(nonces) != 3 {
 		t.Errorf("%d distinct Authorization headers over 3 attempts", len(nonces))
+	}
+}
+
+// A 401 that survives fresh signatures, from an account these credentials
+// reached a moment ago, is NetSuite refusing a pile-up (or a nonce the
+// transport replayed), not a bad secret: the job waits without counting a
+// failure. The same 401 before any success stays permanent
+// (TestTBAWrongSecretIsRejected).
+func TestTBA401AfterASuccessIsAWait(t *testing.T) {
+	var refuse atomic.Bool
+	var ns *fakeNS
+	ns = newFakeNS(t, func(w http.ResponseWriter, r *http.Request) {
+		if refuse.Load() {
+			ns.reject(w, "token_rejected")
+			return
+		}
+		okRecord(w, r)
+	})
+	c := ns.client()
+	if _, err := c.GetRecord(context.Background(), "customer", "107", nil); err != nil {
+		t.Fatal(err)
+	}
+	refuse.Store(true)
+	_, err := c.GetRecord(context.Background(), "customer", "107", nil)
+	var apiErr *APIError
+	if !connectors.IsThrottle(err) || connectors.IsPermanent(err) || !errors.As(err, &apiErr) || apiErr.Code() != "INVALID_LOGIN" {
+		t.Fatalf("401 after a success: %v; want a throttle wait carrying NetSuite's INVALID_LOGIN", err)
+	}
+	if n := len(ns.seen()); n != 1+DefaultMaxAttempts {
+		t.Errorf("%d requests, want 1 + %d (fresh signatures first)", n, DefaultMaxAttempts)
 	}
 }

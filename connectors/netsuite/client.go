@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -96,7 +97,18 @@ type Client struct {
 	backoff     connectors.Backoff
 	log         *slog.Logger
 	observer    func(op string, status int, d time.Duration, err error)
+	lastSuccess atomic.Int64 // unix nanoseconds of the last 2xx: the credentials were good then
 }
+
+// credentialsProven is how long after a 2xx a 401 INVALID_LOGIN that
+// survives fresh credentials is still taken for a transient refusal, not a
+// credentials problem: under token-based auth NetSuite answers 401 when
+// requests pile up (its concurrency governor) and to a nonce the HTTP
+// transport replayed on a broken keep-alive connection, with the same body
+// as for a wrong secret. Within this window the job waits and tries again
+// without counting a failure; past it (or before any success) the 401 is
+// permanent, so a revoked token still archives with NetSuite's message.
+const credentialsProven = 10 * time.Minute
 
 // authorizer makes the Authorization header of each attempt.
 type authorizer interface {
@@ -227,6 +239,7 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 			return nil, err
 		}
 		if s.err == nil && s.resp.IsSuccess() {
+			c.lastSuccess.Store(time.Now().UnixNano())
 			c.observe(ctx, r, s, nil)
 			return s.resp, nil
 		}
@@ -241,6 +254,10 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 			c.log.WarnContext(ctx, "netsuite rejected the credentials, trying again with fresh ones", "op", r.op, "try", reauths, "error", fail)
 			continue
 		}
+		if apiErr != nil && apiErr.Status == http.StatusUnauthorized && c.credentialsWorkedRecently() {
+			return nil, &connectors.ThrottleError{System: "netsuite", Reason: "INVALID_LOGIN with credentials that worked minutes ago",
+				Wait: throttleMinWait + connectors.Jitter(throttleJitter), Err: fail}
+		}
 		if attempt >= c.maxAttempts || !retryInPlace(r, apiErr) {
 			return nil, giveUp(fail, apiErr)
 		}
@@ -251,6 +268,13 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 		}
 		attempt++
 	}
+}
+
+// credentialsWorkedRecently reports whether a request succeeded within
+// credentialsProven.
+func (c *Client) credentialsWorkedRecently() bool {
+	last := c.lastSuccess.Load()
+	return last != 0 && time.Since(time.Unix(0, last)) < credentialsProven
 }
 
 // send makes one attempt. Slow credential work (an OAuth token request)
