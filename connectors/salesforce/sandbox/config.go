@@ -85,6 +85,9 @@ type Config struct {
 	TokenTTL time.Duration
 	// APILimit is the daily API request allocation (Sforce-Limit-Info).
 	APILimit int
+	// BulkUploadLimit is the most CSV bytes one Bulk API 2.0 upload takes;
+	// default DefaultBulkUploadLimit (tests lower it to see a client split).
+	BulkUploadLimit int
 	// Seed sizes the deterministic demo data.
 	Seed Seed
 	// Clock stamps records and sessions; nil = time.Now.
@@ -115,6 +118,7 @@ func (c Config) withDefaults() Config {
 	c.QueryBatchSize = cmp.Or(c.QueryBatchSize, DefaultQueryBatchSize)
 	c.TokenTTL = cmp.Or(c.TokenTTL, DefaultTokenTTL)
 	c.APILimit = cmp.Or(c.APILimit, DefaultAPILimit)
+	c.BulkUploadLimit = cmp.Or(c.BulkUploadLimit, DefaultBulkUploadLimit)
 	c.Seed.Accounts = cmp.Or(c.Seed.Accounts, 20)
 	c.Seed.Products = cmp.Or(c.Seed.Products, 12)
 	c.Seed.Opportunities = cmp.Or(c.Seed.Opportunities, 30)

@@ -30,6 +30,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.apiMiddleware, s.faultMiddleware)
 		s.dataRoutes(r)
 		r.Post("/composite", s.handleComposite(sub))
+		s.bulkRoutes(r)
 	})
 	return r
 }
@@ -106,10 +107,10 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		user, ok := s.sessionUser(bearerToken(r))
+		var used int
 		if ok {
-			s.apiUsed++
+			used = s.apiUsage.add(s.cfg.Clock())
 		}
-		used := s.apiUsed
 		s.mu.Unlock()
 		if !ok {
 			w.Header().Set("WWW-Authenticate", "Token")

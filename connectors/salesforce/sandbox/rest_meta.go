@@ -37,7 +37,7 @@ func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) {
 // handleLimits serves GET /limits.
 func (s *Server) handleLimits(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	used := s.apiUsed
+	used := s.apiUsage.used(s.cfg.Clock())
 	s.mu.Unlock()
 	limit := func(max, remaining int) jsonObject { return jsonObject{{"Max", max}, {"Remaining", remaining}} }
 	writeJSON(w, http.StatusOK, jsonObject{

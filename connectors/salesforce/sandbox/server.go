@@ -45,6 +45,7 @@ type Server struct {
 	outbound  *outbound
 	events    *forwarder
 	faults    *faultInjector
+	bulk      *bulkJobs
 
 	mu                  sync.Mutex
 	store               *store
@@ -52,7 +53,7 @@ type Server struct {
 	users               map[string]User // by username
 	sales, integration  User
 	standardPricebookID string
-	apiUsed             int
+	apiUsage            apiUsage
 	cursors             *cursors
 	obSession           string // SessionId of SendSessionID messages
 	listeners           []func(ChangeEvent)
@@ -73,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, schema: schema.Default(), log: cfg.Logger,
 		sessions: map[string]*session{}, users: map[string]User{}, cursors: newCursors(),
-		faults: newFaultInjector(cfg.Faults),
+		faults: newFaultInjector(cfg.Faults), bulk: newBulkJobs(),
 	}
 	s.store = newStore(s.schema)
 	selected, err := cfg.Events.check(s.schema)
@@ -112,6 +113,7 @@ func (s *Server) setUpJWT() error {
 // Close stops Outbound Message delivery and change event forwarding and
 // waits for their goroutines.
 func (s *Server) Close() {
+	s.bulk.close()
 	s.outbound.close()
 	s.events.close()
 }
