@@ -70,6 +70,13 @@ type Config struct {
 	// change events Tandem causes can be recognised; default
 	// connectors.CallOptionsClient.
 	CallOptionsClient string
+	// BulkUploadLimit bounds the CSV bytes of one Bulk API 2.0 job (a job
+	// takes one upload); BulkUpsert spreads a larger load over several
+	// jobs. Default MaxBulkUpload.
+	BulkUploadLimit int
+	// BulkPoll paces BulkUpsert's polls of a job's state; default
+	// {Base: 1s, Cap: 20s}.
+	BulkPoll connectors.Backoff
 	// HTTPClient is used (copied, never modified) when set.
 	HTTPClient *http.Client
 	// Logger receives retries, throttles and token renewals, and each
@@ -96,6 +103,8 @@ type Client struct {
 	backoff     connectors.Backoff
 	usage       usageTracker
 	observer    func(op string, status int, d time.Duration, err error)
+	bulkLimit   int
+	bulkPoll    connectors.Backoff
 }
 
 // New checks cfg and returns a client. No request is made until the first call.
@@ -123,6 +132,8 @@ func New(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts,
 		backoff:     connectors.Backoff{Base: retryBase, Cap: retryCap},
 		observer:    cfg.Observe,
+		bulkLimit:   cfg.BulkUploadLimit,
+		bulkPoll:    cfg.BulkPoll,
 	}
 	c.auth = newTokenSource(cfg, rc)
 	return c, nil
@@ -177,6 +188,12 @@ func (cfg *Config) setDefaults() {
 	if cfg.Limiter == nil {
 		cfg.Limiter = connectors.Unlimited{}
 	}
+	if cfg.BulkUploadLimit <= 0 {
+		cfg.BulkUploadLimit = MaxBulkUpload
+	}
+	if cfg.BulkPoll.Base <= 0 || cfg.BulkPoll.Cap <= 0 {
+		cfg.BulkPoll = connectors.Backoff{Base: bulkPollBase, Cap: bulkPollCap}
+	}
 	if cfg.CallOptionsClient == "" {
 		cfg.CallOptionsClient = connectors.CallOptionsClient
 	}
@@ -195,7 +212,8 @@ type request struct {
 	path       string // below the instance URL
 	query      url.Values
 	body       any
-	idempotent bool // sending it twice leaves the same state as once
+	header     map[string]string // beside the client's own (Content-Type of a CSV upload, Accept of results)
+	idempotent bool              // sending it twice leaves the same state as once
 }
 
 // do sends req: it renews an expired session once and retries retryable
@@ -249,6 +267,7 @@ func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token
 	if req.body != nil {
 		r.SetBody(req.body)
 	}
+	r.SetHeaders(req.header)
 	start := time.Now()
 	resp, err := r.Execute(req.method, tok.instanceURL+req.path)
 	if err != nil {

@@ -67,7 +67,7 @@ func (e *APIError) Is(target error) bool {
 // errors, row-lock contention, unavailability and request limits.
 func (e *APIError) Retryable() bool {
 	switch e.Code {
-	case CodeUnableToLockRow, CodeServerUnavailable, CodeRequestLimitExceeded:
+	case CodeUnableToLockRow, CodeServerUnavailable, CodeRequestLimitExceeded, CodeUnprocessed:
 		return true
 	}
 	return e.Status >= 500 || e.Status == http.StatusTooManyRequests
