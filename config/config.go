@@ -70,6 +70,9 @@ type Salesforce struct {
 	EventsToken       string `env:"TANDEM_SF_EVENTS_TOKEN" secret:"true" doc:"Bearer token the Salesforce event forwarder sends. Unset: the events endpoint is off (sandbox mode: a fixed sandbox token)."`
 	EventsSecret      string `env:"TANDEM_SF_EVENTS_SECRET" secret:"true" doc:"HMAC secret for TANDEM_SF_EVENTS_AUTH=hmac."`
 	IntegrationUserID string `env:"TANDEM_SF_INTEGRATION_USER_ID" doc:"Id (005…) of the integration user; change events it committed are Tandem's own and dropped. Sandbox mode: the sandbox's integration user."`
+	// Batched writes and the org's daily API allocation (issue 13).
+	APIBudgetPercent int `env:"TANDEM_SF_API_BUDGET_PERCENT" default:"80" validate:"gte=0,lte=100" doc:"Percent of the org's daily API allocation (api-usage in Sforce-Limit-Info) Tandem may use: from 90% of it each Salesforce request waits a growing pause, at it requests wait (jobs retry later without counting a failure). Shown by tandem_throttle_waits_total with reason daily API budget and a log line at each change. 0: no budget of Tandem's own."`
+	BulkThreshold    int `env:"TANDEM_SF_BULK_THRESHOLD" default:"2000" validate:"gte=1" doc:"Records of one batched Salesforce upsert load above which it goes through a Bulk API 2.0 ingest job instead of sObject Collections calls of 200 records."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.

@@ -15,6 +15,19 @@ type WorkerConfig struct {
 	Concurrency     int           // jobs at once; 0 = asynq's default (CPUs)
 	ShutdownTimeout time.Duration // running jobs get this long on shutdown; 0 = 30s
 	Logger          *slog.Logger
+	// Groups, when its Aggregator is set, turns groups of tasks into one
+	// task (jobs/batch).
+	Groups GroupConfig
+}
+
+// GroupConfig is asynq's task aggregation: a group is aggregated once it
+// holds MaxSize tasks, its oldest waited MaxDelay, or GracePeriod passed
+// without a new one.
+type GroupConfig struct {
+	Aggregator  asynq.GroupAggregator
+	GracePeriod time.Duration // at least a second (asynq's minimum)
+	MaxDelay    time.Duration
+	MaxSize     int
 }
 
 // delayedTaskCheck is how often due retries move back to their queue:
@@ -39,6 +52,10 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 		ShutdownTimeout:          cfg.ShutdownTimeout,
 		DelayedTaskCheckInterval: delayedTaskCheck,
 		TaskCheckInterval:        taskCheck,
+		GroupAggregator:          cfg.Groups.Aggregator,
+		GroupGracePeriod:         cfg.Groups.GracePeriod,
+		GroupMaxDelay:            cfg.Groups.MaxDelay,
+		GroupMaxSize:             cfg.Groups.MaxSize,
 		Logger:                   AsynqLogger(log, "asynq"),
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			ctx = logging.WithCorrelation(ctx, headerOf(t).CorrelationID)

@@ -19,6 +19,7 @@ import (
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/batch"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
@@ -195,6 +196,7 @@ func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 	sc := salesforce.Config{
 		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
 		APIVersion: c.APIVersion, Logger: a.log, Observe: a.metrics.RemoteCalls(systemSalesforce),
+		BudgetShare: float64(c.APIBudgetPercent) / 100,
 	}
 	if !a.cfg.Live() {
 		sc.LoginURL, sc.ClientID, sc.ClientSecret = sandboxBase+sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret
@@ -276,12 +278,14 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
+		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
 	)
 	if err != nil {
 		return nil, nil, err
 	}
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
+		Groups: batch.Groups(a.cfg.Worker.MaxRetry),
 	})
 	return srv, a.observeJobs(mux), nil
 }

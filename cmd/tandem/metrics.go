@@ -52,12 +52,14 @@ func (a *app) observeJobs(mux *asynq.ServeMux) *asynq.ServeMux {
 	return mux
 }
 
-// watchSalesforceUsage reports the org's API usage from Sforce-Limit-Info.
+// watchSalesforceUsage reports the org's API usage from Sforce-Limit-Info
+// and the requests Tandem's share of it held back.
 func (a *app) watchSalesforceUsage(sf *salesforce.Client) {
 	a.metrics.WatchSalesforceUsage(func() (int, int) {
 		u := sf.Limits()
 		return u.Used, u.Max
 	})
+	a.metrics.WatchThrottle(sf.BudgetStats)
 }
 
 // serveWorkerMetrics serves /metrics, /healthz and /readyz on

@@ -70,6 +70,10 @@ type Config struct {
 	// change events Tandem causes can be recognised; default
 	// connectors.CallOptionsClient.
 	CallOptionsClient string
+	// BudgetShare is the share (0 to 1) of the org's daily API allocation
+	// Tandem may use: requests slow down near it and wait at it (see
+	// budget.go). 0 means no budget: only the org's own refusal stops them.
+	BudgetShare float64
 	// BulkUploadLimit bounds the CSV bytes of one Bulk API 2.0 job (a job
 	// takes one upload); BulkUpsert spreads a larger load over several
 	// jobs. Default MaxBulkUpload.
@@ -105,6 +109,7 @@ type Client struct {
 	observer    func(op string, status int, d time.Duration, err error)
 	bulkLimit   int
 	bulkPoll    connectors.Backoff
+	budget      *budget
 }
 
 // New checks cfg and returns a client. No request is made until the first call.
@@ -136,6 +141,7 @@ func New(cfg Config) (*Client, error) {
 		bulkPoll:    cfg.BulkPoll,
 	}
 	c.auth = newTokenSource(cfg, rc)
+	c.budget = newBudget(cfg.BudgetShare, &c.usage, cfg.Logger)
 	return c, nil
 }
 
@@ -164,6 +170,9 @@ func (cfg Config) validate() error {
 		if _, err := strconv.ParseFloat(v, 64); err != nil || !strings.Contains(v, ".") {
 			return fmt.Errorf("salesforce: Config.APIVersion %q is not like %q", v, DefaultAPIVersion)
 		}
+	}
+	if cfg.BudgetShare < 0 || cfg.BudgetShare > 1 {
+		return fmt.Errorf("salesforce: Config.BudgetShare %v is not between 0 and 1", cfg.BudgetShare)
 	}
 	if cfg.Timeout < 0 || cfg.MaxAttempts < 0 {
 		return errors.New("salesforce: Config.Timeout and Config.MaxAttempts must not be negative")
@@ -252,6 +261,9 @@ func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token
 	tok, err := c.auth.get(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := c.budget.admit(ctx, req.op); err != nil {
+		return nil, tok, fmt.Errorf("salesforce: %s: %w", req.op, err)
 	}
 	release, err := c.limiter.Acquire(ctx)
 	if err != nil {
