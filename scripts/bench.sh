@@ -27,4 +27,7 @@ echo "## workers: no-op jobs run per second, Tandem's worker beside a plain asyn
 bench -bench=BenchmarkProcess -benchtime=1x ./jobs/
 echo "## throttles"
 bench -bench=. ./connectors/throttle/
+echo "## batched Salesforce writes: 40,000 upserts through Bulk API 2.0 and through Collections, direct and as single-record tasks in groups (issue 13)"
+bench -bench='Upsert40k' -benchtime=1x ./connectors/salesforce/
+bench -bench='BatchedUpserts40k' -benchtime=1x ./jobs/batch/
 exit $status

@@ -34,7 +34,7 @@ type sandboxOrg struct {
 	queryMore     atomic.Int64 // GET /services/data/vXX.X/query/{locator}
 }
 
-func newSandboxOrg(t *testing.T, cfg sandbox.Config) *sandboxOrg {
+func newSandboxOrg(t testing.TB, cfg sandbox.Config) *sandboxOrg {
 	t.Helper()
 	srv, err := sandbox.New(cfg)
 	if err != nil {

@@ -31,7 +31,7 @@ type org struct {
 	sf    *salesforce.Client
 }
 
-func newOrg(t *testing.T) *org {
+func newOrg(t testing.TB) *org {
 	t.Helper()
 	sb, err := sandbox.New(sandbox.Config{})
 	if err != nil {
@@ -55,7 +55,7 @@ func newOrg(t *testing.T) *org {
 }
 
 // accounts maps NetSuite_Id__c to Id and Name of the batch's accounts.
-func (o *org) accounts(t *testing.T) map[string]string {
+func (o *org) accounts(t testing.TB) map[string]string {
 	t.Helper()
 	rows, err := o.Query("SELECT Id, Name, NetSuite_Id__c FROM Account WHERE NetSuite_Id__c LIKE 'BATCH-%'")
 	if err != nil {
@@ -77,7 +77,7 @@ type worker struct {
 	groups   []*asynq.Task
 }
 
-func startWorker(t *testing.T, db *testredis.DB, o *org, threshold int) *worker {
+func startWorker(t testing.TB, db *testredis.DB, o *org, threshold int) *worker {
 	t.Helper()
 	w := &worker{db: db, handlers: batch.NewHandlers(batch.Deps{Salesforce: o.sf, Redis: db.Client, Options: batch.Options{BulkThreshold: threshold, MaxRetry: 3}})}
 	mux := asynq.NewServeMux()
