@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,6 +38,15 @@ type summary struct {
 	} `json:"upserts"`
 	ExternalID bool   `json:"externalId"`
 	ErrorCode  string `json:"errorCode"`
+	Bulk       struct {
+		Successful []struct {
+			ID, Created, ExtID string
+		} `json:"successful"`
+		Failed []struct {
+			Error, ExtID string
+		} `json:"failed"`
+		Unprocessed int `json:"unprocessed"`
+	} `json:"bulk"`
 }
 
 func TestJSforce(t *testing.T) {
@@ -63,6 +73,10 @@ func TestJSforce(t *testing.T) {
 	sb.OnChange(func(ev sandbox.ChangeEvent) { mu.Lock(); origins = append(origins, ev.ChangeOrigin); mu.Unlock() })
 	mux := http.NewServeMux()
 	mux.Handle(mount+"/", http.StripPrefix(mount, sb.Handler()))
+	// jsforce's bulk2 resolves /services/data/… against the instance URL's
+	// host, dropping its path (a real instance URL has none): serve the
+	// org at the root too.
+	mux.Handle("/services/data/", sb.Handler())
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux}}
 	srv.Start()
 	defer srv.Close()
@@ -98,9 +112,20 @@ func TestJSforce(t *testing.T) {
 	if !got.ExternalID || got.ErrorCode != "REQUIRED_FIELD_MISSING" {
 		t.Errorf("describe externalId %v, create error %q", got.ExternalID, got.ErrorCode)
 	}
+	bulk := got.Bulk
+	if len(bulk.Successful) != 2 || len(bulk.Failed) != 1 || bulk.Unprocessed != 0 ||
+		bulk.Failed[0].ExtID != "JSB-2" || !strings.HasPrefix(bulk.Failed[0].Error, "REQUIRED_FIELD_MISSING:") {
+		t.Errorf("jsforce bulk2 results %+v", bulk)
+	}
+	for _, r := range bulk.Successful {
+		rec, ok := sb.Get("Account", r.ID)
+		if wantCreated := fmt.Sprint(r.ExtID == "JSB-1"); !ok || rec["NetSuite_Id__c"] != r.ExtID || r.Created != wantCreated {
+			t.Errorf("jsforce bulk2 result %+v: stored %v", r, rec)
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(origins) != 2 || !strings.HasSuffix(origins[0], "/rest/62.0;client=jsforce-conformance") {
+	if len(origins) != 4 || !strings.HasSuffix(origins[0], "/rest/62.0;client=jsforce-conformance") {
 		t.Errorf("change origins %v", origins)
 	}
 }

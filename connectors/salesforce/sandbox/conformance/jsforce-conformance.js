@@ -44,6 +44,20 @@ async function main() {
     errorCode = err.errorCode || err.name;
   }
 
+  // Bulk API 2.0: create, upload the CSV jsforce writes, close, poll, results.
+  const bulk = await conn.bulk2.loadAndWaitForResults({
+    object: 'Account',
+    operation: 'upsert',
+    externalIdFieldName: 'NetSuite_Id__c',
+    input: [
+      { NetSuite_Id__c: 'JSB-1', Name: 'jsforce Bulk, one' },
+      { NetSuite_Id__c: 'JS-1', Name: 'jsforce Co (renamed)' },
+      { NetSuite_Id__c: 'JSB-2', Phone: '123' },
+    ],
+    pollInterval: 100,
+    pollTimeout: 60000,
+  });
+
   const summary = {
     userId: user.id,
     organizationId: user.organizationId,
@@ -54,6 +68,11 @@ async function main() {
     upserts,
     externalId: Boolean(extField && extField.externalId && extField.idLookup),
     errorCode,
+    bulk: {
+      successful: bulk.successfulResults.map((r) => ({ id: r.sf__Id, created: String(r.sf__Created), extId: r.NetSuite_Id__c })),
+      failed: bulk.failedResults.map((r) => ({ error: r.sf__Error, extId: r.NetSuite_Id__c })),
+      unprocessed: bulk.unprocessedRecords.length,
+    },
   };
   process.stdout.write(JSON.stringify(summary) + '\n');
 }
