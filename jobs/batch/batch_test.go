@@ -204,3 +204,30 @@ func TestBatchedUpsertsAboveThresholdUseBulk(t *testing.T) {
 		t.Errorf("%d calls for one Bulk job", got)
 	}
 }
+
+// Once the org's daily allocation is spent, a batch waits for it (the
+// group job is retried later without counting a failure) and nothing is
+// archived.
+func TestBatchedUpsertsWaitOutTheDailyLimit(t *testing.T) {
+	db := testredis.New(t)
+	o := newOrg(t)
+	limit := sandbox.DefaultAPILimit
+	o.SetAPIUsage(limit)
+	enqueueAccounts(t, db, 10, -1)
+	startWorker(t, db, o, batch.DefaultBulkThreshold)
+
+	in := asynq.NewInspectorFromRedisClient(db.Client)
+	var waiting []*asynq.TaskInfo
+	testfixtures.WaitUntil(t, "the batch waiting", time.Minute, func() bool {
+		waiting, _ = in.ListRetryTasks(batch.Queue)
+		return len(waiting) == 1
+	})
+	task := waiting[0]
+	if task.Type != batch.TypeUpsertGroup || task.Retried != 0 || !strings.Contains(task.LastErr, "REQUEST_LIMIT_EXCEEDED") ||
+		!strings.Contains(task.LastErr, "TotalRequests Limit exceeded.") || task.NextProcessAt.Before(time.Now().Add(time.Minute)) {
+		t.Errorf("waiting %s: retried %d, next %s, %s", task.Type, task.Retried, task.NextProcessAt, task.LastErr)
+	}
+	if n := len(archived(t, db)); n != 0 || len(o.accounts(t)) != 0 {
+		t.Errorf("%d archived, %d accounts written", n, len(o.accounts(t)))
+	}
+}
