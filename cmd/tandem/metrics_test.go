@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/tandem-sync/tandem/config"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/internal/testredis"
@@ -83,6 +84,11 @@ func TestMetricsFollowRealFlows(t *testing.T) {
 		if !slices.ContainsFunc(throttles, func(m *dto.Metric) bool { return hasLabels(m, map[string]string{"system": system}) }) {
 			t.Errorf("no throttle waits reported for %s", system)
 		}
+	}
+	if !slices.ContainsFunc(throttles, func(m *dto.Metric) bool {
+		return hasLabels(m, map[string]string{"system": systemSalesforce, "reason": salesforce.BudgetReason})
+	}) {
+		t.Errorf("no waits reported for the Salesforce daily API budget")
 	}
 }
 

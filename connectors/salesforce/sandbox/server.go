@@ -1,7 +1,8 @@
 // Package sandbox is an in-memory emulator of the part of the Salesforce
 // API that Tandem uses: the OAuth 2.0 token endpoint (client credentials,
-// JWT bearer), REST sObjects, SOQL queries, sObject Collections, describe,
-// limits, and Outbound Messages and Change Data Capture events sent on
+// JWT bearer), REST sObjects, SOQL queries, sObject Collections, Bulk API
+// 2.0 ingest jobs, describe, limits and the daily API allocation, and
+// Outbound Messages and Change Data Capture events sent on
 // every change, all with Salesforce's paths, status codes, headers and
 // bodies. It starts with deterministic seed data (accounts, contacts,
 // products, price book entries, open opportunities with lines and two
