@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,12 @@ type worker struct {
 
 func startWorker(t testing.TB, db *testredis.DB, o *org, threshold int) *worker {
 	t.Helper()
-	w := &worker{db: db, handlers: batch.NewHandlers(batch.Deps{Salesforce: o.sf, Redis: db.Client, Options: batch.Options{BulkThreshold: threshold, MaxRetry: 3}})}
+	return startWorkerWith(t, db, o.sf, threshold)
+}
+
+func startWorkerWith(t testing.TB, db *testredis.DB, sf batch.SalesforceAPI, threshold int) *worker {
+	t.Helper()
+	w := &worker{db: db, handlers: batch.NewHandlers(batch.Deps{Salesforce: sf, Redis: db.Client, Options: batch.Options{BulkThreshold: threshold, MaxRetry: 3}})}
 	mux := asynq.NewServeMux()
 	for typ, h := range w.handlers {
 		mux.Handle(typ, h)
@@ -229,5 +235,46 @@ func TestBatchedUpsertsWaitOutTheDailyLimit(t *testing.T) {
 	}
 	if n := len(archived(t, db)); n != 0 || len(o.accounts(t)) != 0 {
 		t.Errorf("%d archived, %d accounts written", n, len(o.accounts(t)))
+	}
+}
+
+// lockedOnce is the sandbox's client, except that the first Collections
+// call reports one record UNABLE_TO_LOCK_ROW without writing it, as
+// Salesforce does when another transaction holds the row.
+type lockedOnce struct {
+	*salesforce.Client
+	extID string
+	done  atomic.Bool
+}
+
+func (l *lockedOnce) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error) {
+	i := slices.IndexFunc(records, func(r map[string]any) bool { return r[extField] == l.extID })
+	if i < 0 || l.done.Swap(true) {
+		return l.Client.UpsertCollection(ctx, object, extField, records, allOrNone)
+	}
+	rest := slices.Delete(slices.Clone(records), i, i+1)
+	res, err := l.Client.UpsertCollection(ctx, object, extField, rest, allOrNone)
+	if err != nil {
+		return nil, err
+	}
+	locked := salesforce.UpsertResult{Errors: []salesforce.RecordError{{StatusCode: salesforce.CodeUnableToLockRow,
+		Message: "unable to obtain exclusive access to this record or 1 records: " + l.extID, Fields: []string{}}}}
+	return slices.Insert(res, i, locked), nil
+}
+
+// A record that fails for a passing reason is written alone afterwards,
+// the rest of its batch standing.
+func TestBatchedUpsertsRetryALockedRecordAlone(t *testing.T) {
+	db := testredis.New(t)
+	o := newOrg(t)
+	enqueueAccounts(t, db, 450, -1)
+	startWorkerWith(t, db, &lockedOnce{Client: o.sf, extID: "BATCH-0200"}, batch.DefaultBulkThreshold)
+
+	testfixtures.WaitUntil(t, "450 accounts written", time.Minute, func() bool { return len(o.accounts(t)) == 450 })
+	if got := o.calls.Load(); got != 4 {
+		t.Errorf("%d calls, want 4: three batches and the locked record alone", got)
+	}
+	if n := len(archived(t, db)); n != 0 {
+		t.Errorf("%d archived", n)
 	}
 }
