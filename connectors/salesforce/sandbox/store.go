@@ -16,10 +16,11 @@ type store struct {
 	rows     map[string]map[string]any // by 18-char id
 	order    map[string][]string       // object name → ids in creation order
 	counters map[string]uint64         // key prefix → last id number used
+	index    index                     // external id and reference values → ids
 }
 
 func newStore(s *schema.Schema) *store {
-	return &store{schema: s, rows: map[string]map[string]any{}, order: map[string][]string{}, counters: map[string]uint64{}}
+	return &store{schema: s, rows: map[string]map[string]any{}, order: map[string][]string{}, counters: map[string]uint64{}, index: index{}}
 }
 
 // Records implements soql.Data.
@@ -61,6 +62,14 @@ func (st *store) newID(o *schema.Object) string {
 // (text compares case-insensitively, as external ids do).
 func (st *store) find(object string, f *schema.Field, value any) []map[string]any {
 	var out []map[string]any
+	if ids, ok := st.index.candidates(object, f, value); ok {
+		for _, id := range ids {
+			if row := st.rows[id]; row["IsDeleted"] != true && sameValue(f, row[f.Name], value) {
+				out = append(out, row)
+			}
+		}
+		return out
+	}
 	for _, row := range st.Records(object) {
 		if row["IsDeleted"] == true {
 			continue
@@ -83,6 +92,11 @@ func sameValue(f *schema.Field, a, b any) bool {
 
 // children returns the live records pointing at parentID through rel.
 func (st *store) children(rel *schema.ChildRelationship, parentID string) []map[string]any {
+	if o, ok := st.schema.Object(rel.Object); ok {
+		if f, ok := o.Field(rel.Field); ok && indexed(f) {
+			return st.find(rel.Object, f, parentID)
+		}
+	}
 	var out []map[string]any
 	for _, row := range st.Records(rel.Object) {
 		if row["IsDeleted"] != true && row[rel.Field] == parentID {
@@ -97,14 +111,21 @@ func copyRow(row map[string]any) map[string]any { return maps.Clone(row) }
 // put stores a row (new or replaced).
 func (st *store) put(object string, row map[string]any) {
 	id := row["Id"].(string)
-	if _, exists := st.rows[id]; !exists {
+	prev, exists := st.rows[id]
+	if !exists {
 		st.order[object] = append(st.order[object], id)
+	}
+	if o, ok := st.schema.Object(object); ok {
+		st.index.update(o, id, prev, row)
 	}
 	st.rows[id] = row
 }
 
 // remove forgets a row entirely (rollback of a create).
 func (st *store) remove(object, id string) {
+	if o, ok := st.schema.Object(object); ok {
+		st.index.update(o, id, st.rows[id], nil)
+	}
 	delete(st.rows, id)
 	st.order[object] = slices.DeleteFunc(st.order[object], func(x string) bool { return x == id })
 }
