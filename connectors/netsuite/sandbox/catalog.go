@@ -16,8 +16,8 @@ const (
 	PartnerPriceLevel   = "3"
 )
 
-// catalogItemType is the record type of the i-th generated item.
-func catalogItemType(i int) string {
+// CatalogItemType is the record type of the i-th generated item.
+func CatalogItemType(i int) string {
 	switch i % 10 {
 	case 6, 7:
 		return "nonInventorySaleItem"
@@ -34,10 +34,7 @@ func catalogItemType(i int) string {
 // price. The same i always gives the same item.
 func CatalogItem(i int) (recordType string, body map[string]any) {
 	base := round2(float64(i%500)*3 + 19.99)
-	row := func(currency, level string, qty, price float64) any {
-		return map[string]any{"currencyPage": idRef(currency), "priceLevel": idRef(level),
-			"quantity": map[string]any{"value": qty}, "price": round2(price)}
-	}
+	row := func(currency, level string, qty, price float64) any { return PriceLine(currency, level, qty, round2(price)) }
 	rows := []any{row("1", basePriceLevel, 0, base), row("1", WholesalePriceLevel, 0, base*0.8),
 		row("1", PartnerPriceLevel, 0, base*0.7)}
 	if i%7 == 0 {
@@ -46,7 +43,7 @@ func CatalogItem(i int) (recordType string, body map[string]any) {
 	if i%5 == 0 {
 		rows = append(rows, row("4", basePriceLevel, 0, base*0.92), row("4", WholesalePriceLevel, 0, base*0.92*0.8))
 	}
-	return catalogItemType(i), map[string]any{
+	return CatalogItemType(i), map[string]any{
 		"itemId": fmt.Sprintf("CAT-%05d", i), "displayName": fmt.Sprintf("Catalog Item %05d", i),
 		"description": fmt.Sprintf("Catalog item number %d", i), "rate": base, "subsidiary": idRef("1"),
 		"price": map[string]any{"items": rows},
@@ -95,4 +92,34 @@ func quantityOf(v any) float64 {
 		return n
 	}
 	return 0
+}
+
+// SetPrices replaces an item's price matrix as a user saving the item's
+// Pricing subtab in the NetSuite UI does: lines are price sublist lines
+// (currencyPage, priceLevel, quantity, price); a level or currency left
+// out has no price any more. The webhook reports it like any UI edit.
+func (s *Server) SetPrices(recordType, id string, lines []map[string]any) error {
+	rt, ok := lookupType(recordType)
+	if !ok {
+		return fmt.Errorf("netsuite sandbox: set prices: unknown record type %q", recordType)
+	}
+	items := make([]any, len(lines))
+	for i, l := range lines {
+		items[i] = l
+	}
+	body, err := asRequestJSON(map[string]any{"price": map[string]any{"items": items}})
+	if err != nil {
+		return fmt.Errorf("netsuite sandbox: set prices of %s %s: %w", rt.name, id, err)
+	}
+	opt := writeOptions{asUser: true, replace: map[string]bool{"price": true}}
+	if _, aerr := s.updateRecord(rt, id, body, opt, uiSource); aerr != nil {
+		return fmt.Errorf("netsuite sandbox: set prices of %s %s: %w", rt.name, id, aerr)
+	}
+	return nil
+}
+
+// PriceLine is one price sublist line for SetPrices.
+func PriceLine(currency, level string, quantity, price float64) map[string]any {
+	return map[string]any{"currencyPage": idRef(currency), "priceLevel": idRef(level),
+		"quantity": map[string]any{"value": quantity}, "price": price}
 }
