@@ -34,7 +34,9 @@ func CatalogItemType(i int) string {
 // price. The same i always gives the same item.
 func CatalogItem(i int) (recordType string, body map[string]any) {
 	base := round2(float64(i%500)*3 + 19.99)
-	row := func(currency, level string, qty, price float64) any { return PriceLine(currency, level, qty, round2(price)) }
+	row := func(currency, level string, qty, price float64) any {
+		return PriceLine(currency, level, qty, round2(price))
+	}
 	rows := []any{row("1", basePriceLevel, 0, base), row("1", WholesalePriceLevel, 0, base*0.8),
 		row("1", PartnerPriceLevel, 0, base*0.7)}
 	if i%7 == 0 {
