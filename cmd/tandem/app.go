@@ -19,6 +19,7 @@ import (
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
@@ -276,6 +277,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
+		catalog.Flow(a.catalogConfig()),
 	)
 	if err != nil {
 		return nil, nil, err
