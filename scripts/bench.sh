@@ -27,4 +27,6 @@ echo "## workers: no-op jobs run per second, Tandem's worker beside a plain asyn
 bench -bench=BenchmarkProcess -benchtime=1x ./jobs/
 echo "## throttles"
 bench -bench=. ./connectors/throttle/
+echo "## F4: a 10,000-item catalog to three price books (40,000 records), Collections beside one call per record; NetSuite calls per 1,000 items; peak heap (issue 13)"
+bench -bench=BenchmarkF4Catalog -benchtime=1x -timeout 30m ./jobs/catalog/
 exit $status

@@ -1,0 +1,43 @@
+package catalog
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/hibiken/asynq"
+
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/internal/testredis"
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// TestItemJobSyncsThatItem: the job a webhook or the sweep makes for an
+// item change syncs that item alone; item webhooks of each sale item type
+// start it.
+func TestItemJobSyncsThatItem(t *testing.T) {
+	for _, rt := range []string{"inventoryitem", "noninventoryitem", "serviceitem"} {
+		if !slices.Contains(jobs.NetSuiteTaskTypes(rt), jobs.TypeCatalogItem) {
+			t.Errorf("a %s webhook does not start %s", rt, jobs.TypeCatalogItem)
+		}
+	}
+	o := newOrgs(t, 12, testConfig)
+	h := NewHandler(Deps{Salesforce: o.sfc, NetSuite: o.nsc, Mappings: o.maps, Redis: testredis.New(t).Client, Config: testConfig})
+	id := catalogID(8) // a service item
+	if err := o.ns.SetPrices(nssandbox.CatalogItemType(8), id, []map[string]any{nssandbox.PriceLine("1", "1", 0, 250)}); err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(jobs.Change{Source: jobs.SourceNetSuiteWebhook, Object: "serviceitem", RecordID: id, EventID: "e1", ChangeType: jobs.ChangeUpdate})
+	before := o.sfc.Limits().Used
+	if err := h.ProcessTask(t.Context(), asynq.NewTask(jobs.TypeCatalogItem, payload)); err != nil {
+		t.Fatal(err)
+	}
+	e := o.entries(t, id)
+	if len(e) != 1 || e["Standard Price Book|USD"]["UnitPrice"] != 250.0 {
+		t.Errorf("entries of item %s: %v", id, e)
+	}
+	if got := o.count(t, "SELECT Id FROM Product2 WHERE NetSuite_Item_Id__c != null"); got != seededItems+1 {
+		t.Errorf("%d linked products, want the %d seeded and item %s's", got, seededItems, id)
+	}
+	t.Logf("%d Salesforce calls for one item", o.sfc.Limits().Used-before)
+}
