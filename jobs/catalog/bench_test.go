@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -15,10 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tandem-sync/tandem/connectors/netsuite"
-	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
-	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -39,22 +35,8 @@ func TestMain(m *testing.M) {
 // a Salesforce sandbox, prints their URLs and serves until stdin closes.
 func serveSandboxes(n string) {
 	items, _ := strconv.Atoi(n)
-	nsSrv := httptest.NewUnstartedServer(nil)
-	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + nsSrv.Listener.Addr().String(), ConcurrencyLimit: -1,
-		Seed: nssandbox.Seed{CatalogItems: items}})
-	if err != nil {
-		panic(err)
-	}
-	nsSrv.Config.Handler = ns.Handler()
-	nsSrv.Start()
-	sfSrv := httptest.NewUnstartedServer(nil)
-	sf, err := sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + sfSrv.Listener.Addr().String()})
-	if err != nil {
-		panic(err)
-	}
-	sfSrv.Config.Handler = sf.Handler()
-	sfSrv.Start()
-	fmt.Println(nsSrv.URL, sfSrv.URL)
+	_, nsURL, _, sfURL, _ := startSandboxes(items)
+	fmt.Println(nsURL, sfURL)
 	_, _ = io.Copy(io.Discard, os.Stdin)
 }
 
@@ -142,16 +124,7 @@ func BenchmarkF4Catalog(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				nsURL, sfURL := sandboxProcess(b, items)
-				nsc, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsURL, TBA: &netsuite.TBAConfig{
-					ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-					TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				sfc, err := salesforce.New(salesforce.Config{LoginURL: sfURL, ClientID: sfsandbox.DefaultClientID, ClientSecret: sfsandbox.DefaultClientSecret})
-				if err != nil {
-					b.Fatal(err)
-				}
+				nsc, sfc := clients(b, nsURL, sfURL)
 				maps, err := mapping.Load(mapping.Config{})
 				if err != nil {
 					b.Fatal(err)

@@ -31,36 +31,12 @@ var testConfig = Config{ItemTypes: []string{"InvtPart", "NonInvtPart", "Service"
 func newOrgs(tb testing.TB, catalogItems int, cfg Config) *orgs {
 	tb.Helper()
 	o := &orgs{}
-	nsSrv := httptest.NewUnstartedServer(nil)
+	var nsURL, sfURL string
+	var stop func()
+	o.ns, nsURL, o.sf, sfURL, stop = startSandboxes(catalogItems)
+	tb.Cleanup(stop)
+	o.nsc, o.sfc = clients(tb, nsURL, sfURL)
 	var err error
-	o.ns, err = nssandbox.New(nssandbox.Config{BaseURL: "http://" + nsSrv.Listener.Addr().String(), ConcurrencyLimit: -1,
-		Seed: nssandbox.Seed{CatalogItems: catalogItems}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(o.ns.Close)
-	nsSrv.Config.Handler = o.ns.Handler()
-	nsSrv.Start()
-	tb.Cleanup(nsSrv.Close)
-	o.nsc, err = netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsSrv.URL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sfSrv := httptest.NewUnstartedServer(nil)
-	o.sf, err = sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + sfSrv.Listener.Addr().String()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(o.sf.Close)
-	sfSrv.Config.Handler = o.sf.Handler()
-	sfSrv.Start()
-	tb.Cleanup(sfSrv.Close)
-	o.sfc, err = salesforce.New(salesforce.Config{LoginURL: sfSrv.URL, ClientID: sfsandbox.DefaultClientID, ClientSecret: sfsandbox.DefaultClientSecret})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	o.maps, err = mapping.Load(mapping.Config{})
 	if err != nil {
 		tb.Fatal(err)
@@ -104,4 +80,41 @@ func (o *orgs) count(tb testing.TB, soql string) int {
 		tb.Fatal(err)
 	}
 	return len(rows)
+}
+
+// startSandboxes serves a NetSuite sandbox seeded with catalogItems
+// generated items and a Salesforce sandbox over HTTP.
+func startSandboxes(catalogItems int) (ns *nssandbox.Server, nsURL string, sf *sfsandbox.Server, sfURL string, stop func()) {
+	nsSrv := httptest.NewUnstartedServer(nil)
+	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + nsSrv.Listener.Addr().String(), ConcurrencyLimit: -1,
+		Seed: nssandbox.Seed{CatalogItems: catalogItems}})
+	if err != nil {
+		panic(err) // the default configuration with a seed size: cannot fail
+	}
+	nsSrv.Config.Handler = ns.Handler()
+	nsSrv.Start()
+	sfSrv := httptest.NewUnstartedServer(nil)
+	sf, err = sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + sfSrv.Listener.Addr().String()})
+	if err != nil {
+		panic(err)
+	}
+	sfSrv.Config.Handler = sf.Handler()
+	sfSrv.Start()
+	return ns, nsSrv.URL, sf, sfSrv.URL, func() { sfSrv.Close(); sf.Close(); nsSrv.Close(); ns.Close() }
+}
+
+// clients are Tandem's clients of the two sandboxes.
+func clients(tb testing.TB, nsURL, sfURL string) (*netsuite.Client, *salesforce.Client) {
+	tb.Helper()
+	nsc, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsURL, TBA: &netsuite.TBAConfig{
+		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
+		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sfc, err := salesforce.New(salesforce.Config{LoginURL: sfURL, ClientID: sfsandbox.DefaultClientID, ClientSecret: sfsandbox.DefaultClientSecret})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return nsc, sfc
 }
