@@ -1,10 +1,11 @@
 package sandbox
 
-// Items: inventoryItem, nonInventorySaleItem and serviceSaleItem share the
-// item id series, so an "item" reference on a transaction line is
+// Items: inventoryItem, nonInventorySaleItem, serviceSaleItem and
+// otherChargeSaleItem share the item id series, so an "item" reference on a transaction line is
 // unambiguous.
 
-var itemTypeNames = map[string]string{"InvtPart": "Inventory Item", "NonInvtPart": "Non-inventory Item", "Service": "Service"}
+var itemTypeNames = map[string]string{"InvtPart": "Inventory Item", "NonInvtPart": "Non-inventory Item", "Service": "Service",
+	"OthCharge": "Other Charge"}
 
 func itemFields() []*field {
 	return []*field{
@@ -23,6 +24,8 @@ func init() {
 		refName: itemRefName, complete: completeItem("NonInvtPart")}, itemFields()...)
 	register(&recordType{name: "serviceSaleItem", family: familyItem, created: "createdDate",
 		refName: itemRefName, complete: completeItem("Service")}, itemFields()...)
+	register(&recordType{name: "otherChargeSaleItem", family: familyItem, created: "createdDate",
+		refName: itemRefName, complete: completeItem("OthCharge")}, itemFields()...)
 }
 
 func itemRefName(r *record) string { return r.string("itemId") }

@@ -30,6 +30,7 @@ var scriptNames = map[string]map[string]string{
 	"inventoryItem":        {"salesdescription": "description"},
 	"nonInventorySaleItem": {"salesdescription": "description"},
 	"serviceSaleItem":      {"salesdescription": "description"},
+	"otherChargeSaleItem":  {"salesdescription": "description"},
 }
 
 // pacific is the time zone server-side SuiteScript runs in: a date field
@@ -51,6 +52,8 @@ func scriptType(rt *recordType) string {
 		return "noninventoryitem"
 	case "serviceSaleItem":
 		return "serviceitem"
+	case "otherChargeSaleItem":
+		return "otherchargeitem"
 	}
 	return strings.ToLower(rt.name)
 }
