@@ -173,3 +173,23 @@ func TestPriceChangeReachesEveryBook(t *testing.T) {
 		t.Errorf("%d quotable entries for the inactive item", got)
 	}
 }
+
+// TestSingleCurrencyOrgSendsNoCurrency: with SingleCurrency the entries
+// carry no CurrencyIsoCode (a single-currency org has no such field) and
+// a second sync still finds them and writes nothing.
+func TestSingleCurrencyOrgSendsNoCurrency(t *testing.T) {
+	cfg := testConfig
+	cfg.Currencies, cfg.SingleCurrency = []string{"USD"}, true
+	o := newOrgs(t, 5, cfg)
+	first, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || first.Failed != 0 {
+		t.Fatalf("%v %v", err, first.Err())
+	}
+	if e := o.entries(t, catalogID(1)); len(e) != 3 {
+		t.Errorf("item %s has %d entries, want 3: %v", catalogID(1), len(e), e)
+	}
+	second, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || second.SalesforceWrites != 0 {
+		t.Errorf("second sync: %v, %+v", err, second)
+	}
+}
