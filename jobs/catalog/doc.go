@@ -17,5 +17,6 @@
 // quantity tiers the lowest quantity's price is the list price (the
 // price of one unit); an inactive item deactivates its product and
 // entries, a price level or currency removed from an item deactivates
-// its entries; nothing is ever deleted (quotes refer to them).
+// its entries, and so does an item deleted in NetSuite; nothing is ever
+// deleted in Salesforce (quotes refer to them).
 package catalog

@@ -62,9 +62,6 @@ func NewHandler(d Deps) asynq.HandlerFunc {
 		return s, nil
 	}
 	return jobs.ChangeHandler(func(ctx context.Context, ch jobs.Change) error {
-		if ch.ChangeType == jobs.ChangeDelete {
-			return nil // NetSuite refuses to delete an item in use; a deleted one stays in Salesforce as it was
-		}
 		s, err := syncer(ctx)
 		if err != nil {
 			return err
@@ -75,6 +72,13 @@ func NewHandler(d Deps) asynq.HandlerFunc {
 				return err
 			}
 			defer unlock()
+		}
+		if ch.ChangeType == jobs.ChangeDelete {
+			sum, err := s.Deactivate(ctx, ch.RecordID)
+			if err != nil {
+				return err
+			}
+			return sum.Err()
 		}
 		sum, err := s.Run(ctx, Scope{ItemID: ch.RecordID}, nil)
 		if err != nil {

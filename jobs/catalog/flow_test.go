@@ -14,7 +14,7 @@ import (
 
 // TestItemJobSyncsThatItem: the job a webhook or the sweep makes for an
 // item change syncs that item alone; item webhooks of each sale item type
-// start it.
+// start it; a deleted item's product and entries are deactivated.
 func TestItemJobSyncsThatItem(t *testing.T) {
 	for _, rt := range []string{"inventoryitem", "noninventoryitem", "serviceitem"} {
 		if !slices.Contains(jobs.NetSuiteTaskTypes(rt), jobs.TypeCatalogItem) {
@@ -40,4 +40,16 @@ func TestItemJobSyncsThatItem(t *testing.T) {
 		t.Errorf("%d linked products, want the %d seeded and item %s's", got, seededItems, id)
 	}
 	t.Logf("%d Salesforce calls for one item", o.sfc.Limits().Used-before)
+
+	// Deleted in NetSuite: the product and its entry stay, inactive.
+	payload, _ = json.Marshal(jobs.Change{Source: jobs.SourceNetSuiteWebhook, Object: "serviceitem", RecordID: id, EventID: "e2", ChangeType: jobs.ChangeDelete})
+	if err := h.ProcessTask(t.Context(), asynq.NewTask(jobs.TypeCatalogItem, payload)); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.count(t, "SELECT Id FROM Product2 WHERE IsActive = false AND NetSuite_Item_Id__c = '"+id+"'"); got != 1 {
+		t.Errorf("deleted item: %d inactive products, want 1", got)
+	}
+	if e := o.entries(t, id); len(e) != 1 || e["Standard Price Book|USD"]["IsActive"] != false {
+		t.Errorf("deleted item's entries: %v, want the one kept inactive", e)
+	}
 }

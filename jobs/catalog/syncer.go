@@ -581,3 +581,32 @@ func (s *Syncer) write(ctx context.Context, object, extField string, creates, up
 		return s.sf.UpdateCollection(ctx, object, c)
 	})
 }
+
+// Deactivate makes a deleted item's product and its price book entries
+// inactive: NetSuite lets an unused item be deleted, but quotes in
+// Salesforce may refer to its product, so it is kept, out of quoting.
+func (s *Syncer) Deactivate(ctx context.Context, itemID string) (Summary, error) {
+	sum := Summary{Items: 1}
+	h, err := s.readSalesforce(ctx, []string{itemID}, &sum)
+	if err != nil {
+		return sum, err
+	}
+	itemOf := func(map[string]any) string { return itemID }
+	failed := map[string]bool{}
+	if p, ok := h.products[itemID]; ok && p["IsActive"] == true {
+		rec := map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false}
+		if err := s.write(ctx, "Product2", "NetSuite_Item_Id__c", nil, []map[string]any{rec}, &sum, itemOf, failed); err != nil {
+			return sum, err
+		}
+	}
+	var entries []map[string]any
+	for _, e := range h.entries[itemID] {
+		if e["IsActive"] == true {
+			entries = append(entries, map[string]any{"Id": e.String("Id"), "IsActive": false})
+		}
+	}
+	if err := s.write(ctx, "PricebookEntry", "Tandem_Key__c", nil, entries, &sum, itemOf, failed); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
