@@ -26,6 +26,9 @@ func Flow(cfg Config) jobs.Flow {
 				return nil, fmt.Errorf("mappings: %w", err)
 			}
 		}
+		if err := CheckConfig(d.Mappings, cfg); err != nil {
+			return nil, err
+		}
 		h := NewHandler(Deps{Salesforce: d.Salesforce, NetSuite: d.NetSuite, Mappings: d.Mappings, Redis: d.Redis,
 			Config: cfg, Logger: d.Logger})
 		return map[string]asynq.Handler{jobs.TypeCatalogItem: h}, nil

@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hibiken/asynq"
@@ -10,6 +11,7 @@ import (
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/mapping"
 )
 
 // TestItemJobSyncsThatItem: the job a webhook or the sweep makes for an
@@ -51,5 +53,29 @@ func TestItemJobSyncsThatItem(t *testing.T) {
 	}
 	if e := o.entries(t, id); len(e) != 1 || e["Standard Price Book|USD"]["IsActive"] != false {
 		t.Errorf("deleted item's entries: %v, want the one kept inactive", e)
+	}
+}
+
+// TestBadConfigStopsStartUp: a price level the price_books table does not
+// name, a currency the currencies table lacks or a malformed item type is
+// refused before any job runs.
+func TestBadConfigStopsStartUp(t *testing.T) {
+	maps, err := mapping.Load(mapping.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{ItemTypes: []string{"InvtPart"}, PriceLevels: []string{"1", "9"}, Currencies: []string{"USD"}}, "price level 9"},
+		{Config{ItemTypes: []string{"InvtPart"}, PriceLevels: []string{"1"}, Currencies: []string{"XYZ"}}, "currency XYZ"},
+		{Config{ItemTypes: []string{"InvtPart'--"}, PriceLevels: []string{"1"}, Currencies: []string{"USD"}}, "item type"},
+		{Config{ItemTypes: []string{"InvtPart"}, PriceLevels: []string{"1"}, Currencies: []string{"USD"}}, ""},
+	} {
+		err := CheckConfig(maps, tc.cfg)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%+v: error %v, want one naming %q", tc.cfg, err, tc.want)
+		}
 	}
 }

@@ -85,20 +85,8 @@ func NewSyncer(ctx context.Context, sf Salesforce, ns NetSuite, maps *mapping.Se
 	if s.entry, err = maps.Mapping(MappingEntry); err != nil {
 		return nil, err
 	}
-	if len(cfg.ItemTypes) == 0 || len(cfg.PriceLevels) == 0 || len(cfg.Currencies) == 0 {
-		return nil, errors.New("catalog: item types, price levels and currencies must each name at least one")
-	}
-	for _, t := range cfg.ItemTypes {
-		if !itemTypePattern.MatchString(t) {
-			return nil, fmt.Errorf("catalog: item type %q is not an itemType id like InvtPart", t)
-		}
-	}
-	for _, iso := range cfg.Currencies {
-		id, ok := maps.TableValue("currencies", iso)
-		if !ok {
-			return nil, fmt.Errorf("catalog: currency %s is not in the currencies table", iso)
-		}
-		s.currency = append(s.currency, currency{iso: iso, nsID: fmt.Sprint(id)})
+	if s.currency, err = checkConfig(maps, cfg); err != nil {
+		return nil, err
 	}
 	if cfg.SingleCurrency {
 		s.currency = s.currency[:1]
@@ -107,6 +95,39 @@ func NewSyncer(ctx context.Context, sf Salesforce, ns NetSuite, maps *mapping.Se
 		return nil, err
 	}
 	return s, nil
+}
+
+// CheckConfig checks the configuration against the mappings' tables,
+// without asking Salesforce: the worker calls it at start-up.
+func CheckConfig(maps *mapping.Set, cfg Config) error {
+	_, err := checkConfig(maps, cfg)
+	return err
+}
+
+// checkConfig checks cfg and returns its currencies.
+func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
+	if len(cfg.ItemTypes) == 0 || len(cfg.PriceLevels) == 0 || len(cfg.Currencies) == 0 {
+		return nil, errors.New("catalog: item types, price levels and currencies must each name at least one")
+	}
+	for _, t := range cfg.ItemTypes {
+		if !itemTypePattern.MatchString(t) {
+			return nil, fmt.Errorf("catalog: item type %q is not an itemType id like InvtPart", t)
+		}
+	}
+	for _, level := range cfg.PriceLevels {
+		if _, ok := maps.TableValue("price_books", level); !ok {
+			return nil, fmt.Errorf("catalog: price level %s has no price book in the price_books table", level)
+		}
+	}
+	var out []currency
+	for _, iso := range cfg.Currencies {
+		id, ok := maps.TableValue("currencies", iso)
+		if !ok {
+			return nil, fmt.Errorf("catalog: currency %s is not in the currencies table", iso)
+		}
+		out = append(out, currency{iso: iso, nsID: fmt.Sprint(id)})
+	}
+	return out, nil
 }
 
 // findBooks resolves each price level's book by name; a custom book
