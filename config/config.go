@@ -50,6 +50,7 @@ type Config struct {
 	NetSuite   NetSuite
 	Worker     Worker
 	Sandbox    Sandbox
+	Catalog    Catalog
 
 	modeReason string // why Mode is what it is
 }
@@ -98,7 +99,7 @@ type Worker struct {
 	// The NetSuite sweep (jobs/sweep): the safety net under the webhooks.
 	SweepInterval time.Duration `env:"TANDEM_SWEEP_INTERVAL" default:"15m" validate:"gte=0" doc:"How often every worker process's scheduler enqueues the incremental NetSuite sweep (SuiteQL of records changed since a watermark in Redis, enqueuing the webhook's jobs); it runs once per interval however many workers run. 0: off. Whole seconds."`
 	SweepLookback time.Duration `env:"TANDEM_SWEEP_LOOKBACK" default:"24h" validate:"gt=0" doc:"How far back the first sweep of a record type looks when Redis holds no watermark for it yet (a new install or a flushed Redis), instead of the beginning of time."`
-	SweepTypes    []string      `env:"TANDEM_SWEEP_RECORD_TYPES" default:"customer,contact,invoice,customerpayment,creditmemo" doc:"Comma-separated NetSuite record types the sweep reads (lower case, as the webhook names them); a type no flow reads yet is skipped."`
+	SweepTypes    []string      `env:"TANDEM_SWEEP_RECORD_TYPES" default:"customer,contact,invoice,customerpayment,creditmemo,inventoryitem,noninventoryitem,serviceitem" doc:"Comma-separated NetSuite record types the sweep reads (lower case, as the webhook names them); a type no flow reads yet is skipped."`
 }
 
 // Sandbox configures the built-in Salesforce and NetSuite sandboxes.
@@ -111,6 +112,14 @@ type Sandbox struct {
 	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
+}
+
+// Catalog configures F4, NetSuite items and prices to Product2 and price
+// books (jobs/catalog).
+type Catalog struct {
+	ItemTypes   []string `env:"TANDEM_CATALOG_ITEM_TYPES" default:"InvtPart,NonInvtPart,Service" validate:"min=1,dive,alpha" doc:"Comma-separated NetSuite item types (itemType ids: InvtPart, NonInvtPart, Service, OthCharge, Kit, Assembly, …) that become Salesforce products."`
+	PriceLevels []string `env:"TANDEM_CATALOG_PRICE_LEVELS" default:"1" validate:"min=1,dive,numeric" doc:"Comma-separated NetSuite price level internal ids synced to price books, each to the book the price_books table in tables.yaml names (made when missing); one must be the standard price book. 1 is Base Price."`
+	Currencies  []string `env:"TANDEM_CATALOG_CURRENCIES" default:"USD" validate:"min=1,dive,len=3,alpha" doc:"Comma-separated ISO currency codes of the price book entries kept (one per product, book and currency), each in the currencies table of tables.yaml."`
 }
 
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.

@@ -22,6 +22,8 @@ const (
 	TypeCreditHold          = "credithold:customer"            // a customer whose credit standing may have changed
 	// The safety net: a periodic SuiteQL sweep of NetSuite changes (jobs/sweep).
 	TypeNetSuiteSweep = "sweep:netsuite"
+	// The catalog (jobs/catalog): an item and its prices to Product2 and price book entries.
+	TypeCatalogItem = "f4:item_to_product"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -96,11 +98,14 @@ func SalesforceEventTaskType(object string) (string, bool) {
 // (lower case, as the SuiteScript sends it) starts: one job per flow that
 // reads that record type.
 var netSuiteRoutes = map[string][]string{
-	"customer":        {TypeCustomerToAccount, TypeCreditHold},
-	"contact":         {TypeNSContactToContact},
-	"invoice":         {TypeInvoiceToSalesforce, TypeCreditHold},
-	"customerpayment": {TypePaymentToSalesforce, TypeCreditHold},
-	"creditmemo":      {TypePaymentToSalesforce, TypeCreditHold},
+	"customer":         {TypeCustomerToAccount, TypeCreditHold},
+	"contact":          {TypeNSContactToContact},
+	"invoice":          {TypeInvoiceToSalesforce, TypeCreditHold},
+	"customerpayment":  {TypePaymentToSalesforce, TypeCreditHold},
+	"creditmemo":       {TypePaymentToSalesforce, TypeCreditHold},
+	"inventoryitem":    {TypeCatalogItem},
+	"noninventoryitem": {TypeCatalogItem},
+	"serviceitem":      {TypeCatalogItem},
 }
 
 // NetSuiteTaskTypes are the task types for a change of a NetSuite record
@@ -129,7 +134,8 @@ func OutboundTaskType(object string) (string, bool) {
 // taskQueue is the queue a task type runs on.
 func taskQueue(taskType string) string {
 	switch taskType {
-	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep:
+	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
+		TypeCatalogItem:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

@@ -48,7 +48,7 @@ func loadErrors(t *testing.T, files map[string]string) string {
 
 func TestShippedMappingsLoad(t *testing.T) {
 	set := mustLoad(t, Config{})
-	want := []string{"account_to_customer", "contact_to_nscontact", "customer_to_account", "invoice_to_salesforce", "nscontact_to_contact", "opportunity_to_salesorder", "payment_to_salesforce"}
+	want := []string{"account_to_customer", "contact_to_nscontact", "customer_to_account", "invoice_to_salesforce", "item_to_product", "nscontact_to_contact", "opportunity_to_salesorder", "payment_to_salesforce", "price_to_pricebookentry"}
 	if got := strings.Join(set.Flows(), " "); got != strings.Join(want, " ") {
 		t.Fatalf("flows = %s, want %s", got, strings.Join(want, " "))
 	}

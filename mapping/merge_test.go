@@ -117,7 +117,7 @@ fields:
 	if err != nil || mustJSON(t, out) != `{"displayName":"Widget","isInactive":false,"itemId":"W-1"}` {
 		t.Fatalf("out = %v, err = %v", out, err)
 	}
-	if len(set.Flows()) != 8 {
+	if len(set.Flows()) != 10 {
 		t.Fatalf("flows = %v", set.Flows())
 	}
 	if m.Source() != (Endpoint{System: "salesforce", Object: "Product2"}) || m.Target().String() != "netsuite.nonInventorySaleItem" {
@@ -127,7 +127,7 @@ fields:
 
 func TestMappingDescribesItself(t *testing.T) {
 	set := mustLoad(t, Config{})
-	if _, err := set.Mapping("nope"); err == nil || err.Error() != `no mapping for flow "nope" (have account_to_customer, contact_to_nscontact, customer_to_account, invoice_to_salesforce, nscontact_to_contact, opportunity_to_salesorder, payment_to_salesforce)` {
+	if _, err := set.Mapping("nope"); err == nil || err.Error() != `no mapping for flow "nope" (have account_to_customer, contact_to_nscontact, customer_to_account, invoice_to_salesforce, item_to_product, nscontact_to_contact, opportunity_to_salesorder, payment_to_salesforce, price_to_pricebookentry)` {
 		t.Fatalf("err = %v", err)
 	}
 	so, _ := set.Mapping("opportunity_to_salesorder")

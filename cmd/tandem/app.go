@@ -20,6 +20,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 	"github.com/tandem-sync/tandem/jobs/batch"
+	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
@@ -279,6 +280,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
+		catalog.Flow(a.catalogConfig()),
 	)
 	if err != nil {
 		return nil, nil, err

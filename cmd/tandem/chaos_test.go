@@ -42,7 +42,7 @@ const (
 
 // changeSource is one flow's part of the stream: it sends changes and
 // checks their effects. F1's deals, F2's pairs, F3's invoices and
-// payments and F5's holds are sources; F4 (items) joins when its flow lands.
+// payments, F4's items and prices and F5's holds are sources.
 type changeSource interface {
 	// send makes one change and names its kind; false when the source has
 	// nothing left to change.
@@ -119,7 +119,7 @@ func (d *chaosDriver) setUp(total int) {
 	}
 	receivables := newReceivablesSource(deals)
 	holds := newHoldSource(d.t, accounts[chaosAccounts:], accounts)
-	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}, {receivables, 2}, {holds, 1}}
+	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}, {receivables, 2}, {holds, 1}, {newCatalogSource(sb), 1}}
 	d.c.settle()
 	accountPairs.readExpected(sb)
 	contactPairs.readExpected(sb)
@@ -247,7 +247,7 @@ func prefixed(prefix string, items []string) []string {
 func (r chaosReport) String() string {
 	var b strings.Builder
 	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides),\n")
-	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F5 (credit hold overrides); items have no flow yet: none sent\n")
+	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F4 (item prices changed, items inactivated), F5 (credit hold overrides)\n")
 	fmt.Fprintf(&b, "changes sent      %d\n", r.changes)
 	for _, k := range slices.Sorted(maps.Keys(r.byKind)) {
 		fmt.Fprintf(&b, "  %-38s %d\n", k, r.byKind[k])

@@ -7,6 +7,7 @@
 //	tandem mapping   check the mapping files; try one on a record
 //	tandem ns get    read a NetSuite record with the configured credentials
 //	tandem replay    list and replay archived jobs
+//	tandem sync      sync catalog [--full]: NetSuite items and prices to Salesforce products and price books
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
 package main
 
@@ -32,6 +33,9 @@ commands:
             print a NetSuite record (expanded) using the configured credentials
   replay    list archived jobs; replay some (--id, --type, --queue, --error,
             --older-than) or --all; --dry-run (needs REDIS_URL)
+  sync catalog [--full] [--since 24h]
+            NetSuite items and prices to Salesforce products and price books,
+            1,000 items at a time; a summary of what was written and the API calls
   env       list the environment variables Tandem reads, and the mode (sandbox or
             live) the environment selects and why
 `
@@ -76,6 +80,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return mappingCommand(ctx, cfg, args, os.Stdout)
 	case "replay":
 		return replayCommand(ctx, cfg, args, os.Stdout)
+	case "sync":
+		return syncCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -103,10 +103,13 @@ func (h *harness) addUnmappedLine(oppID string) (productID, itemID string) {
 }
 
 // unusedNetSuiteItem creates a NetSuite item no product maps to yet
-// (NetSuite_Item_Id__c is a unique external id), as an admin would.
+// (NetSuite_Item_Id__c is a unique external id), as an admin would. It is
+// an other-charge item: the catalog (F4) syncs inventory, non-inventory
+// and service items by default and would give an inventory item a
+// product of its own.
 func (h *harness) unusedNetSuiteItem() string {
 	h.t.Helper()
-	id, err := h.p.sandboxes.ns.Put("inventoryItem", map[string]any{"itemId": "SKU-WIDGET", "displayName": "Unmapped Widget"})
+	id, err := h.p.sandboxes.ns.Put("otherChargeSaleItem", map[string]any{"itemId": "SKU-WIDGET", "displayName": "Unmapped Widget"})
 	if err != nil {
 		h.t.Fatal(err)
 	}

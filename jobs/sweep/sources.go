@@ -4,7 +4,8 @@ import "strings"
 
 // DefaultRecordTypes are the record types swept when none are configured:
 // those the SuiteScript webhook covers for NetSuite -> Salesforce flows.
-var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo"}
+var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo",
+	"inventoryitem", "noninventoryitem", "serviceitem"}
 
 // source is where SuiteQL finds a record type's rows: its table and, for
 // the transaction table that unites several types, the type filter.
@@ -22,6 +23,10 @@ var sources = map[string]source{
 	"customerpayment": {table: "transaction", filter: "type = 'CustPymt'"},
 	"creditmemo":      {table: "transaction", filter: "type = 'CustCred'"},
 	"salesorder":      {table: "transaction", filter: "type = 'SalesOrd'"},
+	// Items share one table told apart by itemtype (a price change saves the item).
+	"inventoryitem":    {table: "item", filter: "itemtype = 'InvtPart'"},
+	"noninventoryitem": {table: "item", filter: "itemtype = 'NonInvtPart'"},
+	"serviceitem":      {table: "item", filter: "itemtype = 'Service'"},
 }
 
 // sourceOf is the SuiteQL source of a record type; false when the sweep

@@ -81,6 +81,9 @@ type Faults struct {
 type Seed struct {
 	Items     int // inventory items 1001…1000+Items, itemId SKU-0001…
 	Customers int // customers without an externalId, for matching tests
+	// CatalogItems are generated catalog items (CatalogItem(1…n)) after
+	// the inventory items; the zero value gives none.
+	CatalogItems int
 }
 
 func (c Config) withDefaults() Config {
@@ -130,5 +133,6 @@ func (s Seed) withDefaults() Seed {
 		}
 		return n
 	}
-	return Seed{Items: size(s.Items, DefaultSeedItems), Customers: size(s.Customers, DefaultSeedCustomers)}
+	return Seed{Items: size(s.Items, DefaultSeedItems), Customers: size(s.Customers, DefaultSeedCustomers),
+		CatalogItems: max(s.CatalogItems, 0)}
 }

@@ -19,6 +19,7 @@ import (
 //	PUT /faults               Faults as JSON (Timeout in nanoseconds)
 //	POST /records/{type}/{id}/!transform/{toType}  a body of the new record's fields → {"id": "..."}, as Transform
 //	POST /records/{type}/{id}/!void                voids a payment or credit memo, as Void
+//	PUT /records/{type}/{id}/price                 price sublist lines → replaces the item's prices, as SetPrices
 func (s *Server) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
@@ -61,6 +62,17 @@ func (s *Server) ControlHandler() http.Handler {
 	})
 	mux.HandleFunc("POST /records/{type}/{id}/!void", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Void(r.PathValue("type"), r.PathValue("id")); err != nil {
+			controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("PUT /records/{type}/{id}/price", func(w http.ResponseWriter, r *http.Request) {
+		var lines []map[string]any
+		if !decodeControl(w, r, &lines) {
+			return
+		}
+		if err := s.SetPrices(r.PathValue("type"), r.PathValue("id"), lines); err != nil {
 			controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}

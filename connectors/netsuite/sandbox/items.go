@@ -1,9 +1,11 @@
 package sandbox
 
-// Items: inventoryItem and nonInventorySaleItem share the item id series,
-// so an "item" reference on a transaction line is unambiguous.
+// Items: inventoryItem, nonInventorySaleItem, serviceSaleItem and
+// otherChargeSaleItem share the item id series, so an "item" reference on a transaction line is
+// unambiguous.
 
-var itemTypeNames = map[string]string{"InvtPart": "Inventory Item", "NonInvtPart": "Non-inventory Item"}
+var itemTypeNames = map[string]string{"InvtPart": "Inventory Item", "NonInvtPart": "Non-inventory Item", "Service": "Service",
+	"OthCharge": "Other Charge"}
 
 func itemFields() []*field {
 	return []*field{
@@ -20,6 +22,10 @@ func init() {
 		refName: itemRefName, complete: completeItem("InvtPart")}, itemFields()...)
 	register(&recordType{name: "nonInventorySaleItem", family: familyItem, created: "createdDate",
 		refName: itemRefName, complete: completeItem("NonInvtPart")}, itemFields()...)
+	register(&recordType{name: "serviceSaleItem", family: familyItem, created: "createdDate",
+		refName: itemRefName, complete: completeItem("Service")}, itemFields()...)
+	register(&recordType{name: "otherChargeSaleItem", family: familyItem, created: "createdDate",
+		refName: itemRefName, complete: completeItem("OthCharge")}, itemFields()...)
 }
 
 func itemRefName(r *record) string { return r.string("itemId") }

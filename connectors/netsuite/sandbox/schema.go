@@ -118,7 +118,7 @@ func lookupType(name string) (*recordType, bool) {
 }
 
 // itemTypes are the types an "item" reference may point to.
-var itemTypes = []string{"inventoryItem", "nonInventorySaleItem"}
+var itemTypes = []string{"inventoryItem", "nonInventorySaleItem", "serviceSaleItem", "otherChargeSaleItem"}
 
 // isCustomField reports a custom field id (custentity…, custbody…, custcol…, custitem…).
 func isCustomField(name string) bool { return strings.HasPrefix(strings.ToLower(name), "cust") }

@@ -48,6 +48,7 @@ var watchedFields = map[string]watch{
 	},
 	"inventoryitem":    itemWatch,
 	"noninventoryitem": itemWatch,
+	"serviceitem":      itemWatch,
 }
 
 var priceSublist = regexp.MustCompile(`^price\d*$`)

@@ -29,6 +29,8 @@ type scriptSublist struct {
 var scriptNames = map[string]map[string]string{
 	"inventoryItem":        {"salesdescription": "description"},
 	"nonInventorySaleItem": {"salesdescription": "description"},
+	"serviceSaleItem":      {"salesdescription": "description"},
+	"otherChargeSaleItem":  {"salesdescription": "description"},
 }
 
 // pacific is the time zone server-side SuiteScript runs in: a date field
@@ -45,8 +47,13 @@ func mustLoadLocation(name string) *time.Location {
 
 // scriptType is the record type as SuiteScript names it (record.Type).
 func scriptType(rt *recordType) string {
-	if rt.name == "nonInventorySaleItem" {
+	switch rt.name {
+	case "nonInventorySaleItem":
 		return "noninventoryitem"
+	case "serviceSaleItem":
+		return "serviceitem"
+	case "otherChargeSaleItem":
+		return "otherchargeitem"
 	}
 	return strings.ToLower(rt.name)
 }

@@ -39,6 +39,8 @@ func seed(st *store, size Seed) error {
 		sd.add("subsidiary", body)
 	}
 	sd.add("priceLevel", map[string]any{"name": "Base Price"})
+	sd.add("priceLevel", map[string]any{"name": "Wholesale", "discountPct": -20.0})
+	sd.add("priceLevel", map[string]any{"name": "Partner", "discountPct": -30.0})
 	sd.add("employee", map[string]any{"firstName": "Alex", "lastName": "Morgan", "email": "alex.morgan@tandem.example",
 		"isSalesRep": true, "subsidiary": idRef("1")})
 	// Sam Sales is also the Salesforce sandbox's sales user (same email), so
@@ -47,6 +49,9 @@ func seed(st *store, size Seed) error {
 		"isSalesRep": true, "subsidiary": idRef("2")})
 	for i := 1; i <= size.Items; i++ {
 		sd.add("inventoryItem", seedItem(i))
+	}
+	for i := 1; i <= size.CatalogItems; i++ {
+		sd.add(CatalogItem(i))
 	}
 	for i := 1; i <= size.Customers; i++ {
 		sd.add("customer", seedCustomer(i))

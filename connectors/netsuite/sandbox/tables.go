@@ -114,6 +114,9 @@ func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
 	if name == "transactionline" {
 		return s.transactionLineTable(), true
 	}
+	if name == "pricing" {
+		return s.pricingTable(), true
+	}
 	spec, ok := suiteqlTables[name]
 	if !ok {
 		return nil, false

@@ -170,7 +170,9 @@ func pricebookEntryBefore(tx *txn, row, _ map[string]any, _ input) *APIError {
 	product := tx.st.rows[row["Product2Id"].(string)]
 	row["Name"], row["ProductCode"] = product["Name"], product["ProductCode"]
 	var standard map[string]any
-	for _, e := range tx.st.Records("PricebookEntry") {
+	o, _ := tx.st.schema.Object("PricebookEntry")
+	byProduct, _ := o.Field("Product2Id")
+	for _, e := range tx.st.find("PricebookEntry", byProduct, row["Product2Id"]) {
 		if e["IsDeleted"] == true || e["Id"] == row["Id"] || e["Product2Id"] != row["Product2Id"] || e["CurrencyIsoCode"] != row["CurrencyIsoCode"] {
 			continue
 		}

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -17,58 +16,11 @@ type store struct {
 	rows     map[string]map[string]any // by 18-char id
 	order    map[string][]string       // object name → ids in creation order
 	counters map[string]uint64         // key prefix → last id number used
-	// extIndex finds records by external id without a scan (a Bulk job
-	// upserts tens of thousands of records, each looked up twice):
-	// field → value key → ids. extKeys remembers each row's keys, so a
-	// row changed in place still leaves its old key.
-	extIndex map[*schema.Field]map[string]map[string]bool
-	extKeys  map[string]map[*schema.Field]string
+	index    index                     // external id and reference values → ids
 }
 
 func newStore(s *schema.Schema) *store {
-	return &store{schema: s, rows: map[string]map[string]any{}, order: map[string][]string{}, counters: map[string]uint64{},
-		extIndex: map[*schema.Field]map[string]map[string]bool{}, extKeys: map[string]map[*schema.Field]string{}}
-}
-
-// indexed reports whether find answers f from extIndex.
-func indexed(f *schema.Field) bool { return f.ExternalID && f.Type != schema.ID }
-
-// indexKey is the extIndex key of a value: text folded as find compares it.
-func indexKey(v any) string {
-	if s, ok := v.(string); ok {
-		return "s:" + strings.ToLower(s)
-	}
-	return fmt.Sprintf("%T:%v", v, v)
-}
-
-// reindex moves a row's extIndex entries to its current values (none
-// when row is nil: removed).
-func (st *store) reindex(object, id string, row map[string]any) {
-	for f, key := range st.extKeys[id] {
-		delete(st.extIndex[f][key], id)
-	}
-	delete(st.extKeys, id)
-	o, ok := st.schema.Object(object)
-	if row == nil || !ok {
-		return
-	}
-	for _, f := range o.Fields {
-		if !indexed(f) || row[f.Name] == nil {
-			continue
-		}
-		key := indexKey(row[f.Name])
-		if st.extIndex[f] == nil {
-			st.extIndex[f] = map[string]map[string]bool{}
-		}
-		if st.extIndex[f][key] == nil {
-			st.extIndex[f][key] = map[string]bool{}
-		}
-		st.extIndex[f][key][id] = true
-		if st.extKeys[id] == nil {
-			st.extKeys[id] = map[*schema.Field]string{}
-		}
-		st.extKeys[id][f] = key
-	}
+	return &store{schema: s, rows: map[string]map[string]any{}, order: map[string][]string{}, counters: map[string]uint64{}, index: index{}}
 }
 
 // Records implements soql.Data.
@@ -110,36 +62,21 @@ func (st *store) newID(o *schema.Object) string {
 // (text compares case-insensitively, as external ids do).
 func (st *store) find(object string, f *schema.Field, value any) []map[string]any {
 	var out []map[string]any
-	rows := st.Records
-	if indexed(f) && value != nil {
-		rows = func(string) []map[string]any { return st.indexedRows(object, f, value) }
+	if ids, ok := st.index.candidates(object, f, value); ok {
+		for _, id := range ids {
+			if row := st.rows[id]; row["IsDeleted"] != true && sameValue(f, row[f.Name], value) {
+				out = append(out, row)
+			}
+		}
+		return out
 	}
-	for _, row := range rows(object) {
+	for _, row := range st.Records(object) {
 		if row["IsDeleted"] == true {
 			continue
 		}
 		if sameValue(f, row[f.Name], value) {
 			out = append(out, row)
 		}
-	}
-	return out
-}
-
-// indexedRows are the rows extIndex holds under value's key, in creation order.
-func (st *store) indexedRows(object string, f *schema.Field, value any) []map[string]any {
-	ids := st.extIndex[f][indexKey(value)]
-	out := make([]map[string]any, 0, len(ids))
-	for id := range ids {
-		if row, ok := st.rows[id]; ok {
-			out = append(out, row)
-		}
-	}
-	if len(out) > 1 {
-		pos := make(map[string]int, len(st.order[object]))
-		for i, id := range st.order[object] {
-			pos[id] = i
-		}
-		slices.SortFunc(out, func(a, b map[string]any) int { return pos[a["Id"].(string)] - pos[b["Id"].(string)] })
 	}
 	return out
 }
@@ -155,6 +92,11 @@ func sameValue(f *schema.Field, a, b any) bool {
 
 // children returns the live records pointing at parentID through rel.
 func (st *store) children(rel *schema.ChildRelationship, parentID string) []map[string]any {
+	if o, ok := st.schema.Object(rel.Object); ok {
+		if f, ok := o.Field(rel.Field); ok && indexed(f) {
+			return st.find(rel.Object, f, parentID)
+		}
+	}
 	var out []map[string]any
 	for _, row := range st.Records(rel.Object) {
 		if row["IsDeleted"] != true && row[rel.Field] == parentID {
@@ -169,16 +111,21 @@ func copyRow(row map[string]any) map[string]any { return maps.Clone(row) }
 // put stores a row (new or replaced).
 func (st *store) put(object string, row map[string]any) {
 	id := row["Id"].(string)
-	if _, exists := st.rows[id]; !exists {
+	prev, exists := st.rows[id]
+	if !exists {
 		st.order[object] = append(st.order[object], id)
 	}
+	if o, ok := st.schema.Object(object); ok {
+		st.index.update(o, id, prev, row)
+	}
 	st.rows[id] = row
-	st.reindex(object, id, row)
 }
 
 // remove forgets a row entirely (rollback of a create).
 func (st *store) remove(object, id string) {
+	if o, ok := st.schema.Object(object); ok {
+		st.index.update(o, id, st.rows[id], nil)
+	}
 	delete(st.rows, id)
-	st.reindex(object, id, nil)
 	st.order[object] = slices.DeleteFunc(st.order[object], func(x string) bool { return x == id })
 }

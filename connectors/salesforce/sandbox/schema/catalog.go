@@ -129,7 +129,7 @@ func product2() *Object {
 			text("ProductCode", "Product Code", 255),
 			field("IsActive", "Active", Boolean).withDefault(false),
 			picklist("Family", "Product Family", false, "Hardware", "Software", "Services"),
-			field("Description", "Product Description", TextArea),
+			field("Description", "Product Description", TextArea).withLength(4000),
 			currency(),
 		))
 	o.Children = []*ChildRelationship{{Name: "PricebookEntries", Object: "PricebookEntry", Field: "Product2Id", CascadeDelete: true}}

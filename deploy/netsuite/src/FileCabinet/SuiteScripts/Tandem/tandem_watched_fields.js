@@ -51,5 +51,6 @@ define([], () => {
         },
         inventoryitem: item,
         noninventoryitem: item,
+        serviceitem: item,
     });
 });

@@ -2,7 +2,7 @@
  * Reports record changes to Tandem (afterSubmit only, so the user's save is
  * committed first). One script, one deployment per record type:
  * customer, contact, invoice, customerpayment, inventoryitem,
- * noninventoryitem, salesorder. The fields each type reports are in
+ * noninventoryitem, salesorder, serviceitem. The fields each type reports are in
  * tandem_watched_fields.js.
  *
  * Script parameters: custscript_tandem_url (Tandem's public URL) and

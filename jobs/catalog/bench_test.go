@@ -1,0 +1,186 @@
+package catalog
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/mapping"
+)
+
+// sandboxProcessEnv makes the test binary a sandbox server (see TestMain):
+// the benchmark runs the sandboxes in a process of their own, so the heap
+// it measures is Tandem's alone.
+const sandboxProcessEnv = "TANDEM_CATALOG_BENCH_SANDBOXES"
+
+func TestMain(m *testing.M) {
+	if n := os.Getenv(sandboxProcessEnv); n != "" {
+		serveSandboxes(n)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// serveSandboxes serves a NetSuite sandbox seeded with n catalog items and
+// a Salesforce sandbox, prints their URLs and serves until stdin closes.
+func serveSandboxes(n string) {
+	items, _ := strconv.Atoi(n)
+	_, nsURL, _, sfURL, _ := startSandboxes(items)
+	fmt.Println(nsURL, sfURL)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// sandboxProcess starts the sandboxes in a child process.
+func sandboxProcess(b *testing.B, items int) (nsURL, sfURL string) {
+	b.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), sandboxProcessEnv+"="+strconv.Itoa(items))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := fmt.Sscan(line, &nsURL, &sfURL); err != nil {
+		b.Fatalf("sandbox process said %q: %v", line, err)
+	}
+	return nsURL, sfURL
+}
+
+// oneByOne writes each record in a call of its own: the naive way the
+// benchmark compares Collections with.
+type oneByOne struct{ *salesforce.Client }
+
+func (c oneByOne) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, _ bool) ([]salesforce.UpsertResult, error) {
+	out := make([]salesforce.UpsertResult, len(records))
+	for i, r := range records {
+		fields := map[string]any{}
+		for k, v := range r {
+			if k != extField {
+				fields[k] = v
+			}
+		}
+		res, err := c.Upsert(ctx, object, extField, fmt.Sprint(r[extField]), fields)
+		if err != nil {
+			res = salesforce.UpsertResult{Errors: []salesforce.RecordError{{StatusCode: "CALL_FAILED", Message: err.Error()}}}
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
+func (c oneByOne) UpdateCollection(ctx context.Context, object string, records []map[string]any) ([]salesforce.UpsertResult, error) {
+	out := make([]salesforce.UpsertResult, len(records))
+	for i, r := range records {
+		fields := map[string]any{}
+		for k, v := range r {
+			if k != "Id" {
+				fields[k] = v
+			}
+		}
+		out[i] = salesforce.UpsertResult{ID: fmt.Sprint(r["Id"]), Success: true}
+		if err := c.Update(ctx, object, fmt.Sprint(r["Id"]), fields); err != nil {
+			out[i] = salesforce.UpsertResult{Errors: []salesforce.RecordError{{StatusCode: "CALL_FAILED", Message: err.Error()}}}
+		}
+	}
+	return out, nil
+}
+
+// BenchmarkF4Catalog: a full sync of a 10,000-item catalog to three price
+// books (the standard one and two custom ones: 40,000 records) in USD,
+// against sandboxes in another process. It reports Salesforce calls and
+// records written per write call, through sObject Collections and one
+// call per record, NetSuite read calls per 1,000 items and the peak heap
+// of this (Tandem's) process. CATALOG_BENCH_ITEMS changes the size.
+func BenchmarkF4Catalog(b *testing.B) {
+	items := 10000
+	if n, err := strconv.Atoi(os.Getenv("CATALOG_BENCH_ITEMS")); err == nil && n > 0 {
+		items = n
+	}
+	cfg := Config{ItemTypes: testConfig.ItemTypes, PriceLevels: []string{"1", "2", "3"}, Currencies: []string{"USD"}}
+	for _, way := range []string{"collections", "naive"} {
+		b.Run(way, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				nsURL, sfURL := sandboxProcess(b, items)
+				nsc, sfc := clients(b, nsURL, sfURL)
+				maps, err := mapping.Load(mapping.Config{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var sf Salesforce = sfc
+				if way == "naive" {
+					sf = oneByOne{sfc}
+				}
+				s, err := NewSyncer(context.Background(), sf, nsc, maps, cfg, slog.Default())
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				var base runtime.MemStats
+				runtime.ReadMemStats(&base)
+				var peak atomic.Uint64
+				stop := make(chan struct{})
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					var m runtime.MemStats
+					for {
+						runtime.ReadMemStats(&m)
+						if m.HeapAlloc > peak.Load() {
+							peak.Store(m.HeapAlloc)
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(20 * time.Millisecond):
+						}
+					}
+				}()
+				before := sfc.Limits().Used
+				b.StartTimer()
+				start := time.Now()
+				sum, err := s.Run(context.Background(), Scope{}, nil)
+				wall := time.Since(start)
+				b.StopTimer()
+				close(stop)
+				<-done
+				if err != nil || sum.Failed != 0 {
+					b.Fatalf("%v %v", err, sum.Err())
+				}
+				calls := sfc.Limits().Used - before
+				writes := calls - (sum.SalesforceCalls - sum.SalesforceWrites) // less the reads
+				written := sum.Created + sum.Updated + sum.Deactivated
+				b.ReportMetric(float64(calls), "sf_calls")
+				b.ReportMetric(float64(written)/float64(writes), "records/write_call")
+				b.ReportMetric(float64(written)/float64(calls), "records/sf_call")
+				b.ReportMetric(float64(sum.NetSuiteCalls)*1000/float64(sum.Items), "ns_calls/1000_items")
+				b.ReportMetric(float64(peak.Load())/(1<<20), "peak_heap_MiB")
+				b.Logf("%s: %d items, %d records written in %s: %d Salesforce calls (%d writes), %d NetSuite calls, peak heap %.1f MiB (%.1f MiB before)",
+					way, sum.Items, written, wall.Round(time.Millisecond), calls, writes, sum.NetSuiteCalls,
+					float64(peak.Load())/(1<<20), float64(base.HeapAlloc)/(1<<20))
+			}
+		})
+	}
+}

@@ -1,0 +1,22 @@
+// Package catalog is flow F4: NetSuite items and their prices become
+// Salesforce Product2 records and PricebookEntry records, so reps quote
+// only current, ERP-approved prices.
+//
+// One Syncer does the work for every trigger: the webhook and the sweep
+// run it for one item (a job per item change), `tandem sync catalog`
+// for every item, 1,000 at a time. For each batch it reads the items
+// (SuiteQL item table) and their prices (pricing table), reads what
+// Salesforce holds for them, and writes only what differs: products by
+// NetSuite_Item_Id__c, then standard price book entries (Salesforce
+// refuses a custom entry without one), then custom price book entries,
+// each through sObject Collections (200 records a call, a result per
+// record: a record that fails is reported alone and the rest stand).
+//
+// Rules: one price book per configured NetSuite price level (its name
+// from the price_books table), one entry per configured currency; of
+// quantity tiers the lowest quantity's price is the list price (the
+// price of one unit); an inactive item deactivates its product and
+// entries, a price level or currency removed from an item deactivates
+// its entries, and so does an item deleted in NetSuite; nothing is ever
+// deleted in Salesforce (quotes refer to them).
+package catalog

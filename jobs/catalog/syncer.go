@@ -1,0 +1,633 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/mapping"
+)
+
+// Mapping names (files under mapping/defaults).
+const (
+	MappingProduct = "item_to_product"
+	MappingEntry   = "price_to_pricebookentry"
+)
+
+// BatchSize is the items of one batch: one SuiteQL page.
+const BatchSize = netsuite.MaxSuiteQLPage
+
+// Salesforce is what the catalog needs of Salesforce; *salesforce.Client
+// implements it. Writes go through sObject Collections (UpsertCollection,
+// UpdateCollection); a Bulk API 2.0 writer with the same result shape
+// can take their place for large loads.
+type Salesforce interface {
+	Query(ctx context.Context, soql string) ([]salesforce.Record, error)
+	Create(ctx context.Context, object string, fields map[string]any) (string, error)
+	UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error)
+	UpdateCollection(ctx context.Context, object string, records []map[string]any) ([]salesforce.UpsertResult, error)
+}
+
+// NetSuite is what the catalog needs of NetSuite; *netsuite.Client implements it.
+type NetSuite interface {
+	SuiteQL(ctx context.Context, query string, params []any, fn func(netsuite.Row) error) error
+}
+
+// Config is what the catalog syncs.
+type Config struct {
+	ItemTypes   []string // NetSuite itemType ids, e.g. InvtPart, NonInvtPart, Service
+	PriceLevels []string // NetSuite price level ids; each is the price book table price_books names
+	Currencies  []string // ISO codes an entry is kept in (ignored when SingleCurrency)
+	// SingleCurrency is for orgs without multi-currency: entries carry no
+	// CurrencyIsoCode and the first of Currencies is the org's currency.
+	SingleCurrency bool
+}
+
+var itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
+
+// Syncer writes NetSuite items and prices to Salesforce.
+type Syncer struct {
+	sf       Salesforce
+	ns       NetSuite
+	product  *mapping.Mapping
+	entry    *mapping.Mapping
+	cfg      Config
+	books    []book // the standard book first
+	currency []currency
+	log      *slog.Logger
+}
+
+type book struct {
+	level, name, id string
+	standard        bool
+}
+
+type currency struct{ iso, nsID string }
+
+// NewSyncer checks the configuration against the mappings' tables and
+// finds (or creates) the price books in Salesforce.
+func NewSyncer(ctx context.Context, sf Salesforce, ns NetSuite, maps *mapping.Set, cfg Config, log *slog.Logger) (*Syncer, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Syncer{sf: sf, ns: ns, cfg: cfg, log: log}
+	var err error
+	if s.product, err = maps.Mapping(MappingProduct); err != nil {
+		return nil, err
+	}
+	if s.entry, err = maps.Mapping(MappingEntry); err != nil {
+		return nil, err
+	}
+	if s.currency, err = checkConfig(maps, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.SingleCurrency {
+		s.currency = s.currency[:1]
+	}
+	if err := s.findBooks(ctx, maps); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// CheckConfig checks the configuration against the mappings' tables,
+// without asking Salesforce: the worker calls it at start-up.
+func CheckConfig(maps *mapping.Set, cfg Config) error {
+	_, err := checkConfig(maps, cfg)
+	return err
+}
+
+// checkConfig checks cfg and returns its currencies.
+func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
+	if len(cfg.ItemTypes) == 0 || len(cfg.PriceLevels) == 0 || len(cfg.Currencies) == 0 {
+		return nil, errors.New("catalog: item types, price levels and currencies must each name at least one")
+	}
+	for _, t := range cfg.ItemTypes {
+		if !itemTypePattern.MatchString(t) {
+			return nil, fmt.Errorf("catalog: item type %q is not an itemType id like InvtPart", t)
+		}
+	}
+	for _, level := range cfg.PriceLevels {
+		if _, ok := maps.TableValue("price_books", level); !ok {
+			return nil, fmt.Errorf("catalog: price level %s has no price book in the price_books table", level)
+		}
+	}
+	var out []currency
+	for _, iso := range cfg.Currencies {
+		id, ok := maps.TableValue("currencies", iso)
+		if !ok {
+			return nil, fmt.Errorf("catalog: currency %s is not in the currencies table", iso)
+		}
+		out = append(out, currency{iso: iso, nsID: fmt.Sprint(id)})
+	}
+	return out, nil
+}
+
+// findBooks resolves each price level's book by name; a custom book
+// that does not exist yet is created (active).
+func (s *Syncer) findBooks(ctx context.Context, maps *mapping.Set) error {
+	rows, err := s.sf.Query(ctx, "SELECT Id, Name, IsStandard FROM Pricebook2")
+	if err != nil {
+		return fmt.Errorf("catalog: reading price books: %w", err)
+	}
+	for _, level := range s.cfg.PriceLevels {
+		v, ok := maps.TableValue("price_books", level)
+		if !ok {
+			return fmt.Errorf("catalog: price level %s has no price book in the price_books table", level)
+		}
+		b := book{level: level, name: fmt.Sprint(v)}
+		for _, r := range rows {
+			if strings.EqualFold(r.String("Name"), b.name) {
+				b.id, b.standard = r.String("Id"), r.String("IsStandard") == "true"
+			}
+		}
+		if b.id == "" {
+			id, err := s.sf.Create(ctx, "Pricebook2", map[string]any{"Name": b.name, "IsActive": true,
+				"Description": "NetSuite price level " + level + " (Tandem)"})
+			if err != nil {
+				return fmt.Errorf("catalog: creating price book %q: %w", b.name, err)
+			}
+			b.id = id
+		}
+		s.books = append(s.books, b)
+	}
+	slices.SortStableFunc(s.books, func(a, b book) int {
+		if a.standard == b.standard {
+			return 0
+		}
+		if a.standard {
+			return -1
+		}
+		return 1
+	})
+	if !s.books[0].standard {
+		return errors.New("catalog: no configured price level maps to the standard price book (price_books table); Salesforce needs a standard price before any other")
+	}
+	return nil
+}
+
+// Summary is what a sync did: records by outcome and the calls it took.
+type Summary struct {
+	Items            int
+	Created          int
+	Updated          int
+	Deactivated      int
+	Unchanged        int
+	Failed           int
+	SalesforceCalls  int
+	SalesforceWrites int // of SalesforceCalls, the write calls
+	NetSuiteCalls    int
+	Failures         []Failure
+}
+
+// Failure is one record Salesforce refused.
+type Failure struct {
+	Item   string // NetSuite item id
+	Object string
+	Key    string
+	Err    error
+}
+
+func (s *Summary) add(o Summary) {
+	s.Items += o.Items
+	s.Created += o.Created
+	s.Updated += o.Updated
+	s.Deactivated += o.Deactivated
+	s.Unchanged += o.Unchanged
+	s.Failed += o.Failed
+	s.SalesforceCalls += o.SalesforceCalls
+	s.SalesforceWrites += o.SalesforceWrites
+	s.NetSuiteCalls += o.NetSuiteCalls
+	s.Failures = append(s.Failures, o.Failures...)
+}
+
+// Err joins the failures, nil when none.
+func (s *Summary) Err() error {
+	errs := make([]error, len(s.Failures))
+	for i, f := range s.Failures {
+		errs[i] = fmt.Errorf("item %s: %s %s: %w", f.Item, f.Object, f.Key, f.Err)
+	}
+	return errors.Join(errs...)
+}
+
+// Scope says which items a sync reads.
+type Scope struct {
+	ItemID        string // one item
+	ModifiedSince string // items modified at or after this time (RFC 3339, UTC); "" = all
+}
+
+// Progress is told after each batch: items done so far.
+type Progress func(items int)
+
+const timestampFormat = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`
+
+// Run syncs the items in scope, a batch of BatchSize items at a time: the
+// whole catalog is never held. A failed record does not stop the sync;
+// an error reading or calling does.
+func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summary, error) {
+	quoted := make([]string, len(s.cfg.ItemTypes))
+	for i, t := range s.cfg.ItemTypes {
+		quoted[i] = "'" + t + "'"
+	}
+	q := "SELECT id, itemid, displayname, description, itemtype, isinactive FROM item WHERE itemtype IN (" +
+		strings.Join(quoted, ", ") + ")"
+	var params []any
+	switch {
+	case scope.ItemID != "":
+		q += " AND id = ?"
+		params = append(params, scope.ItemID)
+	case scope.ModifiedSince != "":
+		q += " AND lastmodifieddate >= TO_TIMESTAMP(?, " + timestampFormat + ")"
+		params = append(params, scope.ModifiedSince)
+	}
+	q += " ORDER BY id"
+	var sum Summary
+	batch := make([]netsuite.Row, 0, BatchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		b, err := s.syncBatch(ctx, batch)
+		sum.add(b)
+		batch = batch[:0]
+		if progress != nil {
+			progress(sum.Items)
+		}
+		return err
+	}
+	rows := 0
+	err := s.ns.SuiteQL(ctx, q, params, func(r netsuite.Row) error {
+		rows++
+		batch = append(batch, r)
+		if len(batch) == BatchSize {
+			return flush()
+		}
+		return nil
+	})
+	sum.NetSuiteCalls += pages(rows, netsuite.MaxSuiteQLPage)
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return sum, fmt.Errorf("catalog sync: %w", err)
+	}
+	return sum, nil
+}
+
+// pages is the calls reading n rows took, at most per a page.
+func pages(n, per int) int { return max(1, (n+per-1)/per) }
+
+// price is the list price of one item in one book and currency.
+type priceKey struct{ item, level, currency string }
+
+type priceRow struct {
+	qty, price float64
+}
+
+// syncBatch syncs one batch of item rows.
+func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row) (Summary, error) {
+	sum := Summary{Items: len(rows)}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.String("id")
+	}
+	prices, calls, err := s.readPrices(ctx, ids)
+	sum.NetSuiteCalls += calls
+	if err != nil {
+		return sum, err
+	}
+	have, err := s.readSalesforce(ctx, ids, &sum)
+	if err != nil {
+		return sum, err
+	}
+	var products []map[string]any
+	for _, r := range rows {
+		rec, err := s.product.Apply(ctx, nil, itemRecord(r), nil)
+		if err != nil {
+			sum.Failed++
+			sum.Failures = append(sum.Failures, Failure{Item: r.String("id"), Object: "Product2", Err: err})
+			continue
+		}
+		if old, ok := have.products[r.String("id")]; ok && sameFields(rec, old) {
+			sum.Unchanged++
+			continue
+		}
+		products = append(products, rec)
+	}
+	failedItems := map[string]bool{}
+	for _, f := range sum.Failures {
+		failedItems[f.Item] = true
+	}
+	err = s.write(ctx, "Product2", "NetSuite_Item_Id__c", products, nil, &sum, func(rec map[string]any) string {
+		return fmt.Sprint(rec["NetSuite_Item_Id__c"])
+	}, failedItems)
+	if err != nil {
+		return sum, err
+	}
+	// Entries, the standard book's first: a custom entry needs the standard one.
+	for _, b := range s.books {
+		creates, updates := s.planEntries(ctx, rows, b, prices, have, failedItems, &sum)
+		itemOf := func(rec map[string]any) string { return have.itemOfEntry[fmt.Sprint(rec["Tandem_Key__c"])] }
+		if err := s.write(ctx, "PricebookEntry", "Tandem_Key__c", creates, updates, &sum, itemOf, failedItems); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// itemRecord is a SuiteQL item row with the REST record's field names,
+// as the item mapping reads it.
+func itemRecord(r netsuite.Row) map[string]any {
+	rec := map[string]any{
+		"id": r.String("id"), "itemId": r.String("itemid"), "itemType": map[string]any{"id": r.String("itemtype")},
+		"isInactive": r.String("isinactive") == "T",
+	}
+	if v := r.String("displayname"); v != "" {
+		rec["displayName"] = v
+	}
+	if v := r.String("description"); v != "" {
+		rec["description"] = v
+	}
+	return rec
+}
+
+// readPrices reads the batch's pricing rows of the configured levels and
+// currencies, keeping per key the row with the lowest quantity.
+func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]priceRow, int, error) {
+	// The batch is a run of the item query's ORDER BY id: its first and
+	// last ids bound it in the database's own order.
+	first, last := ids[0], ids[len(ids)-1]
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	q := "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item BETWEEN ? AND ?"
+	params := []any{first, last}
+	if len(ids) == 1 {
+		q, params = "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item = ?", []any{first}
+	}
+	levels, currencies := map[string]bool{}, map[string]bool{}
+	for _, l := range s.cfg.PriceLevels {
+		levels[l] = true
+	}
+	for _, c := range s.currency {
+		currencies[c.nsID] = true
+	}
+	out := map[priceKey]priceRow{}
+	n := 0
+	err := s.ns.SuiteQL(ctx, q, params, func(r netsuite.Row) error {
+		n++
+		k := priceKey{item: r.String("item"), level: r.String("pricelevel"), currency: r.String("currency")}
+		if !want[k.item] || !levels[k.level] || !currencies[k.currency] {
+			return nil
+		}
+		p := priceRow{qty: r.Float("quantity"), price: r.Float("unitprice")}
+		if old, ok := out[k]; !ok || p.qty < old.qty {
+			out[k] = p
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, pages(n, netsuite.MaxSuiteQLPage), fmt.Errorf("reading prices of items %s to %s: %w", first, last, err)
+	}
+	return out, pages(n, netsuite.MaxSuiteQLPage), nil
+}
+
+// held is what Salesforce holds for a batch.
+type held struct {
+	products    map[string]salesforce.Record            // by NetSuite item id
+	entries     map[string]map[string]salesforce.Record // by item id, then book id|currency
+	itemOfEntry map[string]string                       // Tandem_Key__c → item id
+}
+
+var productFields = []string{"Name", "ProductCode", "Description", "Family", "IsActive"}
+
+func (s *Syncer) readSalesforce(ctx context.Context, ids []string, sum *Summary) (held, error) {
+	h := held{products: map[string]salesforce.Record{}, entries: map[string]map[string]salesforce.Record{}, itemOfEntry: map[string]string{}}
+	in := quoteList(ids)
+	rows, err := s.sf.Query(ctx, "SELECT Id, NetSuite_Item_Id__c, "+strings.Join(productFields, ", ")+
+		" FROM Product2 WHERE NetSuite_Item_Id__c IN ("+in+")")
+	sum.SalesforceCalls += pages(len(rows), 2000)
+	if err != nil {
+		return h, fmt.Errorf("reading products: %w", err)
+	}
+	for _, r := range rows {
+		h.products[r.String("NetSuite_Item_Id__c")] = r
+	}
+	if len(rows) == 0 {
+		return h, nil // no product, so no entry
+	}
+	cols := "Id, Product2.NetSuite_Item_Id__c, Pricebook2Id, UnitPrice, IsActive, UseStandardPrice, Tandem_Key__c"
+	if !s.cfg.SingleCurrency {
+		cols += ", CurrencyIsoCode"
+	}
+	rows, err = s.sf.Query(ctx, "SELECT "+cols+" FROM PricebookEntry WHERE Product2.NetSuite_Item_Id__c IN ("+in+")")
+	sum.SalesforceCalls += pages(len(rows), 2000)
+	if err != nil {
+		return h, fmt.Errorf("reading price book entries: %w", err)
+	}
+	for _, r := range rows {
+		item := r.String("Product2.NetSuite_Item_Id__c")
+		if h.entries[item] == nil {
+			h.entries[item] = map[string]salesforce.Record{}
+		}
+		h.entries[item][r.String("Pricebook2Id")+"|"+r.String("CurrencyIsoCode")] = r
+	}
+	return h, nil
+}
+
+func quoteList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = "'" + salesforce.EscapeSOQL(id) + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// createOnly are PricebookEntry fields Salesforce takes only on create.
+var createOnly = []string{"Product2", "Pricebook2Id", "CurrencyIsoCode"}
+
+// planEntries is the entries of one book to create and to update.
+func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, prices map[priceKey]priceRow, h held,
+	failedItems map[string]bool, sum *Summary) (creates, updates []map[string]any) {
+	for _, r := range rows {
+		item := r.String("id")
+		if failedItems[item] {
+			continue
+		}
+		inactive := r.String("isinactive") == "T"
+		for _, c := range s.currency {
+			p, priced := prices[priceKey{item: item, level: b.level, currency: c.nsID}]
+			iso := c.iso
+			if s.cfg.SingleCurrency {
+				iso = ""
+			}
+			old, exists := h.entries[item][b.id+"|"+iso]
+			if !priced && !exists {
+				continue // never priced here: nothing to deactivate
+			}
+			key := item + "|" + b.name + "|" + c.iso
+			rec := map[string]any{"item": item, "priceLevel": b.level, "currency": c.nsID, "active": priced && !inactive}
+			if priced {
+				rec["price"] = p.price
+			} else {
+				rec["price"] = old["UnitPrice"] // a removed price keeps its last amount, inactive
+			}
+			out, err := s.entry.Apply(ctx, nil, rec, map[string]any{"key": key, "pricebookId": b.id})
+			if err != nil {
+				sum.Failed++
+				sum.Failures = append(sum.Failures, Failure{Item: item, Object: "PricebookEntry", Key: key, Err: err})
+				continue
+			}
+			if s.cfg.SingleCurrency {
+				delete(out, "CurrencyIsoCode")
+			}
+			h.itemOfEntry[key] = item
+			if !exists {
+				creates = append(creates, out)
+				continue
+			}
+			for _, f := range createOnly {
+				delete(out, f)
+			}
+			if sameFields(out, old) {
+				sum.Unchanged++
+				continue
+			}
+			if old.String("Tandem_Key__c") != key {
+				// an entry made before Tandem (or by hand): adopt it by Id
+				out["Id"] = old.String("Id")
+			}
+			updates = append(updates, out)
+		}
+	}
+	return creates, updates
+}
+
+// sameFields reports whether every field of rec has its value in old.
+func sameFields(rec map[string]any, old salesforce.Record) bool {
+	for k, v := range rec {
+		if k == "Product2" {
+			continue
+		}
+		if _, nested := v.(map[string]any); nested {
+			continue
+		}
+		if !sameValue(v, old[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue(a, b any) bool {
+	if fa, ok := toFloat(a); ok {
+		fb, ok := toFloat(b)
+		return ok && math.Abs(fa-fb) < 0.005
+	}
+	if a == nil || a == "" {
+		return b == nil || b == ""
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// write sends creates (upsert by extField) and updates (upsert by
+// extField, or by Id when the record carries one) in collections of 200,
+// counting each record's outcome. A record Salesforce refuses is counted
+// and reported alone; the rest of its collection stands.
+func (s *Syncer) write(ctx context.Context, object, extField string, creates, updates []map[string]any, sum *Summary,
+	itemOf func(map[string]any) string, failedItems map[string]bool) error {
+	var byKey, byID []map[string]any
+	for _, u := range updates {
+		if _, ok := u["Id"]; ok {
+			byID = append(byID, u)
+		} else {
+			byKey = append(byKey, u)
+		}
+	}
+	send := func(recs []map[string]any, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
+		for chunk := range slices.Chunk(recs, salesforce.MaxCollectionSize) {
+			results, err := call(chunk)
+			sum.SalesforceCalls++
+			sum.SalesforceWrites++
+			if err != nil {
+				return fmt.Errorf("writing %d %s records: %w", len(chunk), object, err)
+			}
+			for i, res := range results {
+				rec := chunk[i]
+				switch {
+				case !res.Success:
+					item := itemOf(rec)
+					failedItems[item] = true
+					sum.Failed++
+					sum.Failures = append(sum.Failures, Failure{Item: item, Object: object, Key: fmt.Sprint(rec[extField]), Err: res.Err()})
+				case res.Created:
+					sum.Created++
+				case rec["IsActive"] == false:
+					sum.Deactivated++
+				default:
+					sum.Updated++
+				}
+			}
+		}
+		return nil
+	}
+	upsert := func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+		return s.sf.UpsertCollection(ctx, object, extField, c, false)
+	}
+	if err := send(creates, upsert); err != nil {
+		return err
+	}
+	if err := send(byKey, upsert); err != nil {
+		return err
+	}
+	return send(byID, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+		return s.sf.UpdateCollection(ctx, object, c)
+	})
+}
+
+// Deactivate makes a deleted item's product and its price book entries
+// inactive: NetSuite lets an unused item be deleted, but quotes in
+// Salesforce may refer to its product, so it is kept, out of quoting.
+func (s *Syncer) Deactivate(ctx context.Context, itemID string) (Summary, error) {
+	sum := Summary{Items: 1}
+	h, err := s.readSalesforce(ctx, []string{itemID}, &sum)
+	if err != nil {
+		return sum, err
+	}
+	itemOf := func(map[string]any) string { return itemID }
+	failed := map[string]bool{}
+	if p, ok := h.products[itemID]; ok && p["IsActive"] == true {
+		rec := map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false}
+		if err := s.write(ctx, "Product2", "NetSuite_Item_Id__c", nil, []map[string]any{rec}, &sum, itemOf, failed); err != nil {
+			return sum, err
+		}
+	}
+	var entries []map[string]any
+	for _, e := range h.entries[itemID] {
+		if e["IsActive"] == true {
+			entries = append(entries, map[string]any{"Id": e.String("Id"), "IsActive": false})
+		}
+	}
+	if err := s.write(ctx, "PricebookEntry", "Tandem_Key__c", nil, entries, &sum, itemOf, failed); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}

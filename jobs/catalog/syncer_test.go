@@ -1,0 +1,195 @@
+package catalog
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/connectors/salesforce"
+)
+
+var fullCatalog = flag.Bool("catalog.full", false, "land the 10,000-item catalog (make test lands 1,000)")
+
+// seededItems are the NetSuite sandbox's default inventory items
+// (1001…1011), which the Salesforce sandbox's seeded products link to;
+// catalog items follow them.
+const seededItems = 11
+
+func catalogID(i int) string { return fmt.Sprint(1000 + seededItems + i) }
+
+// wantEntries is how many active entries the i-th catalog item gets with
+// cfg: one per configured level and currency it has a price in.
+func wantEntries(i int, cfg Config) int {
+	_, body := nssandbox.CatalogItem(i)
+	levels, currencies := map[string]bool{}, map[string]bool{}
+	for _, l := range cfg.PriceLevels {
+		levels[l] = true
+	}
+	for _, c := range cfg.Currencies {
+		currencies[map[string]string{"USD": "1", "GBP": "2", "CAD": "3", "EUR": "4"}[c]] = true
+	}
+	seen := map[string]bool{}
+	for _, l := range body["price"].(map[string]any)["items"].([]any) {
+		line := l.(map[string]any)
+		level, cur := line["priceLevel"].(map[string]any)["id"].(string), line["currencyPage"].(map[string]any)["id"].(string)
+		if levels[level] && currencies[cur] {
+			seen[level+"|"+cur] = true
+		}
+	}
+	return len(seen)
+}
+
+// TestCatalogLandsWithOneBadItemFailedAlone: a catalog lands complete,
+// products and every entry, except one item Salesforce refuses (a
+// description over Product2's 4,000 characters): that item fails alone,
+// with Salesforce's error, and none of its entries is attempted. 1,000
+// items in make test; -catalog.full lands 10,000.
+func TestCatalogLandsWithOneBadItemFailedAlone(t *testing.T) {
+	n := 1000
+	if *fullCatalog {
+		n = 10000
+	}
+	o := newOrgs(t, n, testConfig)
+	bad := 137
+	if err := o.ns.PutFields(nssandbox.CatalogItemType(bad), catalogID(bad), map[string]any{"description": strings.Repeat("x", 4001)}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d items: %d created, %d updated, %d deactivated, %d failed; %d Salesforce calls, %d NetSuite calls", n, sum.Created, sum.Updated, sum.Deactivated, sum.Failed, sum.SalesforceCalls, sum.NetSuiteCalls)
+	if sum.Failed != 1 || len(sum.Failures) != 1 {
+		t.Fatalf("failed %d, want 1: %v", sum.Failed, sum.Err())
+	}
+	f := sum.Failures[0]
+	var apiErr *salesforce.APIError
+	if f.Item != catalogID(bad) || f.Object != "Product2" || !errors.As(f.Err, &apiErr) || apiErr.Code != "STRING_TOO_LONG" {
+		t.Errorf("failure %+v (%v), want item %s's Product2 refused with STRING_TOO_LONG", f, f.Err, catalogID(bad))
+	}
+	if got := o.count(t, "SELECT Id FROM Product2 WHERE NetSuite_Item_Id__c != null"); got != seededItems+n-1 {
+		t.Errorf("%d linked products, want %d", got, seededItems+n-1)
+	}
+	want := seededItems // each seeded item's USD standard price, adopted
+	for i := 1; i <= n; i++ {
+		if i != bad {
+			want += wantEntries(i, testConfig)
+		}
+	}
+	if got := o.count(t, "SELECT Id FROM PricebookEntry WHERE IsActive = true AND Tandem_Key__c != null"); got != want {
+		t.Errorf("%d active entries, want %d", got, want)
+	}
+	if got := o.count(t, "SELECT Id FROM PricebookEntry WHERE Product2.NetSuite_Item_Id__c = '"+catalogID(bad)+"'"); got != 0 {
+		t.Errorf("the refused item has %d entries", got)
+	}
+}
+
+// TestSecondFullSyncWritesNothing: a full sync run twice writes nothing
+// the second time, and the seeded products' price book entries made
+// before Tandem are adopted, not duplicated.
+func TestSecondFullSyncWritesNothing(t *testing.T) {
+	o := newOrgs(t, 60, testConfig)
+	first, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || first.Failed != 0 {
+		t.Fatalf("%v %v", err, first.Err())
+	}
+	before := o.sfc.Limits().Used
+	second, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Created+second.Updated+second.Deactivated+second.Failed != 0 || second.SalesforceWrites != 0 {
+		t.Errorf("second sync wrote: %+v", second)
+	}
+	if calls := o.sfc.Limits().Used - before; calls != 2 {
+		t.Errorf("second sync made %d Salesforce calls, want 2 reads", calls)
+	}
+	if e := o.entries(t, "1001"); e["Standard Price Book|USD"]["Tandem_Key__c"] != "1001|Standard Price Book|USD" {
+		t.Errorf("seeded entry not adopted: %v", e)
+	}
+	if got := o.count(t, "SELECT Id FROM PricebookEntry WHERE Product2.NetSuite_Item_Id__c = '1001' AND CurrencyIsoCode = 'USD'"); got != 1 {
+		t.Errorf("item 1001 has %d USD entries, want 1", got)
+	}
+}
+
+// TestPriceChangeReachesEveryBook: new prices at every level update the
+// entry in every price book; a level removed from the item deactivates
+// its entries (kept, not deleted); an inactive item deactivates its
+// product and every entry, so it disappears from quoting.
+func TestPriceChangeReachesEveryBook(t *testing.T) {
+	o := newOrgs(t, 10, testConfig)
+	if _, err := o.syncer.Run(t.Context(), Scope{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	i := 5 // has USD and EUR prices
+	id, typ := catalogID(i), nssandbox.CatalogItemType(i)
+	err := o.ns.SetPrices(typ, id, []map[string]any{
+		nssandbox.PriceLine("1", "1", 0, 100), nssandbox.PriceLine("1", "2", 0, 80), nssandbox.PriceLine("1", "3", 0, 70),
+		nssandbox.PriceLine("4", "1", 0, 92), // EUR Wholesale removed
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := o.syncer.Run(t.Context(), Scope{ItemID: id}, nil)
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("%v %v", err, sum.Err())
+	}
+	e := o.entries(t, id)
+	for key, want := range map[string]float64{"Standard Price Book|USD": 100, "Wholesale|USD": 80, "Partner|USD": 70, "Standard Price Book|EUR": 92} {
+		if e[key]["UnitPrice"] != want || e[key]["IsActive"] != true {
+			t.Errorf("%s: %v, want %v active", key, e[key], want)
+		}
+	}
+	if w := e["Wholesale|EUR"]; w == nil || w["IsActive"] != false {
+		t.Errorf("Wholesale|EUR after its price was removed: %v, want kept inactive", w)
+	}
+	if sum.Updated != 4 || sum.Deactivated != 1 {
+		t.Errorf("summary %+v, want 4 updated, 1 deactivated", sum)
+	}
+
+	if err := o.ns.PutFields(typ, id, map[string]any{"isInactive": true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.syncer.Run(t.Context(), Scope{ItemID: id}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.count(t, "SELECT Id FROM Product2 WHERE NetSuite_Item_Id__c = '"+id+"' AND IsActive = false"); got != 1 {
+		t.Errorf("inactive item: %d inactive products, want 1", got)
+	}
+	e = o.entries(t, id)
+	if len(e) != 5 {
+		t.Errorf("%d entries after inactivation, want the 5 kept", len(e))
+	}
+	for key, r := range e {
+		if r["IsActive"] != false {
+			t.Errorf("%s still active after the item was inactivated", key)
+		}
+	}
+	// what a rep can quote: active entries of active products
+	if got := o.count(t, "SELECT Id FROM PricebookEntry WHERE IsActive = true AND Product2.IsActive = true AND Product2.NetSuite_Item_Id__c = '"+id+"'"); got != 0 {
+		t.Errorf("%d quotable entries for the inactive item", got)
+	}
+}
+
+// TestSingleCurrencyOrgSendsNoCurrency: with SingleCurrency the entries
+// carry no CurrencyIsoCode (a single-currency org has no such field) and
+// a second sync still finds them and writes nothing.
+func TestSingleCurrencyOrgSendsNoCurrency(t *testing.T) {
+	cfg := testConfig
+	cfg.Currencies, cfg.SingleCurrency = []string{"USD"}, true
+	o := newOrgs(t, 5, cfg)
+	first, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || first.Failed != 0 {
+		t.Fatalf("%v %v", err, first.Err())
+	}
+	if e := o.entries(t, catalogID(1)); len(e) != 3 {
+		t.Errorf("item %s has %d entries, want 3: %v", catalogID(1), len(e), e)
+	}
+	second, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || second.SalesforceWrites != 0 {
+		t.Errorf("second sync: %v, %+v", err, second)
+	}
+}
