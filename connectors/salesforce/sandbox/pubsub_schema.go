@@ -110,7 +110,7 @@ func newCDCSchema(o *schema.Object) (*cdcSchema, error) {
 }
 
 // compoundRecord names the nested record type of a compound field.
-func compoundRecord(o *schema.Object, compound string) string {
+func compoundRecord(_ *schema.Object, compound string) string {
 	if strings.HasSuffix(compound, "Address") {
 		return "Address"
 	}
@@ -209,7 +209,8 @@ func (cs *cdcSchema) encode(s *Server, ev ChangeEvent, seq int, commitNumber uin
 					parts[name] = nil
 				}
 			}
-			record[slot.name] = parts
+			// A union's record branch goes by its full name.
+			record[slot.name] = map[string]any{avroNamespace + "." + compoundRecord(nil, slot.name): parts}
 		} else {
 			record[slot.name] = nil
 		}
