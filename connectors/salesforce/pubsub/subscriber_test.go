@@ -95,7 +95,7 @@ func (r *rig) client(t *testing.T) *pubsub.Client {
 }
 
 // subscriber starts a subscriber process on the rig's topics; stop ends it.
-func (r *rig) subscriber(t *testing.T, owner string, lease time.Duration) (s *pubsub.Subscriber, stop func()) {
+func (r *rig) subscriber(t *testing.T, owner string, lease time.Duration, configure ...func(*pubsub.Subscriber)) (s *pubsub.Subscriber, stop func()) {
 	t.Helper()
 	s = &pubsub.Subscriber{Client: r.client(t), Redis: r.streamDB.Client, Topics: []string{"/data/AccountChangeEvent", "/data/ContactChangeEvent"},
 		Owner: owner, Lease: lease, FromEarliest: true, Backoff: connectors.Backoff{Base: 20 * time.Millisecond, Cap: 200 * time.Millisecond},
@@ -103,6 +103,9 @@ func (r *rig) subscriber(t *testing.T, owner string, lease time.Duration) (s *pu
 			_, err := r.ingest.Ingest(ctx, body)
 			return err
 		}}
+	for _, c := range configure {
+		c(s)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); s.Run(ctx) }()
