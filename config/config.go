@@ -70,6 +70,9 @@ type Salesforce struct {
 	EventsToken       string `env:"TANDEM_SF_EVENTS_TOKEN" secret:"true" doc:"Bearer token the Salesforce event forwarder sends. Unset: the events endpoint is off (sandbox mode: a fixed sandbox token)."`
 	EventsSecret      string `env:"TANDEM_SF_EVENTS_SECRET" secret:"true" doc:"HMAC secret for TANDEM_SF_EVENTS_AUTH=hmac."`
 	IntegrationUserID string `env:"TANDEM_SF_INTEGRATION_USER_ID" doc:"Id (005…) of the integration user; change events it committed are Tandem's own and dropped. Sandbox mode: the sandbox's integration user."`
+	// Change events and platform events Tandem subscribes to itself (Pub/Sub API).
+	PubSubTopics []string `env:"TANDEM_SF_PUBSUB_TOPICS" default:"/data/AccountChangeEvent,/data/ContactChangeEvent" doc:"Comma-separated Pub/Sub API topics 'tandem run' and 'tandem work' subscribe to (one stream per topic across all processes), e.g. /data/AccountChangeEvent, /data/Tandem__chn, /event/Tandem_Sync__e; none: no subscription."`
+	PubSubAddr   string   `env:"TANDEM_SF_PUBSUB_ADDR" default:"api.pubsub.salesforce.com:7443" validate:"hostname_port" doc:"Pub/Sub API endpoint (TLS); EU-resident orgs: api.deu.pubsub.salesforce.com:7443. Sandbox mode: the sandbox's TANDEM_SANDBOX_PUBSUB_ADDR, in plaintext."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.
@@ -108,6 +111,7 @@ type Sandbox struct {
 	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
+	PubSubAddr    string        `env:"TANDEM_SANDBOX_PUBSUB_ADDR" default:"127.0.0.1:7011" validate:"required" doc:"Where the Salesforce sandbox serves the Pub/Sub API (gRPC, plaintext) in 'tandem run' and 'tandem sandbox'; port 0 picks a free one."`
 }
 
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.

@@ -59,6 +59,7 @@ type Metrics struct {
 	log      *slog.Logger
 
 	webhooks, jobs, calls, calls429, echoDrops, conflicts *prometheus.CounterVec
+	pubsubExpired                                         *prometheus.CounterVec
 	jobDuration, callDuration                             *prometheus.HistogramVec
 
 	mu      sync.Mutex
@@ -73,14 +74,15 @@ func New(log *slog.Logger) *Metrics {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := &Metrics{
-		registry:  prometheus.NewRegistry(),
-		log:       log,
-		webhooks:  counter(WebhooksTotal, "Webhook requests by source and outcome.", "source", "outcome"),
-		jobs:      counter(JobsTotal, "Job attempts by flow and outcome.", "flow", "outcome"),
-		calls:     counter(RemoteCallsTotal, "HTTP requests to Salesforce and NetSuite by system, operation and status.", "system", "operation", "status"),
-		calls429:  counter(Remote429Total, "HTTP 429 answers from Salesforce and NetSuite.", "system"),
-		echoDrops: counter(EchoDropsTotal, "Jobs that found the change already in step on both sides and wrote nothing.", "flow"),
-		conflicts: counter(ConflictsTotal, "Changes overruled by a field group's master or a later change.", "pair", "group"),
+		registry:      prometheus.NewRegistry(),
+		log:           log,
+		webhooks:      counter(WebhooksTotal, "Webhook requests by source and outcome.", "source", "outcome"),
+		jobs:          counter(JobsTotal, "Job attempts by flow and outcome.", "flow", "outcome"),
+		calls:         counter(RemoteCallsTotal, "HTTP requests to Salesforce and NetSuite by system, operation and status.", "system", "operation", "status"),
+		calls429:      counter(Remote429Total, "HTTP 429 answers from Salesforce and NetSuite.", "system"),
+		echoDrops:     counter(EchoDropsTotal, "Jobs that found the change already in step on both sides and wrote nothing.", "flow"),
+		conflicts:     counter(ConflictsTotal, "Changes overruled by a field group's master or a later change.", "pair", "group"),
+		pubsubExpired: counter(PubSubReplayExpiredTotal, "Stored Pub/Sub API replay ids the server no longer had (a gap to heal with a sync).", "topic"),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: JobDuration, Help: "Time from a change's arrival (enqueue) to its job done, by flow.", Buckets: jobBuckets,
 		}, []string{"flow"}),
@@ -88,7 +90,7 @@ func New(log *slog.Logger) *Metrics {
 			Name: RemoteCallDuration, Help: "Duration of HTTP requests to Salesforce and NetSuite.", Buckets: callBuckets,
 		}, []string{"system", "operation"}),
 	}
-	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.jobDuration, m.callDuration,
+	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.pubsubExpired, m.jobDuration, m.callDuration,
 		watchedCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
