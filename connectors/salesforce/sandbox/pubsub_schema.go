@@ -259,6 +259,10 @@ func (b *bitmaps) strings() []string {
 	out := []string{}
 	if n, ok := b.bits[-1]; ok {
 		out = append(out, hexBitmap(n))
+	} else if len(b.order) > 0 {
+		// Nested bitmaps follow a top-level one, even one with no bit set:
+		// clients (the npm Pub/Sub client) read P-0x… entries only after it.
+		out = append(out, "0x00")
 	}
 	parents := slices.Clone(b.order)
 	slices.Sort(parents)
