@@ -44,13 +44,7 @@ type pubsubSummary struct {
 // salesforce-pubsub-api-client, which decodes the Avro events and their
 // bitmaps with its own code.
 func TestPubSubClient(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed; it is needed to run the Pub/Sub API client against the sandbox")
-	}
-	if _, err := os.Stat(filepath.Join("node_modules", "salesforce-pubsub-api-client")); err != nil {
-		t.Fatal("salesforce-pubsub-api-client is not installed in connectors/salesforce/sandbox/conformance/node_modules: run `make deps`")
-	}
+	node := nodeWith(t, "salesforce-pubsub-api-client")
 	sb, err := sandbox.New(sandbox.Config{})
 	if err != nil {
 		t.Fatal(err)
