@@ -64,7 +64,7 @@ type Subscriber struct {
 
 // Stats counts what the subscriber did since start.
 type Stats struct {
-	Events  int64 // events handed to Sink and acknowledged
+	Events  int64 // events handed to Sink whose replay id is stored
 	Expired int64 // stored replay ids the server no longer had
 	Streams int64 // Subscribe streams opened
 }
@@ -289,7 +289,6 @@ func (s *Subscriber) handle(ctx context.Context, topic string, resp *eventbusv1.
 		if err := s.Sink(ctx, topic, body); err != nil {
 			return fmt.Errorf("pubsub: storing the jobs of %d events of %s: %w", n, topic, err)
 		}
-		s.events.Add(int64(n))
 		last = resp.GetEvents()[n-1].GetReplayId()
 	}
 	if len(last) == 0 {
@@ -302,6 +301,7 @@ func (s *Subscriber) handle(ctx context.Context, topic string, resp *eventbusv1.
 	if ok == 0 {
 		return errLeaseLost
 	}
+	s.events.Add(int64(len(resp.GetEvents())))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package pubsub_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -127,3 +128,28 @@ func (f fixedSession) Session(context.Context) (string, string, error) {
 func (fixedSession) InvalidateSession(string) {}
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// Subscriber processes stopped and started while changes keep coming:
+// every event becomes exactly the JSON path's job, none lost.
+func TestPubSubRestartsAmidChangesLoseNothing(t *testing.T) {
+	r := newRig(t, 0)
+	const rounds, perRound = 6, 5 // 3 events per change
+	for i := range rounds {
+		_, stop := r.subscriber(t, "p"+string(rune('0'+i)), 300*time.Millisecond)
+		changes(t, r.sb, perRound)
+		if i%2 == 0 {
+			stop() // a clean stop mid-stream; odd rounds die with the next start racing them
+		} else {
+			defer stop()
+		}
+	}
+	_, _ = r.subscriber(t, "last", 300*time.Millisecond)
+	want := rounds * perRound * 3
+	testfixtures.WaitUntil(t, "every event's job from both paths", 30*time.Second, func() bool {
+		return len(taskIDs(t, r.streamDB.Client)) >= want && len(taskIDs(t, r.jsonDB.Client)) >= want
+	})
+	json, stream := taskIDs(t, r.jsonDB.Client), taskIDs(t, r.streamDB.Client)
+	if len(json) != want || !slices.Equal(json, stream) {
+		t.Fatalf("%d jobs from the stream, %d from JSON (want %d each, the same ids)", len(stream), len(json), want)
+	}
+}

@@ -163,9 +163,7 @@ func TestPubSubEventsMakeTheSameJobsAsTheJSONEndpoint(t *testing.T) {
 	if len(json) != want {
 		t.Fatalf("%d jobs, want %d", len(json), want)
 	}
-	if st := s.Stats(); st.Events != int64(want) {
-		t.Fatalf("subscriber handed over %d events, want %d", st.Events, want)
-	}
+	testfixtures.WaitUntil(t, "the subscriber's replay ids stored", 10*time.Second, func() bool { return s.Stats().Events == int64(want) })
 	// Both paths into one queue: the second adds nothing.
 	res, err := (&handlers.SalesforceEvents{OrgID: sandbox.DefaultOrgID, Enqueuer: jobs.NewEnqueuer(r.jsonDB.Client, 3)}).
 		Ingest(context.Background(), mustJSON(t, r, "/data/AccountChangeEvent"))
