@@ -52,7 +52,7 @@ func (c *testClock) advance(d time.Duration) {
 	c.off += d
 }
 
-func newRig(t *testing.T, tokenTTL time.Duration) *rig {
+func newRig(t testing.TB, tokenTTL time.Duration) *rig {
 	t.Helper()
 	r := &rig{jsonDB: testredis.New(t), streamDB: testredis.New(t), clock: &testClock{}}
 	jsonEvents := &handlers.SalesforceEvents{Token: sandbox.DefaultEventsToken, OrgID: sandbox.DefaultOrgID,
@@ -84,7 +84,7 @@ func newRig(t *testing.T, tokenTTL time.Duration) *rig {
 	return r
 }
 
-func (r *rig) client(t *testing.T) *pubsub.Client {
+func (r *rig) client(t testing.TB) *pubsub.Client {
 	t.Helper()
 	c, err := pubsub.Dial(r.grpcAddr, true, r.sf, "")
 	if err != nil {
@@ -131,7 +131,7 @@ func taskIDs(t *testing.T, rdb redis.UniversalClient) []string {
 }
 
 // changes makes n account and contact changes of every kind.
-func changes(t *testing.T, sb *sandbox.Server, n int) {
+func changes(t testing.TB, sb *sandbox.Server, n int) {
 	t.Helper()
 	user := sb.SalesUser()
 	for i := range n {
