@@ -59,11 +59,12 @@ type Metrics struct {
 	log      *slog.Logger
 
 	webhooks, jobs, calls, calls429, echoDrops, conflicts *prometheus.CounterVec
-	pubsubExpired                                         *prometheus.CounterVec
 	jobDuration, callDuration                             *prometheus.HistogramVec
 
 	mu      sync.Mutex
 	watched watched // read at each scrape
+
+	pubsubExpired *prometheus.CounterVec
 }
 
 // New returns Metrics on a registry of their own, with Go runtime and
@@ -74,15 +75,14 @@ func New(log *slog.Logger) *Metrics {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := &Metrics{
-		registry:      prometheus.NewRegistry(),
-		log:           log,
-		webhooks:      counter(WebhooksTotal, "Webhook requests by source and outcome.", "source", "outcome"),
-		jobs:          counter(JobsTotal, "Job attempts by flow and outcome.", "flow", "outcome"),
-		calls:         counter(RemoteCallsTotal, "HTTP requests to Salesforce and NetSuite by system, operation and status.", "system", "operation", "status"),
-		calls429:      counter(Remote429Total, "HTTP 429 answers from Salesforce and NetSuite.", "system"),
-		echoDrops:     counter(EchoDropsTotal, "Jobs that found the change already in step on both sides and wrote nothing.", "flow"),
-		conflicts:     counter(ConflictsTotal, "Changes overruled by a field group's master or a later change.", "pair", "group"),
-		pubsubExpired: counter(PubSubReplayExpiredTotal, "Stored Pub/Sub API replay ids the server no longer had (a gap to heal with a sync).", "topic"),
+		registry:  prometheus.NewRegistry(),
+		log:       log,
+		webhooks:  counter(WebhooksTotal, "Webhook requests by source and outcome.", "source", "outcome"),
+		jobs:      counter(JobsTotal, "Job attempts by flow and outcome.", "flow", "outcome"),
+		calls:     counter(RemoteCallsTotal, "HTTP requests to Salesforce and NetSuite by system, operation and status.", "system", "operation", "status"),
+		calls429:  counter(Remote429Total, "HTTP 429 answers from Salesforce and NetSuite.", "system"),
+		echoDrops: counter(EchoDropsTotal, "Jobs that found the change already in step on both sides and wrote nothing.", "flow"),
+		conflicts: counter(ConflictsTotal, "Changes overruled by a field group's master or a later change.", "pair", "group"),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: JobDuration, Help: "Time from a change's arrival (enqueue) to its job done, by flow.", Buckets: jobBuckets,
 		}, []string{"flow"}),
@@ -90,7 +90,9 @@ func New(log *slog.Logger) *Metrics {
 			Name: RemoteCallDuration, Help: "Duration of HTTP requests to Salesforce and NetSuite.", Buckets: callBuckets,
 		}, []string{"system", "operation"}),
 	}
-	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.pubsubExpired, m.jobDuration, m.callDuration,
+	m.pubsubExpired = counter(PubSubReplayExpiredTotal, "Stored Pub/Sub API replay ids the server no longer had (a gap to heal with a sync).", "topic")
+	m.registry.MustRegister(m.pubsubExpired)
+	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.jobDuration, m.callDuration,
 		watchedCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
