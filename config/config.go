@@ -74,6 +74,9 @@ type Salesforce struct {
 	// Batched writes and the org's daily API allocation (issue 13).
 	APIBudgetPercent int `env:"TANDEM_SF_API_BUDGET_PERCENT" default:"80" validate:"gte=0,lte=100" doc:"Percent of the org's daily API allocation (api-usage in Sforce-Limit-Info) Tandem may use: from 90% of it each Salesforce request waits a growing pause, at it requests wait (jobs retry later without counting a failure). Shown by tandem_throttle_waits_total with reason daily API budget and a log line at each change. 0: no budget of Tandem's own."`
 	BulkThreshold    int `env:"TANDEM_SF_BULK_THRESHOLD" default:"2000" validate:"gte=1" doc:"Records of one batched Salesforce upsert load above which it goes through a Bulk API 2.0 ingest job instead of sObject Collections calls of 200 records."`
+	// Change events and platform events Tandem subscribes to itself (Pub/Sub API).
+	PubSubTopics []string `env:"TANDEM_SF_PUBSUB_TOPICS" default:"/data/AccountChangeEvent,/data/ContactChangeEvent" doc:"Comma-separated Pub/Sub API topics 'tandem run' and 'tandem work' subscribe to (one stream per topic across all processes), e.g. /data/AccountChangeEvent, /data/Tandem__chn, /event/Tandem_Sync__e; none: no subscription."`
+	PubSubAddr   string   `env:"TANDEM_SF_PUBSUB_ADDR" default:"api.pubsub.salesforce.com:7443" validate:"hostname_port" doc:"Pub/Sub API endpoint (TLS); EU-resident orgs: api.deu.pubsub.salesforce.com:7443. Sandbox mode: the sandbox's TANDEM_SANDBOX_PUBSUB_ADDR, in plaintext."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.
@@ -112,6 +115,7 @@ type Sandbox struct {
 	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
+	PubSubAddr    string        `env:"TANDEM_SANDBOX_PUBSUB_ADDR" default:"127.0.0.1:7011" validate:"required" doc:"Where the Salesforce sandbox serves the Pub/Sub API (gRPC, plaintext) in 'tandem run' and 'tandem sandbox'; port 0 picks a free one."`
 }
 
 // Catalog configures F4, NetSuite items and prices to Product2 and price

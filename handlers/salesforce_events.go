@@ -265,3 +265,23 @@ func (h *SalesforceEvents) count(r SalesforceEventsResult) {
 	h.counters.droppedOwn.Add(int64(r.Dropped))
 	h.counters.ignored.Add(int64(r.Ignored))
 }
+
+// Ingest stores the jobs of a body of events that came another way than
+// this endpoint (the Pub/Sub API subscriber hands its events over in the
+// Streaming API's JSON), exactly as a POST would: same checks, same task
+// ids, so events arriving both ways dedup. Nil error: every job is stored.
+func (h *SalesforceEvents) Ingest(ctx context.Context, body []byte) (SalesforceEventsResult, error) {
+	log, now := webhookLogger(h.Logger), webhookNow(h.Now)
+	events, err := ParseSalesforceEvents(body)
+	if err != nil {
+		return SalesforceEventsResult{}, err
+	}
+	p := h.plan(ctx, log, events, now)
+	dups, err := h.Enqueuer.EnqueueAll(ctx, p.jobs)
+	if err != nil {
+		return SalesforceEventsResult{}, fmt.Errorf("storing the jobs of %d salesforce events: %w", len(events), err)
+	}
+	p.result.Accepted, p.result.Duplicates = len(p.jobs)-dups, dups
+	h.count(p.result)
+	return p.result, nil
+}

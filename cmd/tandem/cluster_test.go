@@ -46,7 +46,8 @@ func startCluster(t testing.TB, cfg clusterConfig) *cluster {
 	serveAddr, sandboxAddr := freeAddr(t), freeAddr(t)
 	c := &cluster{t: t, redis: procs.StartRedis(t), serveURL: "http://" + serveAddr}
 	common := []string{"TANDEM_LOG_FORMAT=json", "TANDEM_LOG_LEVEL=info", "TANDEM_ADDR=" + serveAddr,
-		"TANDEM_SANDBOX_ADDR=" + sandboxAddr, "REDIS_URL=" + c.redis.URL()}
+		"TANDEM_SANDBOX_ADDR=" + sandboxAddr, "REDIS_URL=" + c.redis.URL(),
+		"TANDEM_SF_PUBSUB_TOPICS=none", "TANDEM_SANDBOX_PUBSUB_ADDR=127.0.0.1:0"}
 	if cfg.maxRetry > 0 { // set on each job by serve, when it enqueues
 		common = append(common, fmt.Sprintf("TANDEM_MAX_RETRY=%d", cfg.maxRetry))
 	}

@@ -43,6 +43,9 @@ func startTandem(t testing.TB, extraEnv ...string) *harness {
 		"TANDEM_LOG_LEVEL":          "debug",
 		"TANDEM_WORKER_CONCURRENCY": "10",
 		"TANDEM_SF_RATE_LIMIT":      "1000", // the sandbox has no limit; the default would pace every test
+		// Change events come by the JSON forwarder; pubsub_test.go turns the stream on.
+		"TANDEM_SF_PUBSUB_TOPICS":    "none",
+		"TANDEM_SANDBOX_PUBSUB_ADDR": "127.0.0.1:0",
 	}
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]

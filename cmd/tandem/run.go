@@ -64,6 +64,7 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 			return p, err
 		}
 		p.closers = append(p.closers, p.sandboxes.close)
+		p.sandboxes.servePubSub(cfg.Sandbox.PubSubAddr, p.app.log)
 	}
 	enq := p.app.enqueuer()
 	p.http = &http.Server{Handler: p.app.router(enq, p.sandboxes), ReadHeaderTimeout: 10 * time.Second}
@@ -81,6 +82,7 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 		return p, fmt.Errorf("starting workers: %w", err)
 	}
 	p.worker = worker
+	p.closers = append(p.closers, p.app.startPubSub(sf, enq, p.sandboxes, p.sandboxes.pubsubAddr))
 	stopSweep, err := p.app.startSweepScheduler()
 	if err != nil {
 		return p, err

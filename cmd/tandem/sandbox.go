@@ -15,6 +15,7 @@ import (
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/handlers"
+	"google.golang.org/grpc"
 )
 
 // Where the sandboxes are mounted, on Tandem's listener (`tandem run`) or
@@ -36,6 +37,10 @@ const (
 	sandboxNSTokenSecret    = nssandbox.DefaultTokenSecret
 )
 
+// sandboxPubSubKeepAlive is how often the sandbox's Pub/Sub API sends an
+// empty FetchResponse on an idle stream.
+const sandboxPubSubKeepAlive = 3 * time.Second
+
 // sandboxes are the emulators served in sandbox mode; both are nil in
 // live mode.
 type sandboxes struct {
@@ -43,6 +48,9 @@ type sandboxes struct {
 	ns        *nssandbox.Server
 	sfLatency time.Duration // TANDEM_SANDBOX_SF_LATENCY
 	nsToday   *sandboxDate  // the NetSuite sandbox's date; tests move it
+	// The Salesforce sandbox's Pub/Sub API (servePubSub), if served.
+	pubsub     *grpc.Server
+	pubsubAddr string
 }
 
 // newSandboxes starts both sandboxes, served under base: in sandbox mode
@@ -61,6 +69,9 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
 		Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
 			Auth: cfg.Salesforce.EventsAuth, Token: cfg.Salesforce.EventsToken, Secret: cfg.Salesforce.EventsSecret},
+		// Keepalives every few seconds rather than 270: a new subscriber
+		// learns its first replay id soon.
+		PubSub: sfsandbox.PubSubConfig{KeepAlive: sandboxPubSubKeepAlive},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
@@ -95,6 +106,9 @@ func (sb *sandboxes) mounts() map[string]http.Handler {
 }
 
 func (sb *sandboxes) close() {
+	if sb.pubsub != nil {
+		sb.pubsub.Stop()
+	}
 	if sb.sf != nil {
 		sb.sf.Close()
 	}
@@ -122,6 +136,7 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer sb.close()
+	sb.servePubSub(cfg.Sandbox.PubSubAddr, log)
 	mounts := sb.mounts()
 	if cfg.Sandbox.Control == "on" {
 		maps.Copy(mounts, sb.controlMounts())
@@ -130,7 +145,8 @@ func sandbox(ctx context.Context, cfg *config.Config) error {
 	srv := &http.Server{Handler: mountAll(mounts), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	log.Info("sandboxes serving", "salesforce", base+sandboxSalesforcePath, "netsuite", base+sandboxNetSuitePath, "outbound_messages_to", outbound)
+	log.Info("sandboxes serving", "salesforce", base+sandboxSalesforcePath, "netsuite", base+sandboxNetSuitePath, "outbound_messages_to", outbound,
+		"salesforce_pubsub_api", sb.pubsubAddr)
 	return waitAndStop(ctx, serveErr, srv, nil)
 }
 
@@ -158,6 +174,9 @@ func printBanner(cfg *config.Config, base string, sb *sandboxes) {
 	b.WriteString(adminBanner(cfg, base))
 	if sb.sf != nil {
 		fmt.Fprintf(&b, "  Salesforce sandbox         %s%s (client id %s, secret %s)\n", base, sandboxSalesforcePath, sandboxSFClientID, sandboxSFClientSecret)
+	}
+	if sb.pubsubAddr != "" {
+		fmt.Fprintf(&b, "  Salesforce Pub/Sub API     %s (gRPC, plaintext; same client id and secret)\n", sb.pubsubAddr)
 	}
 	if sb.ns != nil {
 		fmt.Fprintf(&b, "  NetSuite sandbox           %s%s (account %s, TBA %s/%s, %s/%s)\n", base, sandboxNetSuitePath,

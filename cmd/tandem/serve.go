@@ -58,6 +58,7 @@ func work(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer stopSweep()
+	defer a.startPubSub(sf, a.enqueuer(), nil, cfg.Sandbox.PubSubAddr)()
 	srv, serveErr, err := a.serveWorkerMetrics()
 	if err != nil {
 		worker.Shutdown()

@@ -63,6 +63,8 @@ type Metrics struct {
 
 	mu      sync.Mutex
 	watched watched // read at each scrape
+
+	pubsubExpired *prometheus.CounterVec
 }
 
 // New returns Metrics on a registry of their own, with Go runtime and
@@ -88,6 +90,8 @@ func New(log *slog.Logger) *Metrics {
 			Name: RemoteCallDuration, Help: "Duration of HTTP requests to Salesforce and NetSuite.", Buckets: callBuckets,
 		}, []string{"system", "operation"}),
 	}
+	m.pubsubExpired = counter(PubSubReplayExpiredTotal, "Stored Pub/Sub API replay ids the server no longer had (a gap to heal with a sync).", "topic")
+	m.registry.MustRegister(m.pubsubExpired)
 	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.jobDuration, m.callDuration,
 		watchedCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -78,6 +78,8 @@ type Config struct {
 	Faults Faults
 	// Events forwards Change Data Capture events to Tandem.
 	Events EventsConfig
+	// PubSub configures the Pub/Sub API (ServePubSub).
+	PubSub PubSubConfig
 	// QueryBatchSize is the default page size of query results; a request's
 	// Sforce-Query-Options batchSize (200..2000) overrides it.
 	QueryBatchSize int
@@ -115,6 +117,7 @@ func (c Config) withDefaults() Config {
 	c.OutboundMaxAge = cmp.Or(c.OutboundMaxAge, DefaultOutboundMaxAge)
 	c.OutboundTimeout = cmp.Or(c.OutboundTimeout, DefaultOutboundTimeout)
 	c.Events = c.Events.withDefaults()
+	c.PubSub = c.PubSub.withDefaults()
 	c.QueryBatchSize = cmp.Or(c.QueryBatchSize, DefaultQueryBatchSize)
 	c.TokenTTL = cmp.Or(c.TokenTTL, DefaultTokenTTL)
 	c.APILimit = cmp.Or(c.APILimit, DefaultAPILimit)

@@ -24,33 +24,27 @@ type EventsStats struct {
 // callout chain would: in commit order, in batches, re-sending a refused
 // batch with back-off until Tandem takes it. It drops nothing.
 type forwarder struct {
-	s        *Server
-	cfg      EventsConfig
-	selected map[string]bool // objects selected for Change Data Capture
-	client   *http.Client
-	ctx      context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	once     sync.Once
+	s      *Server
+	cfg    EventsConfig
+	client *http.Client
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
 
 	// CometD messages, oldest first. The queue's lock also guards the
 	// fields after it.
 	*delivery.Queue[[]byte, EventsStats]
-	replayID     uint64
-	commitNumber uint64
-	attempts     int       // failed requests in a row for the head of the queue
-	due          time.Time // when the head may be sent again
+	attempts int       // failed requests in a row for the head of the queue
+	due      time.Time // when the head may be sent again
 }
 
 // newForwarder starts forwarding the changes of the selected objects.
-func newForwarder(s *Server, selected map[string]bool) *forwarder {
+func newForwarder(s *Server) *forwarder {
 	ctx, cancel := context.WithCancel(context.Background())
-	// Replay ids never repeat in an org, and Tandem dedups on them: a
-	// restarted sandbox carries on after the ids of its previous run.
-	start := uint64(time.Now().UnixMicro())
-	f := &forwarder{s: s, cfg: s.cfg.Events, selected: selected, ctx: ctx, cancel: cancel,
+	f := &forwarder{s: s, cfg: s.cfg.Events, ctx: ctx, cancel: cancel,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		Queue:  delivery.NewQueue[[]byte, EventsStats](s.cfg.Events.URL), replayID: start, commitNumber: start}
+		Queue:  delivery.NewQueue[[]byte, EventsStats](s.cfg.Events.URL)}
 	f.wg.Add(1)
 	go f.run()
 	return f
@@ -66,19 +60,14 @@ func (f *forwarder) close() {
 
 // forward queues the change events of one committed transaction. Caller
 // holds s.mu, so the queue follows commit order.
-func (f *forwarder) forward(events []ChangeEvent) {
+func (f *forwarder) forward(events []stampedEvent) {
 	f.Lock()
 	defer f.Unlock()
 	if f.URL == "" {
 		return
 	}
-	f.commitNumber++
-	for i, ev := range events {
-		if !f.selected[ev.Object] {
-			continue
-		}
-		f.replayID++
-		msg, err := f.s.cdcMessage(ev, i+1, f.commitNumber, f.replayID).MarshalJSON() // not json.Marshal: it escapes & < >
+	for _, ev := range events {
+		msg, err := f.s.cdcMessage(ev.ChangeEvent, ev.seq, ev.commitNumber, ev.replayID).MarshalJSON() // not json.Marshal: it escapes & < >
 		if err != nil {
 			f.s.log.Error("salesforce sandbox: change event not encoded", "object", ev.Object, "id", ev.RecordID, "err", err)
 			continue

@@ -47,6 +47,11 @@ type Server struct {
 	events    *forwarder
 	faults    *faultInjector
 	bulk      *bulkJobs
+	bus       *eventBus
+	// cdcSelected are the objects selected for Change Data Capture, with
+	// their change event schemas.
+	cdcSelected map[string]bool
+	cdcSchemas  map[string]*cdcSchema
 
 	mu                  sync.Mutex
 	store               *store
@@ -58,6 +63,7 @@ type Server struct {
 	cursors             *cursors
 	obSession           string // SessionId of SendSessionID messages
 	listeners           []func(ChangeEvent)
+	commitNumber        uint64 // of the last transaction with change events
 }
 
 // New builds a sandbox with its seed data and starts Outbound Message
@@ -82,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.setUpCDC(selected); err != nil {
+		return nil, err
+	}
 	if err := s.setUpJWT(); err != nil {
 		return nil, err
 	}
@@ -93,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.outbound = ob
-	s.events = newForwarder(s, selected)
+	s.events = newForwarder(s)
 	s.sessions[cfg.DemoToken] = &session{user: s.sales, permanent: true}
 	return s, nil
 }

@@ -118,7 +118,7 @@ func (s *Server) write(user User, origin string, fn func(tx *txn) error) error {
 		tx.rollback()
 	} else {
 		events = tx.commit()
-		s.events.forward(events) // under s.mu, so that forwarding follows commit order
+		s.announce(events) // under s.mu, so that forwarding follows commit order
 	}
 	s.mu.Unlock()
 	s.publish(user, events)

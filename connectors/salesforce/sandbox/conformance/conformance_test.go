@@ -49,14 +49,21 @@ type summary struct {
 	} `json:"bulk"`
 }
 
-func TestJSforce(t *testing.T) {
+// nodeWith returns the node binary once module is installed beside the tests.
+func nodeWith(t *testing.T, module string) string {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Fatal("node is not installed; it is needed to run jsforce against the sandbox")
+		t.Fatalf("node is not installed; it is needed to run %s against the sandbox", module)
 	}
-	if _, err := os.Stat(filepath.Join("node_modules", "jsforce")); err != nil {
-		t.Fatal("jsforce is not installed in connectors/salesforce/sandbox/conformance/node_modules: run `make deps`")
+	if _, err := os.Stat(filepath.Join("node_modules", module)); err != nil {
+		t.Fatalf("%s is not installed in connectors/salesforce/sandbox/conformance/node_modules: run `make deps`", module)
 	}
+	return node
+}
+
+func TestJSforce(t *testing.T) {
+	node := nodeWith(t, "jsforce")
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
