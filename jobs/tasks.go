@@ -22,6 +22,8 @@ const (
 	TypeCreditHold          = "credithold:customer"            // a customer whose credit standing may have changed
 	// The safety net: a periodic SuiteQL sweep of NetSuite changes (jobs/sweep).
 	TypeNetSuiteSweep = "sweep:netsuite"
+	// A new customer's onboarding in Salesforce (jobs/onboarding).
+	TypeOnboarding = "onboarding:customer"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -96,7 +98,7 @@ func SalesforceEventTaskType(object string) (string, bool) {
 // (lower case, as the SuiteScript sends it) starts: one job per flow that
 // reads that record type.
 var netSuiteRoutes = map[string][]string{
-	"customer":        {TypeCustomerToAccount, TypeCreditHold},
+	"customer":        {TypeCustomerToAccount, TypeCreditHold, TypeOnboarding},
 	"contact":         {TypeNSContactToContact},
 	"invoice":         {TypeInvoiceToSalesforce, TypeCreditHold},
 	"customerpayment": {TypePaymentToSalesforce, TypeCreditHold},
@@ -129,7 +131,8 @@ func OutboundTaskType(object string) (string, bool) {
 // taskQueue is the queue a task type runs on.
 func taskQueue(taskType string) string {
 	switch taskType {
-	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep:
+	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
+		TypeOnboarding:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

@@ -21,6 +21,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
+	"github.com/tandem-sync/tandem/jobs/onboarding"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
@@ -276,6 +277,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
+		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),
 	)
 	if err != nil {
 		return nil, nil, err

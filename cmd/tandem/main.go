@@ -8,6 +8,7 @@
 //	tandem ns get    read a NetSuite record with the configured credentials
 //	tandem replay    list and replay archived jobs
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
+//	tandem onboarding check the onboarding file; dry-run one customer's onboarding
 package main
 
 import (
@@ -34,6 +35,8 @@ commands:
             --older-than) or --all; --dry-run (needs REDIS_URL)
   env       list the environment variables Tandem reads, and the mode (sandbox or
             live) the environment selects and why
+  onboarding check | dry-run --customer ID
+            check the onboarding file; show who a customer would get (writes nothing)
 `
 
 func main() {
@@ -76,6 +79,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return mappingCommand(ctx, cfg, args, os.Stdout)
 	case "replay":
 		return replayCommand(ctx, cfg, args, os.Stdout)
+	case "onboarding":
+		return onboardingCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/handlers"
+	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/onboarding"
+)
+
+// The onboarding tests confirm NetSuite customers as a finance user would
+// (an inline edit of entityStatus fires the SuiteScript webhook) and
+// check the Onboarding__c records, their managers and Tasks in the
+// Salesforce sandbox, with the shipped onboarding.yaml.
+
+// confirm sets a customer's status in the NetSuite UI.
+func (h *harness) confirm(nsID, statusID string) {
+	h.t.Helper()
+	if err := h.p.sandboxes.ns.PutFields("customer", nsID, map[string]any{"entityStatus": map[string]any{"id": statusID}}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// onboardings are a customer's Onboarding__c records.
+func (h *harness) onboardings(nsID string) []map[string]any {
+	h.t.Helper()
+	recs, err := h.p.sandboxes.sf.Query("SELECT Id, Account__c, Opportunity__c, Manager__c, Status__c, Start_Date__c, Assigned_By__c, " +
+		"SystemModstamp FROM Onboarding__c WHERE NetSuite_Customer_Id__c = '" + nsID + "'")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return recs
+}
+
+// onboardingTasks are the Tasks Tandem made for a customer's onboarding.
+func (h *harness) onboardingTasks(nsID string) []map[string]any {
+	h.t.Helper()
+	recs, err := h.p.sandboxes.sf.Query("SELECT Id, WhatId, OwnerId, Subject, Status, Priority, ActivityDate, Tandem_Key__c FROM Task " +
+		"WHERE Tandem_Key__c LIKE 'onboarding:" + nsID + ":%' ORDER BY Tandem_Key__c")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return recs
+}
+
+func (h *harness) onboarded(nsID string) string {
+	h.t.Helper()
+	id, err := onboarding.Started(context.Background(), h.p.app.redis.Client, nsID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return id
+}
+
+// activeManagers are the seeded managers the shipped file may assign.
+func activeManagers() []string {
+	var ids []string
+	for _, m := range sfsandbox.Managers {
+		if m.Active {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
+}
+
+// checkOnboarding checks a customer has exactly one onboarding record
+// under its account with an active manager, and its five Tasks (four
+// steps and the owner's note), once each; it returns the record.
+func (h *harness) checkOnboarding(nsID, accountID string) map[string]any {
+	h.t.Helper()
+	recs := h.onboardings(nsID)
+	if len(recs) != 1 {
+		h.t.Fatalf("%d onboarding records for customer %s, want 1: %v", len(recs), nsID, recs)
+	}
+	rec := recs[0]
+	if str(rec, "Account__c") != accountID || str(rec, "Status__c") != "In Progress" || !slices.Contains(activeManagers(), str(rec, "Manager__c")) {
+		h.t.Errorf("onboarding %v: want account %s, In Progress, an active manager", rec, accountID)
+	}
+	owner := str(h.account(accountID), "OwnerId")
+	tasks := h.onboardingTasks(nsID)
+	want := []struct{ key, owner string }{{"1", str(rec, "Manager__c")}, {"2", str(rec, "Manager__c")}, {"3", owner},
+		{"4", str(rec, "Manager__c")}, {"notify", owner}}
+	if len(tasks) != len(want) {
+		h.t.Fatalf("%d onboarding Tasks, want %d: %v", len(tasks), len(want), tasks)
+	}
+	for i, w := range want {
+		task := tasks[i]
+		if str(task, "Tandem_Key__c") != onboarding.TaskKey(nsID, w.key) || str(task, "OwnerId") != w.owner ||
+			str(task, "WhatId") != str(rec, "Id") || str(task, "Status") != "Not Started" || str(task, "ActivityDate") < str(rec, "Start_Date__c") {
+			h.t.Errorf("task %d %v: want key %s, owner %s, on the onboarding, Not Started", i, task, w.key, w.owner)
+		}
+	}
+	return rec
+}
+
+// TestOnboardingWhenAClosedDealsCustomerIsConfirmed: a won deal makes a
+// NetSuite customer (F1) that starts nothing until finance confirms it;
+// then Salesforce gets one onboarding under the account and the won
+// opportunity, a manager and the sequence. Re-sends, a replayed job and
+// a lost Redis note write nothing new.
+func TestOnboardingWhenAClosedDealsCustomerIsConfirmed(t *testing.T) {
+	h := startTandem(t)
+	oppID, accountID, _ := h.wonDealWithOrder()
+	nsID := str(h.account(accountID), "NetSuite_Id__c")
+	if n := len(h.onboardings(nsID)); n != 0 {
+		t.Fatalf("%d onboardings before the customer is confirmed", n)
+	}
+	h.confirm(nsID, nssandbox.StatusClosedWon)
+	h.waitFor("the onboarding started", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	rec := h.checkOnboarding(nsID, accountID)
+	if str(rec, "Opportunity__c") != oppID {
+		t.Errorf("onboarding opportunity %q, want the won deal %s", str(rec, "Opportunity__c"), oppID)
+	}
+	before, tasksBefore := rec["SystemModstamp"], h.onboardingTasks(nsID)
+
+	// a re-sent status, an edit of another field, a replayed job, and the
+	// same job after Redis lost the done note: nothing new
+	h.confirm(nsID, nssandbox.StatusClosedWon)
+	if err := h.p.sandboxes.ns.PutFields("customer", nsID, map[string]any{"phone": "+1 555 0199"}); err != nil {
+		t.Fatal(err)
+	}
+	enq := h.p.app.enqueuer()
+	ch := jobs.Change{Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeUpdate,
+		ReceivedAt: time.Now(), CorrelationID: "replay-1"}
+	if _, err := enq.Enqueue(t.Context(), jobs.TypeOnboarding, "onboarding-replay-1:"+nsID, ch); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	if err := h.p.app.redis.Client.Del(t.Context(), "tandem:onboarding:{"+nsID+"}").Err(); err != nil {
+		t.Fatal(err)
+	}
+	ch.CorrelationID = "replay-2"
+	if _, err := enq.Enqueue(t.Context(), jobs.TypeOnboarding, "onboarding-replay-2:"+nsID, ch); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the replay after the lost note", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	rec = h.checkOnboarding(nsID, accountID)
+	if rec["SystemModstamp"] != before {
+		t.Errorf("the onboarding record was written again: SystemModstamp %v, was %v", rec["SystemModstamp"], before)
+	}
+	if after := h.onboardingTasks(nsID); !slices.EqualFunc(after, tasksBefore, func(a, b map[string]any) bool { return a["Id"] == b["Id"] }) {
+		t.Errorf("Tasks changed by re-sends and replays: %v, were %v", after, tasksBefore)
+	}
+	if a := h.archived(); len(a) != 0 {
+		t.Errorf("archived jobs: %v", a)
+	}
+}
+
+// TestOnboardingProspectStartsNothingUntilConfirmed: a prospect created in
+// NetSuite is linked (F2) but starts nothing, and draws no manager; the
+// status finance sets to a customer one starts it once.
+func TestOnboardingProspectStartsNothingUntilConfirmed(t *testing.T) {
+	h := startTandem(t)
+	ns := h.p.sandboxes.ns
+	nsID, err := ns.Put("customer", map[string]any{"companyName": "Prospect Onboarding Co", "subsidiary": map[string]any{"id": "1"},
+		"entityStatus": map[string]any{"id": nssandbox.StatusInNegotiation}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accountID string
+	h.waitFor("the prospect's account", func() bool {
+		recs, _ := h.p.sandboxes.sf.Query("SELECT Id FROM Account WHERE NetSuite_Id__c = '" + nsID + "'")
+		if len(recs) == 1 {
+			accountID = str(recs[0], "Id")
+		}
+		return accountID != ""
+	})
+	h.settle()
+	slots, err := onboarding.Slots(t.Context(), h.p.app.redis.Client, onboarding.PoolDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.onboardings(nsID)); n != 0 || h.onboarded(nsID) != "" || slots[nsID] != 0 {
+		t.Fatalf("a prospect started %d onboardings (slots %v)", n, slots)
+	}
+	h.confirm(nsID, nssandbox.StatusClosedWon)
+	h.waitFor("the onboarding started", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	rec := h.checkOnboarding(nsID, accountID)
+	if str(rec, "Opportunity__c") != "" {
+		t.Errorf("opportunity %q on an onboarding with no won deal", str(rec, "Opportunity__c"))
+	}
+}
+
+// TestOnboardingConfirmedBeforeLinkedStartsOnceLinked: a customer
+// confirmed in NetSuite while no Account is linked to it (the webhook was
+// off, so F2 has not seen it) waits, retrying, and starts once F2 links it.
+func TestOnboardingConfirmedBeforeLinkedStartsOnceLinked(t *testing.T) {
+	h := startTandem(t)
+	ns := h.p.sandboxes.ns
+	ns.SetWebhookURL("")
+	nsID, err := ns.Put("customer", map[string]any{"companyName": "Confirmed Early Co", "subsidiary": map[string]any{"id": "1"},
+		"entityStatus": map[string]any{"id": nssandbox.StatusClosedWon}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := jobs.Change{Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeCreate,
+		ReceivedAt: time.Now(), CorrelationID: "early"}
+	if _, err := h.p.app.enqueuer().Enqueue(t.Context(), jobs.TypeOnboarding, "onboarding-early:"+nsID, ch); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the job waiting for the link", func() bool {
+		tasks, _ := h.inspector.ListRetryTasks(jobs.QueueNetSuiteToSalesforce)
+		for _, task := range tasks {
+			if task.Type == jobs.TypeOnboarding && strings.Contains(task.LastErr, onboarding.ErrNotLinked.Error()) {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(h.onboardings(nsID)); n != 0 {
+		t.Fatalf("%d onboardings before the link", n)
+	}
+	ns.SetWebhookURL(notifyURL(h.base, handlers.PathNetSuiteWebhook))
+	if err := ns.PutFields("customer", nsID, map[string]any{"phone": "+1 555 0142"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the onboarding started", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	recs, _ := h.p.sandboxes.sf.Query("SELECT Id FROM Account WHERE NetSuite_Id__c = '" + nsID + "'")
+	if len(recs) != 1 {
+		t.Fatalf("%d accounts linked to customer %s", len(recs), nsID)
+	}
+	h.checkOnboarding(nsID, str(recs[0], "Id"))
+	if a := h.archived(); len(a) != 0 {
+		t.Errorf("archived jobs: %v", a)
+	}
+}
+
+var _ = fmt.Sprint
