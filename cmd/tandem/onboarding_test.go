@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tandem-sync/tandem/config"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/handlers"
@@ -179,9 +182,37 @@ func TestOnboardingProspectStartsNothingUntilConfirmed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.onboardings(nsID)); n != 0 || h.onboarded(nsID) != "" || slots[nsID] != 0 {
-		t.Fatalf("a prospect started %d onboardings (slots %v)", n, slots)
+	if _, drawn := slots[nsID]; len(h.onboardings(nsID)) != 0 || h.onboarded(nsID) != "" || drawn {
+		t.Fatalf("a prospect started %d onboardings (slots %v)", len(h.onboardings(nsID)), slots)
 	}
+	// a dry-run with a file whose trigger takes prospects: who and what,
+	// and nothing written (no record, no slot drawn)
+	src, err := os.ReadFile("../../jobs/onboarding/onboarding.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := onboarding.ParseConfig([]byte(strings.Replace(string(src), "stages: [CUSTOMER]", "stages: [PROSPECT]", 1)), "prospects.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, ns2, err := h.p.app.connectors(t.Context(), h.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := onboarding.DryRun(t.Context(), onboarding.Deps{Salesforce: sf, NetSuite: ns2, Redis: h.p.app.redis.Client,
+		Config: cfg, Logger: h.p.app.log}, nsID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := plan.String()
+	if plan.Skip != "" || plan.Manager.ID == "" || len(plan.Tasks) != 5 || strings.Count(out, "would create Task") != 5 {
+		t.Errorf("dry-run of a linked prospect under a prospect trigger:\n%s", out)
+	}
+	slots, _ = onboarding.Slots(t.Context(), h.p.app.redis.Client, onboarding.PoolDefault)
+	if len(h.onboardings(nsID)) != 0 || len(slots) != 0 {
+		t.Fatalf("the dry-run wrote: %d onboardings, slots %v", len(h.onboardings(nsID)), slots)
+	}
+
 	h.confirm(nsID, nssandbox.StatusClosedWon)
 	h.waitFor("the onboarding started", func() bool { return h.onboarded(nsID) != "" })
 	h.settle()
@@ -236,4 +267,125 @@ func TestOnboardingConfirmedBeforeLinkedStartsOnceLinked(t *testing.T) {
 	}
 }
 
-var _ = fmt.Sprint
+// TestOnboardingRoundRobinAcrossTwoWorkers: two workers (the process's and
+// a second asynq server with its own clients on the same Redis) onboard
+// 100 new customers at once: each customer draws one round-robin slot, no
+// slot twice, the inactive manager is skipped and the three active ones
+// get 33 or 34 each. The customers come as the sweep brings them (jobs
+// enqueued together, the webhook off), already linked.
+func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
+	h := startTandem(t)
+	ctx := t.Context()
+	sf, ns, err := h.p.app.connectors(ctx, h.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps, err := h.p.app.loadMappings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, mux, err := h.p.app.worker(sf, ns, maps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(second.Shutdown)
+
+	nsSB, sfSB := h.p.sandboxes.ns, h.p.sandboxes.sf
+	nsSB.SetWebhookURL("")
+	const n = 100
+	var ids []string
+	var incoming []jobs.Incoming
+	for i := range n {
+		name := fmt.Sprintf("Round Robin %03d", i)
+		nsID, err := nsSB.Put("customer", map[string]any{"companyName": name, "subsidiary": map[string]any{"id": "1"},
+			"entityStatus": map[string]any{"id": nssandbox.StatusClosedWon}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sfSB.Create("Account", map[string]any{"Name": name, "NetSuite_Id__c": nsID, "BillingCountry": "United States"},
+			sfSB.IntegrationUser()); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, nsID)
+		incoming = append(incoming, jobs.Incoming{Type: jobs.TypeOnboarding, ID: "round-robin:" + nsID, Change: jobs.Change{
+			Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeCreate,
+			ReceivedAt: time.Now(), CorrelationID: "round-robin-" + nsID}})
+	}
+	if _, err := h.p.app.enqueuer().EnqueueAll(ctx, incoming); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("100 onboardings", func() bool {
+		for _, id := range ids {
+			if h.onboarded(id) == "" {
+				return false
+			}
+		}
+		return true
+	})
+	h.settle()
+	slots, err := onboarding.Slots(ctx, h.p.app.redis.Client, onboarding.PoolDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]string{}
+	for _, id := range ids {
+		slot, ok := slots[id]
+		if other, dup := seen[slot]; !ok || dup {
+			t.Errorf("customer %s: slot %d (drawn %t), also customer %s's", id, slot, ok, other)
+		}
+		seen[slot] = id
+	}
+	perManager := map[string]int{}
+	for _, id := range ids {
+		recs := h.onboardings(id)
+		if len(recs) != 1 {
+			t.Fatalf("customer %s has %d onboardings", id, len(recs))
+		}
+		perManager[str(recs[0], "Manager__c")]++
+	}
+	active := activeManagers()
+	least, most := n, 0
+	for _, m := range active {
+		least, most = min(least, perManager[m]), max(most, perManager[m])
+	}
+	if len(perManager) != len(active) || most-least > 1 {
+		t.Errorf("managers assigned %v, want only the %d active ones, within one of each other", perManager, len(active))
+	}
+	tasks, err := sfSB.Query("SELECT Id FROM Task WHERE Tandem_Key__c LIKE 'onboarding:%'")
+	if err != nil || len(tasks) != 5*n {
+		t.Errorf("%d onboarding Tasks (%v), want %d", len(tasks), err, 5*n)
+	}
+	if a := h.archived(); len(a) != 0 {
+		t.Errorf("archived jobs: %v", a)
+	}
+}
+
+// TestOnboardingCommands: `tandem onboarding check` checks the shipped
+// file against fresh sandboxes (the inactive manager is a warning) and
+// dry-run explains why a seeded customer would start nothing.
+func TestOnboardingCommands(t *testing.T) {
+	cfg, err := config.Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := onboardingCommand(t.Context(), cfg, []string{"check"}, &out); err != nil {
+		t.Fatalf("check: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "shipped onboarding.yaml: ok") || !strings.Contains(out.String(), "0055e0000000006AAA (Jordan Gone) is inactive") {
+		t.Errorf("check printed:\n%s", out.String())
+	}
+	out.Reset()
+	if err := onboardingCommand(t.Context(), cfg, []string{"dry-run", "--customer", "102"}, &out); err != nil {
+		t.Fatalf("dry-run: %v", err)
+	}
+	if !strings.Contains(out.String(), "nothing would start: customer has no status") {
+		t.Errorf("dry-run printed:\n%s", out.String())
+	}
+	if err := onboardingCommand(t.Context(), cfg, []string{"dry-run"}, &out); err == nil {
+		t.Error("dry-run without --customer was accepted")
+	}
+}

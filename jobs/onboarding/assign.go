@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,6 +60,10 @@ func (u *users) get(ctx context.Context) (map[string]user, error) {
 	return byID, nil
 }
 
+// ErrUsersUnread: Salesforce did not answer the managers' query, so the
+// user ids are not checked yet.
+var ErrUsersUnread = errors.New("could not read the managers' users from Salesforce")
+
 // CheckUsers checks every user id the config names against Salesforce:
 // an unknown id is an error, an inactive one only a warning (it is
 // skipped when assigning).
@@ -66,7 +71,7 @@ func CheckUsers(ctx context.Context, sf jobs.SalesforceAPI, c *Config) (warnings
 	u := &users{sf: sf, ids: c.allManagers()}
 	found, err := u.get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrUsersUnread, err)
 	}
 	var unknown []string
 	for _, id := range u.ids {

@@ -67,7 +67,12 @@ func Flow(o Options) jobs.Flow {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			warnings, err := CheckUsers(ctx, d.Salesforce, cfg)
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrUsersUnread):
+				// Salesforce down at start-up does not stop the worker;
+				// jobs read the users again and fail (and retry) meanwhile.
+				d.Logger.Warn("onboarding: managers not checked at start-up", "error", err)
+			case err != nil:
 				return nil, err
 			}
 			for _, w := range warnings {

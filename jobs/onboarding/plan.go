@@ -197,10 +197,11 @@ func (f *flow) assign(ctx context.Context, p *Plan, dryRun bool) error {
 	if len(candidates) == 0 {
 		return fmt.Errorf("onboarding customer %s: every configured manager is inactive in Salesforce", p.CustomerID)
 	}
-	slot, err := draw(ctx, f.Redis, pool, p.CustomerID)
+	drawOrPeek := draw
 	if dryRun {
-		slot, err = peek(ctx, f.Redis, pool, p.CustomerID)
+		drawOrPeek = peek
 	}
+	slot, err := drawOrPeek(ctx, f.Redis, pool, p.CustomerID)
 	if err != nil {
 		return err
 	}
