@@ -14,6 +14,7 @@ import (
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/handlers"
+	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/onboarding"
 )
@@ -314,6 +315,12 @@ func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
 			Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeCreate,
 			ReceivedAt: time.Now(), CorrelationID: "round-robin-" + nsID}})
 	}
+	calls := func() (sf, ns float64) {
+		return h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "salesforce"}),
+			h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "netsuite"})
+	}
+	sfBefore, nsBefore := calls()
+	start := time.Now()
 	if _, err := h.p.app.enqueuer().EnqueueAll(ctx, incoming); err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +332,12 @@ func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
 		}
 		return true
 	})
+	took := time.Since(start)
 	h.settle()
+	sfAfter, nsAfter := calls()
+	// a measurement for the report, not a check
+	t.Logf("%d onboardings in %s by two workers: %.2f Salesforce and %.2f NetSuite calls each", n, took.Round(time.Millisecond),
+		(sfAfter-sfBefore)/n, (nsAfter-nsBefore)/n)
 	slots, err := onboarding.Slots(ctx, h.p.app.redis.Client, onboarding.PoolDefault)
 	if err != nil {
 		t.Fatal(err)
