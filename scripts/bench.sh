@@ -27,4 +27,6 @@ echo "## workers: no-op jobs run per second, Tandem's worker beside a plain asyn
 bench -bench=BenchmarkProcess -benchtime=1x ./jobs/
 echo "## throttles"
 bench -bench=. ./connectors/throttle/
+echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms a request; calls per onboarding (issue 14)"
+bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/
 exit $status

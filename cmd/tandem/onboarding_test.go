@@ -294,50 +294,12 @@ func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
 	}
 	t.Cleanup(second.Shutdown)
 
-	nsSB, sfSB := h.p.sandboxes.ns, h.p.sandboxes.sf
-	nsSB.SetWebhookURL("")
 	const n = 100
-	var ids []string
-	var incoming []jobs.Incoming
-	for i := range n {
-		name := fmt.Sprintf("Round Robin %03d", i)
-		nsID, err := nsSB.Put("customer", map[string]any{"companyName": name, "subsidiary": map[string]any{"id": "1"},
-			"entityStatus": map[string]any{"id": nssandbox.StatusClosedWon}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := sfSB.Create("Account", map[string]any{"Name": name, "NetSuite_Id__c": nsID, "BillingCountry": "United States"},
-			sfSB.IntegrationUser()); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, nsID)
-		incoming = append(incoming, jobs.Incoming{Type: jobs.TypeOnboarding, ID: "round-robin:" + nsID, Change: jobs.Change{
-			Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeCreate,
-			ReceivedAt: time.Now(), CorrelationID: "round-robin-" + nsID}})
-	}
-	calls := func() (sf, ns float64) {
-		return h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "salesforce"}),
-			h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "netsuite"})
-	}
-	sfBefore, nsBefore := calls()
-	start := time.Now()
-	if _, err := h.p.app.enqueuer().EnqueueAll(ctx, incoming); err != nil {
-		t.Fatal(err)
-	}
-	h.waitFor("100 onboardings", func() bool {
-		for _, id := range ids {
-			if h.onboarded(id) == "" {
-				return false
-			}
-		}
-		return true
-	})
-	took := time.Since(start)
-	h.settle()
-	sfAfter, nsAfter := calls()
+	ids, incoming := h.linkedConfirmedCustomers("Round Robin", n)
+	sfSB := h.p.sandboxes.sf
+	took, sfCalls, nsCalls := h.onboardAll(ids, incoming)
 	// a measurement for the report, not a check
-	t.Logf("%d onboardings in %s by two workers: %.2f Salesforce and %.2f NetSuite calls each", n, took.Round(time.Millisecond),
-		(sfAfter-sfBefore)/n, (nsAfter-nsBefore)/n)
+	t.Logf("%d onboardings in %s by two workers: %.2f Salesforce and %.2f NetSuite calls each", n, took.Round(time.Millisecond), sfCalls, nsCalls)
 	slots, err := onboarding.Slots(ctx, h.p.app.redis.Client, onboarding.PoolDefault)
 	if err != nil {
 		t.Fatal(err)
@@ -400,4 +362,61 @@ func TestOnboardingCommands(t *testing.T) {
 	if err := onboardingCommand(t.Context(), cfg, []string{"dry-run"}, &out); err == nil {
 		t.Error("dry-run without --customer was accepted")
 	}
+}
+
+// linkedConfirmedCustomers makes n confirmed NetSuite customers, each
+// linked to a new Account, with the webhook off, and returns their ids and
+// the onboarding jobs a sweep would enqueue for them.
+func (h *harness) linkedConfirmedCustomers(prefix string, n int) ([]string, []jobs.Incoming) {
+	h.t.Helper()
+	nsSB, sfSB := h.p.sandboxes.ns, h.p.sandboxes.sf
+	nsSB.SetWebhookURL("")
+	var ids []string
+	var incoming []jobs.Incoming
+	for i := range n {
+		name := fmt.Sprintf("%s %03d", prefix, i)
+		nsID, err := nsSB.Put("customer", map[string]any{"companyName": name, "subsidiary": map[string]any{"id": "1"},
+			"entityStatus": map[string]any{"id": nssandbox.StatusClosedWon}})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if _, err := sfSB.Create("Account", map[string]any{"Name": name, "NetSuite_Id__c": nsID, "BillingCountry": "United States"},
+			sfSB.IntegrationUser()); err != nil {
+			h.t.Fatal(err)
+		}
+		ids = append(ids, nsID)
+		incoming = append(incoming, jobs.Incoming{Type: jobs.TypeOnboarding, ID: "onboard:" + nsID, Change: jobs.Change{
+			Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeCreate,
+			ReceivedAt: time.Now(), CorrelationID: "onboard-" + nsID}})
+	}
+	return ids, incoming
+}
+
+// onboardAll enqueues the jobs together and waits for every onboarding:
+// how long until the last started, and Salesforce and NetSuite calls per
+// customer.
+func (h *harness) onboardAll(ids []string, incoming []jobs.Incoming) (took time.Duration, sfCalls, nsCalls float64) {
+	h.t.Helper()
+	calls := func() (sf, ns float64) {
+		return h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "salesforce"}),
+			h.metricSum(metrics.RemoteCallsTotal, map[string]string{"system": "netsuite"})
+	}
+	sfBefore, nsBefore := calls()
+	start := time.Now()
+	if _, err := h.p.app.enqueuer().EnqueueAll(h.t.Context(), incoming); err != nil {
+		h.t.Fatal(err)
+	}
+	h.waitFor(fmt.Sprintf("%d onboardings", len(ids)), func() bool {
+		for _, id := range ids {
+			if h.onboarded(id) == "" {
+				return false
+			}
+		}
+		return true
+	})
+	took = time.Since(start)
+	h.settle()
+	sfAfter, nsAfter := calls()
+	n := float64(len(ids))
+	return took, (sfAfter - sfBefore) / n, (nsAfter - nsBefore) / n
 }
