@@ -31,7 +31,9 @@ func (fakeNS) UpsertRecord(context.Context, string, string, any, *netsuite.Write
 }
 
 // fakeSF answers queries by the object they read; writes fail the test.
-type fakeSF struct{ rows map[string][]salesforce.Record }
+type fakeSF struct {
+	rows map[string][]salesforce.Record
+}
 
 func (f fakeSF) Query(_ context.Context, soql string) ([]salesforce.Record, error) {
 	for from, rows := range f.rows {
@@ -42,7 +44,9 @@ func (f fakeSF) Query(_ context.Context, soql string) ([]salesforce.Record, erro
 	return nil, nil
 }
 
-func (fakeSF) Update(context.Context, string, string, map[string]any) error { panic("the dry-run wrote") }
+func (fakeSF) Update(context.Context, string, string, map[string]any) error {
+	panic("the dry-run wrote")
+}
 func (fakeSF) Upsert(context.Context, string, string, string, map[string]any) (salesforce.UpsertResult, error) {
 	panic("the dry-run wrote")
 }
