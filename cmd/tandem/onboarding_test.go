@@ -420,3 +420,46 @@ func (h *harness) onboardAll(ids []string, incoming []jobs.Incoming) (took time.
 	n := float64(len(ids))
 	return took, (sfAfter - sfBefore) / n, (nsAfter - nsBefore) / n
 }
+
+// TestOnboardingChatterNoteIsPostedOnce: with notify via chatter (a file
+// in TANDEM_ONBOARDING_RULES), the account owner's note is one post on the
+// Account's feed, also after a replay that lost Redis's done note.
+func TestOnboardingChatterNoteIsPostedOnce(t *testing.T) {
+	src, err := os.ReadFile("../../jobs/onboarding/onboarding.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := t.TempDir() + "/onboarding.yaml"
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), "via: task", "via: chatter", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startTandem(t, "TANDEM_ONBOARDING_RULES", file)
+	sfID, nsID := h.linkedPair(7)
+	posts := func() []map[string]any {
+		recs, err := h.p.sandboxes.sf.Query("SELECT Id, Body FROM FeedItem WHERE ParentId = '" + sfID + "'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	h.confirm(nsID, nssandbox.StatusClosedWon)
+	h.waitFor("the onboarding started", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	if err := h.p.app.redis.Client.Del(t.Context(), "tandem:onboarding:{"+nsID+"}").Err(); err != nil {
+		t.Fatal(err)
+	}
+	ch := jobs.Change{Source: jobs.SourceNetSuiteSweep, Object: "customer", RecordID: nsID, ChangeType: jobs.ChangeUpdate,
+		ReceivedAt: time.Now(), CorrelationID: "chatter-replay"}
+	if _, err := h.p.app.enqueuer().Enqueue(t.Context(), jobs.TypeOnboarding, "onboarding-chatter-replay:"+nsID, ch); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the replay", func() bool { return h.onboarded(nsID) != "" })
+	h.settle()
+	p := posts()
+	if len(p) != 1 || !strings.Contains(str(p[0], "Body"), "is a new customer") {
+		t.Errorf("posts on the account: %v, want one onboarding note", p)
+	}
+	if tasks := h.onboardingTasks(nsID); len(tasks) != 4 {
+		t.Errorf("%d onboarding Tasks, want the 4 steps (no note Task with chatter)", len(tasks))
+	}
+}
