@@ -45,6 +45,8 @@ type Config struct {
 
 	// CreditHoldRules is F5's rules file (jobs/credithold).
 	CreditHoldRules string `env:"TANDEM_CREDIT_HOLD_RULES" validate:"omitempty,file" doc:"YAML file of F5 credit hold rules (when a customer is on hold, the reason texts, the account owner's Task and the optional Chatter post) replacing the shipped jobs/credithold/credit_hold.yaml; checked at start-up."`
+	// OnboardingRules is the onboarding flow's file (jobs/onboarding).
+	OnboardingRules string `env:"TANDEM_ONBOARDING_RULES" validate:"omitempty,file" doc:"YAML file of new-customer onboarding (the trigger status, the customer success managers and their rules, the task sequence, the account owner's note) replacing the shipped jobs/onboarding/onboarding.yaml; checked at start-up, its user ids against Salesforce. Unset in live mode: onboarding is off (the shipped file names the sandbox's users)."`
 
 	Salesforce Salesforce
 	NetSuite   NetSuite

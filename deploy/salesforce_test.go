@@ -169,6 +169,13 @@ func TestTheFieldsTandemUsesExist(t *testing.T) {
 		"NetSuite_Invoice__c.Amount_Remaining__c":    {Type: "Currency"},
 		"NetSuite_Invoice__c.Due_Date__c":            {Type: "Date"},
 		"NetSuite_Invoice__c.Days_Overdue__c":        {Type: "Number"},
+		"Onboarding__c.NetSuite_Customer_Id__c":      crosswalk,
+		"Onboarding__c.Account__c":                   {Type: "Lookup", ReferenceTo: "Account"},
+		"Onboarding__c.Opportunity__c":               {Type: "Lookup", ReferenceTo: "Opportunity"},
+		"Onboarding__c.Manager__c":                   {Type: "Lookup", ReferenceTo: "User"},
+		"Onboarding__c.Status__c":                    {Type: "Picklist"},
+		"Onboarding__c.Start_Date__c":                {Type: "Date"},
+		"Onboarding__c.Assigned_By__c":               {Type: "Text"},
 	}
 	have := fields(t)
 	for name, w := range want {
@@ -185,8 +192,10 @@ func TestTheFieldsTandemUsesExist(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", name, h, w)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(sourceDir, "objects", "NetSuite_Invoice__c", "NetSuite_Invoice__c.object-meta.xml")); err != nil {
-		t.Errorf("custom object NetSuite_Invoice__c: %v", err)
+	for _, object := range []string{"NetSuite_Invoice__c", "Onboarding__c"} {
+		if _, err := os.Stat(filepath.Join(sourceDir, "objects", object, object+".object-meta.xml")); err != nil {
+			t.Errorf("custom object %s: %v", object, err)
+		}
 	}
 }
 
@@ -365,6 +374,13 @@ func TestIntegrationPermissionSetCoversTandemsFields(t *testing.T) {
 	}
 	if !invoices {
 		t.Error("Tandem_Integration cannot create and edit NetSuite_Invoice__c")
+	}
+	onboarding := false
+	for _, op := range ps.ObjectPermissions {
+		onboarding = onboarding || (op.Object == "Onboarding__c" && op.AllowCreate && op.AllowEdit && op.AllowRead)
+	}
+	if !onboarding {
+		t.Error("Tandem_Integration cannot create and edit Onboarding__c")
 	}
 }
 

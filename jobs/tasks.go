@@ -24,6 +24,8 @@ const (
 	TypeNetSuiteSweep = "sweep:netsuite"
 	// The catalog (jobs/catalog): an item and its prices to Product2 and price book entries.
 	TypeCatalogItem = "f4:item_to_product"
+	// A new customer's onboarding in Salesforce (jobs/onboarding).
+	TypeOnboarding = "onboarding:customer"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -98,7 +100,7 @@ func SalesforceEventTaskType(object string) (string, bool) {
 // (lower case, as the SuiteScript sends it) starts: one job per flow that
 // reads that record type.
 var netSuiteRoutes = map[string][]string{
-	"customer":         {TypeCustomerToAccount, TypeCreditHold},
+	"customer":         {TypeCustomerToAccount, TypeCreditHold, TypeOnboarding},
 	"contact":          {TypeNSContactToContact},
 	"invoice":          {TypeInvoiceToSalesforce, TypeCreditHold},
 	"customerpayment":  {TypePaymentToSalesforce, TypeCreditHold},
@@ -135,7 +137,7 @@ func OutboundTaskType(object string) (string, bool) {
 func taskQueue(taskType string) string {
 	switch taskType {
 	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
-		TypeCatalogItem:
+		TypeCatalogItem, TypeOnboarding:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

@@ -23,6 +23,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
+	"github.com/tandem-sync/tandem/jobs/onboarding"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
@@ -281,6 +282,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		sweep.Flow(a.sweepOptions()),
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
 		catalog.Flow(a.catalogConfig()),
+		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),
 	)
 	if err != nil {
 		return nil, nil, err

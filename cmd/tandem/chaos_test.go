@@ -119,7 +119,7 @@ func (d *chaosDriver) setUp(total int) {
 	}
 	receivables := newReceivablesSource(deals)
 	holds := newHoldSource(d.t, accounts[chaosAccounts:], accounts)
-	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}, {receivables, 2}, {holds, 1}, {newCatalogSource(sb), 1}}
+	d.sources = []weighted{{deals, 1}, {accountPairs, 2}, {contactPairs, 2}, {receivables, 2}, {holds, 1}, {newCatalogSource(sb), 1}, {&onboardingSource{}, 1}}
 	d.c.settle()
 	accountPairs.readExpected(sb)
 	contactPairs.readExpected(sb)
@@ -247,7 +247,8 @@ func prefixed(prefix string, items []string) []string {
 func (r chaosReport) String() string {
 	var b strings.Builder
 	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides),\n")
-	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F4 (item prices changed, items inactivated), F5 (credit hold overrides)\n")
+	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F4 (item prices changed, items inactivated), F5 (credit hold overrides),\n")
+	b.WriteString("       onboarding (new customers confirmed or prospects)\n")
 	fmt.Fprintf(&b, "changes sent      %d\n", r.changes)
 	for _, k := range slices.Sorted(maps.Keys(r.byKind)) {
 		fmt.Fprintf(&b, "  %-38s %d\n", k, r.byKind[k])

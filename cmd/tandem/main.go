@@ -9,6 +9,7 @@
 //	tandem replay    list and replay archived jobs
 //	tandem sync      sync catalog [--full]: NetSuite items and prices to Salesforce products and price books
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
+//	tandem onboarding check the onboarding file; dry-run one customer's onboarding
 package main
 
 import (
@@ -38,6 +39,8 @@ commands:
             1,000 items at a time; a summary of what was written and the API calls
   env       list the environment variables Tandem reads, and the mode (sandbox or
             live) the environment selects and why
+  onboarding check | dry-run --customer ID
+            check the onboarding file; show who a customer would get (writes nothing)
 `
 
 func main() {
@@ -82,6 +85,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return replayCommand(ctx, cfg, args, os.Stdout)
 	case "sync":
 		return syncCommand(ctx, cfg, args, os.Stdout)
+	case "onboarding":
+		return onboardingCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

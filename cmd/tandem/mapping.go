@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 
@@ -94,31 +93,10 @@ func readInput(path string) ([]byte, error) {
 }
 
 // tryFinder answers lookups from the configured systems; in sandbox mode
-// it starts fresh sandboxes on a loopback port for the duration.
+// from fresh sandboxes on a loopback port for the duration.
 func tryFinder(ctx context.Context, cfg *config.Config) (mapping.Finder, func(), error) {
-	a, err := newApp(cfg, redisNone)
+	sf, ns, _, stop, err := oneOffConnectors(ctx, cfg, redisNone)
 	if err != nil {
-		return nil, nil, err
-	}
-	stop := a.close
-	base := cfg.BaseURL()
-	if !cfg.Live() {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, nil, err
-		}
-		base = "http://" + ln.Addr().String()
-		sb, err := newSandboxes(cfg, a.log, base, "", "")
-		if err != nil {
-			ln.Close()
-			return nil, nil, err
-		}
-		srv := serveSandboxes(ln, sb)
-		stop = func() { shutdownHTTP(srv); sb.close(); a.close() }
-	}
-	sf, ns, err := a.connectors(ctx, base)
-	if err != nil {
-		stop()
 		return nil, nil, err
 	}
 	return jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns}, stop, nil

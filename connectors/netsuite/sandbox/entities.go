@@ -14,7 +14,7 @@ func init() {
 		str("lastName"), str("email"), str("phone"), str("altPhone"), str("fax"), str("url"), str("comments"),
 		ref("subsidiary", "subsidiary"), ref("currency", "currency"), ref("terms", "term"),
 		ref("salesRep", "employee"), ref("priceLevel", "priceLevel"), ref("parent", "customer"),
-		ref("entityStatus", "customerStatus"), ref("category", "customerCategory"),
+		ref("entityStatus", "customerStatus"), readOnly(str("searchStage")), ref("category", "customerCategory"),
 		boolean("isInactive"), num("creditLimit"), enum("creditHoldOverride", creditHoldOverrides),
 		readOnly(num("balance")), readOnly(num("overdueBalance")), readOnly(integer("daysOverdue")),
 		readOnly(num("unbilledOrders")), readOnly(num("depositBalance")),
@@ -86,6 +86,7 @@ func completeCustomer(tx *txn, r *record) *apiError {
 		r.setDefault(name, v)
 	}
 	completeAddressBook(tx, r.sublist("addressBook"))
+	deriveStage(tx, r)
 	return nil
 }
 

@@ -27,7 +27,7 @@ var watchedFields = map[string]watch{
 	"customer": {
 		body: []string{"companyname", "firstname", "lastname", "isperson", "entityid", "email", "phone", "url",
 			"subsidiary", "currency", "terms", "salesrep", "parent", "creditlimit", "creditholdoverride",
-			"balance", "overduebalance", "daysoverdue", "isinactive", "externalid"},
+			"balance", "overduebalance", "daysoverdue", "isinactive", "externalid", "entitystatus"},
 		sublists: []watchedSublist{{"addressbook", []string{"label", "defaultbilling", "defaultshipping", "addressbookaddress_text"}}},
 	},
 	"contact": {body: []string{"firstname", "lastname", "email", "phone", "mobilephone", "title", "company", "subsidiary", "isinactive", "externalid"}},

@@ -41,6 +41,7 @@ func seed(st *store, size Seed) error {
 	sd.add("priceLevel", map[string]any{"name": "Base Price"})
 	sd.add("priceLevel", map[string]any{"name": "Wholesale", "discountPct": -20.0})
 	sd.add("priceLevel", map[string]any{"name": "Partner", "discountPct": -30.0})
+	sd.seedCustomerStatuses()
 	sd.add("employee", map[string]any{"firstName": "Alex", "lastName": "Morgan", "email": "alex.morgan@tandem.example",
 		"isSalesRep": true, "subsidiary": idRef("1")})
 	// Sam Sales is also the Salesforce sandbox's sales user (same email), so

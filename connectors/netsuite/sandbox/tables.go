@@ -67,7 +67,7 @@ var suiteqlTables = map[string]tableSpec{
 	"customer": {types: []string{"customer"}, customPrefix: "custentity", columns: concat(
 		[]column{idColumn}, fieldColumns("entityId", "companyName", "firstName", "lastName", "isPerson", "email",
 			"phone", "url", "subsidiary", "currency", "terms", "salesRep", "externalId", "isInactive", "creditLimit",
-			"creditHoldOverride", "balance", "overdueBalance", "daysOverdue", "parent"),
+			"creditHoldOverride", "balance", "overdueBalance", "daysOverdue", "parent", "entityStatus", "searchStage"),
 		[]column{defaultAddressColumn("defaultbillingaddress", "defaultBilling"),
 			defaultAddressColumn("defaultshippingaddress", "defaultShipping"), createdColumn("datecreated"), modifiedColumn})},
 	"contact": {types: []string{"contact"}, customPrefix: "custentity", columns: concat(

@@ -200,6 +200,9 @@ func pricebookEntryBefore(tx *txn, row, _ map[string]any, _ input) *APIError {
 // taskBefore derives AccountId from WhatId (an account, or an
 // opportunity's account) or else WhoId's account, and IsClosed.
 func taskBefore(tx *txn, row, _ map[string]any, _ input) *APIError {
+	if err := inactiveOwner(tx, row, "Task"); err != nil {
+		return err
+	}
 	row["AccountId"] = nil
 	for _, ref := range []string{"WhatId", "WhoId"} {
 		id, _ := row[ref].(string)

@@ -84,6 +84,7 @@ func (s *Server) seed() error {
 		sd.create("User", map[string]any{"Username": u.Username, "Email": u.Email, "FirstName": first, "LastName": last})
 		s.users[u.Username] = u
 	}
+	sd.managers()
 	sd.tx.user = s.sales
 	entries := sd.catalog()
 	accounts := sd.accounts()

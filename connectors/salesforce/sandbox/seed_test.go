@@ -91,8 +91,15 @@ func TestSeedData(t *testing.T) {
 			t.Errorf("opportunity %v", o)
 		}
 	}
-	users, _ := s.Query("SELECT Username FROM User ORDER BY Username")
+	users, _ := s.Query("SELECT Id, Username, IsActive FROM User WHERE Username IN ('" + DefaultIntegrationUsername + "', '" +
+		DefaultSalesUsername + "') ORDER BY Username")
 	if len(users) != 2 || users[0]["Username"] != DefaultIntegrationUsername || users[1]["Username"] != DefaultSalesUsername {
 		t.Errorf("users %v", users)
+	}
+	for _, m := range Managers {
+		u, ok := s.Get("User", m.ID)
+		if !ok || u["Username"] != m.Username || u["IsActive"] != m.Active {
+			t.Errorf("manager %+v: %v", m, u)
+		}
 	}
 }

@@ -29,9 +29,10 @@ const activityObject = "Activity"
 
 // metaObject is a CustomObject's *.object-meta.xml.
 type metaObject struct {
-	Label       string `xml:"label"`
-	PluralLabel string `xml:"pluralLabel"`
-	NameField   struct {
+	Label            string `xml:"label"`
+	EnableActivities bool   `xml:"enableActivities"`
+	PluralLabel      string `xml:"pluralLabel"`
+	NameField        struct {
 		Label string `xml:"label"`
 		Type  string `xml:"type"`
 	} `xml:"nameField"`
@@ -94,6 +95,9 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 			}
 			o = customObject(name, meta, len(objects)-len(standard))
 			objects = append(objects, o)
+			if meta.EnableActivities {
+				relateTasks(byName["Task"], o)
+			}
 		}
 		files, err := fs.ReadDir(fsys, path.Join(root, name, "fields"))
 		if err != nil {
@@ -212,4 +216,18 @@ func customField(m metaField) (*Field, error) {
 		f.Unique = true
 	}
 	return f, nil
+}
+
+// relateTasks lets Tasks relate to a custom object with activities on:
+// Task.WhatId may name it, and its Tasks go with it.
+func relateTasks(task, o *Object) {
+	if task == nil {
+		return
+	}
+	for _, f := range task.Fields {
+		if f.Name == "WhatId" {
+			f.ReferenceTo = append(f.ReferenceTo, o.Name)
+		}
+	}
+	o.Children = append(o.Children, &ChildRelationship{Name: "Tasks", Object: "Task", Field: "WhatId", CascadeDelete: true})
 }

@@ -22,7 +22,7 @@ define([], () => {
             body: [
                 'companyname', 'firstname', 'lastname', 'isperson', 'entityid', 'email', 'phone', 'url',
                 'subsidiary', 'currency', 'terms', 'salesrep', 'parent', 'creditlimit', 'creditholdoverride',
-                'balance', 'overduebalance', 'daysoverdue', 'isinactive', 'externalid',
+                'balance', 'overduebalance', 'daysoverdue', 'isinactive', 'externalid', 'entitystatus',
             ],
             sublists: {
                 addressbook: ['label', 'defaultbilling', 'defaultshipping', 'addressbookaddress_text'],
