@@ -4,7 +4,7 @@ import "strings"
 
 // DefaultRecordTypes are the record types swept when none are configured:
 // those the SuiteScript webhook covers for NetSuite -> Salesforce flows.
-var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo"}
+var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo", "customerrefund"}
 
 // source is where SuiteQL finds a record type's rows: its table and, for
 // the transaction table that unites several types, the type filter.
@@ -22,6 +22,7 @@ var sources = map[string]source{
 	"customerpayment": {table: "transaction", filter: "type = 'CustPymt'"},
 	"creditmemo":      {table: "transaction", filter: "type = 'CustCred'"},
 	"salesorder":      {table: "transaction", filter: "type = 'SalesOrd'"},
+	"customerrefund":  {table: "transaction", filter: "type = 'CustRfnd'"},
 }
 
 // sourceOf is the SuiteQL source of a record type; false when the sweep
