@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestRefundPaysBackUnappliedCredit: a refund takes the credit a payment
@@ -100,5 +101,30 @@ func TestRefundPaysBackUnappliedCredit(t *testing.T) {
 	}
 	if want := []string{refund + ":create", both + ":create", refund + ":edit", both + ":delete"}; !slices.Equal(refunds, want) {
 		t.Errorf("refund webhooks %v, want %v", refunds, want)
+	}
+}
+
+// TestLineOnlyEditMovesLastModified: an edit of an invoice's item line
+// alone moves the transaction's lastModifiedDate, and its lines'
+// linelastmodifieddate, so a sweep by lastmodifieddate finds it.
+func TestLineOnlyEditMovesLastModified(t *testing.T) {
+	l := newLedger(t, Config{})
+	inv := l.transform("salesOrder", l.order(), "invoice", nil)
+	created := l.get("invoice", inv)["lastModifiedDate"]
+	l.clock.Advance(time.Hour)
+	l.patch("invoice", inv, map[string]any{"item": items(map[string]any{"line": 1, "quantity": 9})})
+	got := l.get("invoice", inv)
+	if got["lastModifiedDate"] == created || got["lastModifiedDate"] != l.clock.Now().UTC().Format(time.RFC3339) || got["total"] != 1000.0 {
+		t.Errorf("after a line edit: lastModifiedDate %v (created %v), total %v", got["lastModifiedDate"], created, got["total"])
+	}
+	mark := l.clock.Now().UTC().Format(time.RFC3339)
+	for table, q := range map[string]string{
+		"transaction":     "SELECT id FROM transaction WHERE type = 'CustInvc' AND lastmodifieddate >= TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+		"transactionline": "SELECT DISTINCT transaction FROM transactionline WHERE mainline = 'F' AND linelastmodifieddate >= TO_TIMESTAMP(?, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+	} {
+		res := l.do(http.MethodPost, "/services/rest/query/v1/suiteql", query(q, mark))
+		if at(res.body, "count") != 1.0 {
+			t.Errorf("%s since the line edit: %s", table, res.raw)
+		}
 	}
 }
