@@ -27,4 +27,6 @@ echo "## workers: no-op jobs run per second, Tandem's worker beside a plain asyn
 bench -bench=BenchmarkProcess -benchtime=1x ./jobs/
 echo "## throttles"
 bench -bench=. ./connectors/throttle/
+echo "## F5: credit hold events evaluated per second; Salesforce calls per hold event and per episode (issue 12)"
+bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
 exit $status
