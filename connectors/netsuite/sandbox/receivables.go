@@ -188,7 +188,8 @@ func sameRef(r *record, field string, want refValue) bool {
 	return ok && v.id == want.id
 }
 
-// appliedByDoc is what r applies, by invoice id.
+// appliedByDoc is what r applies, by document id: a payment's or credit
+// memo's invoices, a refund's credits.
 func appliedByDoc(r *record) map[string]float64 {
 	out := map[string]float64{}
 	if r.fields["status"] == voided {

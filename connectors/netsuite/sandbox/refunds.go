@@ -56,7 +56,7 @@ func completeRefund(tx *txn, r *record) *apiError {
 	customer, _ := r.ref("customer")
 	before := map[string]float64{}
 	if old, ok := tx.s.get(r.typ, r.id); ok && r.id != "" {
-		before = refundedByDoc(old)
+		before = appliedByDoc(old)
 	}
 	total := 0.0
 	for i, l := range r.sublist("apply").lines {
@@ -120,26 +120,11 @@ func creditTotal(r *record) float64 {
 	return r.number("total")
 }
 
-// refundedByDoc is what a refund pays back, by credit id.
-func refundedByDoc(r *record) map[string]float64 {
-	out := map[string]float64{}
-	if r.fields["status"] == voided {
-		return out
-	}
-	for _, l := range r.linesOf("apply") {
-		if doc, ok := l.fields["doc"].(refValue); ok && l.fields["apply"] == true {
-			amount, _ := l.fields["amount"].(float64)
-			out[doc.id] += amount
-		}
-	}
-	return out
-}
-
 // refundedFrom sums what every refund pays back from one credit.
 func (s *store) refundedFrom(id string) float64 {
 	total := 0.0
 	for _, r := range s.records["customerRefund"] {
-		total += refundedByDoc(r)[id]
+		total += appliedByDoc(r)[id]
 	}
 	return round2(total)
 }
