@@ -23,12 +23,10 @@ var payers = map[string]struct{ recordType, label, customerField string }{
 	"creditmemo":      {"creditMemo", "Credit Memo", "entity"},
 }
 
-// syncPayment carries a customer payment or credit memo: its applications,
-// then every invoice it applies to (or applied to before), re-read from
-// NetSuite and written like an invoice job writes it, then the customer's
-// balances. The applications go first, under the invoices' locks, so an
-// invoice the payment no longer pays takes its date last paid from the
-// payment history as it now stands.
+// syncPayment carries a customer payment or credit memo: every invoice it
+// applies to (or applied to before), re-read from NetSuite and written like
+// an invoice job writes it, then its applications (under their invoices'
+// records), then the customer's balances, all under the invoices' locks.
 func (f flow) syncPayment(ctx context.Context, object, id string) error {
 	if strings.EqualFold(object, refundType) {
 		return f.syncRefund(ctx, id)
@@ -53,14 +51,14 @@ func (f flow) syncPayment(ctx context.Context, object, id string) error {
 		return err
 	}
 	defer unlock()
-	if err := f.writeApplications(ctx, pay, kind.label); err != nil {
-		return err
-	}
 	date := ""
 	if pay.Ref("status").ID != "V" {
 		date = dateOnly(pay.String("tranDate"))
 	}
-	if err := f.syncInvoices(ctx, invoiceIDs, appliedDocs(pay), date); err != nil {
+	if err := f.syncInvoices(ctx, invoiceIDs, appliedDocs(pay), date, id); err != nil {
+		return err
+	}
+	if err := f.writeApplications(ctx, pay, kind.label); err != nil {
 		return err
 	}
 	return f.refreshBalance(ctx, pay.Ref(kind.customerField).ID)
@@ -106,10 +104,10 @@ func (f flow) lockInvoices(ctx context.Context, ids []string) (unlock func(), er
 
 // syncInvoices re-reads the invoices (their locks held) and writes them in
 // one batch. The invoices in paidBy were paid on date; the others were
-// paid by this payment once and are no longer (a void, an unapplied line,
-// a deleted payment), so their date last paid moves back to the latest
+// paid by payment once and are no longer (a void, an unapplied line, a
+// deleted payment), so their date last paid moves back to the latest other
 // payment still applied to them, or empty.
-func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]bool, date string) error {
+func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]bool, date, payment string) error {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	var movedBack []string
 	for _, id := range ids {
@@ -117,7 +115,7 @@ func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]
 			movedBack = append(movedBack, id)
 		}
 	}
-	latest, err := f.latestPayments(ctx, movedBack)
+	latest, err := f.latestPayments(ctx, movedBack, payment)
 	if err != nil {
 		return err
 	}
@@ -144,10 +142,10 @@ func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]
 }
 
 // latestPayments is, per invoice, the date of the latest payment or credit
-// still applied to it, from the payment history Tandem keeps in Salesforce
-// (each record re-read from NetSuite by its payment's job): one query for
-// all of them, none when there are none.
-func (f flow) latestPayments(ctx context.Context, invoiceIDs []string) (map[string]string, error) {
+// other than except still applied to it, from the payment history Tandem
+// keeps in Salesforce (each record re-read from NetSuite by its payment's
+// job): one query for all of them, none when there are none.
+func (f flow) latestPayments(ctx context.Context, invoiceIDs []string, except string) (map[string]string, error) {
 	out := map[string]string{}
 	if len(invoiceIDs) == 0 {
 		return out, nil
@@ -156,13 +154,16 @@ func (f flow) latestPayments(ctx context.Context, invoiceIDs []string) (map[stri
 	for i, id := range invoiceIDs {
 		quoted[i] = "'" + salesforce.EscapeSOQL(id) + "'"
 	}
-	recs, err := f.Salesforce.Query(ctx, "SELECT Invoice__r.NetSuite_Id__c, Date__c FROM "+paymentObject+
+	recs, err := f.Salesforce.Query(ctx, "SELECT NetSuite_Id__c, Invoice__r.NetSuite_Id__c, Date__c FROM "+paymentObject+
 		" WHERE Invoice__r.NetSuite_Id__c IN ("+strings.Join(quoted, ", ")+") AND Amount__c > 0")
 	if err != nil {
 		return nil, fmt.Errorf("reading the payment history of invoices %s: %w", strings.Join(invoiceIDs, ", "), err)
 	}
 	for _, r := range recs {
 		id, d := r.String("Invoice__r.NetSuite_Id__c"), r.String("Date__c")
+		if except != "" && strings.HasPrefix(r.String("NetSuite_Id__c"), except+":") {
+			continue
+		}
 		if d > out[id] {
 			out[id] = d
 		}
@@ -217,7 +218,7 @@ func (f flow) removePayment(ctx context.Context, id string) error {
 			return fmt.Errorf("deleting application %s of deleted payment: %w", r.String("NetSuite_Id__c"), err)
 		}
 	}
-	if err := f.syncInvoices(ctx, invoiceIDs, nil, ""); err != nil {
+	if err := f.syncInvoices(ctx, invoiceIDs, nil, "", ""); err != nil {
 		return err
 	}
 	for c := range customers {
