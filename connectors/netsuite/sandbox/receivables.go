@@ -148,16 +148,7 @@ func completeApply(tx *txn, r *record, customerField string, limit float64) (flo
 			return 0, invalidValue(doc.id, "doc", path+".doc")
 		}
 		due := round2(inv.number("amountRemaining") + before[doc.id])
-		l.fields["apply"] = orDefault(l.fields["apply"], true)
-		l.fields["total"] = inv.number("total")
-		l.fields["due"] = due
-		l.fields["refNum"] = inv.string("tranId")
-		l.fields["applyDate"] = inv.string("tranDate")
-		l.fields["type"] = "Invoice"
-		l.fields["line"] = 0.0 // the invoice's main line
-		if cur, ok := inv.ref("currency"); ok {
-			l.fields["currency"] = cur
-		}
+		describeLine(l, inv, inv.number("total"), due)
 		if l.fields["apply"] != true {
 			l.fields["amount"] = 0.0
 			continue
@@ -181,6 +172,21 @@ func completeApply(tx *txn, r *record, customerField string, limit float64) (flo
 		applied += amount
 	}
 	return round2(applied), nil
+}
+
+// describeLine fills the read-only fields of an apply line naming doc and
+// applies it by default.
+func describeLine(l *line, doc *record, total, due float64) {
+	l.fields["apply"] = orDefault(l.fields["apply"], true)
+	l.fields["total"] = total
+	l.fields["due"] = due
+	l.fields["refNum"] = doc.string("tranId")
+	l.fields["applyDate"] = doc.string("tranDate")
+	l.fields["type"] = statusLabels[doc.typ.name]
+	l.fields["line"] = 0.0 // the document's main line
+	if cur, ok := doc.ref("currency"); ok {
+		l.fields["currency"] = cur
+	}
 }
 
 func sameRef(r *record, field string, want refValue) bool {

@@ -70,16 +70,7 @@ func completeRefund(tx *txn, r *record) *apiError {
 			return invalidValue(doc.id, "doc", path+".doc")
 		}
 		due := round2(credit.number("unapplied") + before[doc.id])
-		l.fields["apply"] = orDefault(l.fields["apply"], true)
-		l.fields["total"] = creditTotal(credit)
-		l.fields["due"] = due
-		l.fields["refNum"] = credit.string("tranId")
-		l.fields["applyDate"] = credit.string("tranDate")
-		l.fields["type"] = statusLabels[credit.typ.name]
-		l.fields["line"] = 0.0
-		if cur, ok := credit.ref("currency"); ok {
-			l.fields["currency"] = cur
-		}
+		describeLine(l, credit, creditTotal(credit), due)
 		if l.fields["apply"] != true {
 			l.fields["amount"] = 0.0
 			continue
