@@ -39,6 +39,8 @@ func (s *holdSource) newRound(*rand.Rand) {}
 
 func (s *holdSource) send(sb *remoteSandboxes, rng *rand.Rand, _ int) (string, bool) {
 	if rng.IntN(2) == 0 {
+		// Any linked customer, the edited ones too: no F2 mapping reads or
+		// writes creditLimit, so F2's model sees no change of its fields.
 		p := s.linked[rng.IntN(len(s.linked))]
 		sb.nsPut("customer", map[string]any{"id": p.nsID, "creditLimit": creditLimits[rng.IntN(len(creditLimits))]})
 		return "credit limit changed in NetSuite", true

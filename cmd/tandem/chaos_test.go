@@ -247,7 +247,7 @@ func prefixed(prefix string, items []string) []string {
 func (r chaosReport) String() string {
 	var b strings.Builder
 	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides),\n")
-	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F5 (credit hold overrides); items have no flow yet: none sent\n")
+	b.WriteString("       F3 (invoices billed, paid, credited, voided, unapplied), F5 (credit hold overrides, credit limits); items have no flow yet: none sent\n")
 	fmt.Fprintf(&b, "changes sent      %d\n", r.changes)
 	for _, k := range slices.Sorted(maps.Keys(r.byKind)) {
 		fmt.Fprintf(&b, "  %-38s %d\n", k, r.byKind[k])
