@@ -104,7 +104,7 @@ type Worker struct {
 	// The NetSuite sweep (jobs/sweep): the safety net under the webhooks.
 	SweepInterval time.Duration `env:"TANDEM_SWEEP_INTERVAL" default:"15m" validate:"gte=0" doc:"How often every worker process's scheduler enqueues the incremental NetSuite sweep (SuiteQL of records changed since a watermark in Redis, enqueuing the webhook's jobs); it runs once per interval however many workers run. 0: off. Whole seconds."`
 	SweepLookback time.Duration `env:"TANDEM_SWEEP_LOOKBACK" default:"24h" validate:"gt=0" doc:"How far back the first sweep of a record type looks when Redis holds no watermark for it yet (a new install or a flushed Redis), instead of the beginning of time."`
-	SweepTypes    []string      `env:"TANDEM_SWEEP_RECORD_TYPES" default:"customer,contact,invoice,customerpayment,creditmemo,inventoryitem,noninventoryitem,serviceitem" doc:"Comma-separated NetSuite record types the sweep reads (lower case, as the webhook names them); a type no flow reads yet is skipped."`
+	SweepTypes    []string      `env:"TANDEM_SWEEP_RECORD_TYPES" default:"customer,contact,invoice,customerpayment,creditmemo,customerrefund,inventoryitem,noninventoryitem,serviceitem" doc:"Comma-separated NetSuite record types the sweep reads (lower case, as the webhook names them); a type no flow reads yet is skipped."`
 }
 
 // Sandbox configures the built-in Salesforce and NetSuite sandboxes.

@@ -18,7 +18,7 @@ const (
 	TypeNSContactToContact      = "f2:nscontact_to_contact"
 	// Finance's truth in Salesforce (jobs/invoices, jobs/credithold).
 	TypeInvoiceToSalesforce = "invoices:invoice_to_salesforce" // an invoice, by its internal id
-	TypePaymentToSalesforce = "invoices:payment_to_salesforce" // a customer payment or credit memo: the invoices it applies to
+	TypePaymentToSalesforce = "invoices:payment_to_salesforce" // a customer payment, credit memo or refund: the invoices it applies to
 	TypeCreditHold          = "credithold:customer"            // a customer whose credit standing may have changed
 	// The safety net: a periodic SuiteQL sweep of NetSuite changes (jobs/sweep).
 	TypeNetSuiteSweep = "sweep:netsuite"
@@ -105,6 +105,7 @@ var netSuiteRoutes = map[string][]string{
 	"invoice":          {TypeInvoiceToSalesforce, TypeCreditHold},
 	"customerpayment":  {TypePaymentToSalesforce, TypeCreditHold},
 	"creditmemo":       {TypePaymentToSalesforce, TypeCreditHold},
+	"customerrefund":   {TypePaymentToSalesforce, TypeCreditHold},
 	"inventoryitem":    {TypeCatalogItem},
 	"noninventoryitem": {TypeCatalogItem},
 	"serviceitem":      {TypeCatalogItem},

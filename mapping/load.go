@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -193,6 +194,19 @@ func (m *Mapping) Files() []string { return append([]string(nil), m.files...) }
 
 // Vars lists the values the flow must pass to Apply.
 func (m *Mapping) Vars() []string { return append([]string(nil), m.vars...) }
+
+// Writes lists the target fields a mapping writes at the top of its
+// payload, in file order: "Name", "Account__r" (a dotted field by its
+// first part); a sublist's lines are not listed.
+func (m *Mapping) Writes() []string {
+	var out []string
+	for _, f := range m.body.fields {
+		if len(f.path) > 0 && !slices.Contains(out, f.path[0]) {
+			out = append(out, f.path[0])
+		}
+	}
+	return out
+}
 
 // Reads lists the source fields the mapping reads. It is shared: read it,
 // do not change it.

@@ -20,7 +20,7 @@ func TestCheck(t *testing.T) {
 	want := `mappings OK: 9 flows (shipped mappings only)
   account_to_customer          salesforce.Account -> netsuite.customer, 19 fields (defaults/account_to_customer.yaml)
   contact_to_nscontact         salesforce.Contact -> netsuite.contact, 6 fields (defaults/contact_to_nscontact.yaml)
-  customer_to_account          netsuite.customer -> salesforce.Account, 19 fields (defaults/customer_to_account.yaml)
+  customer_to_account          netsuite.customer -> salesforce.Account, 17 fields (defaults/customer_to_account.yaml)
   invoice_to_salesforce        netsuite.invoice -> salesforce.NetSuite_Invoice__c, 14 fields (defaults/invoice_to_salesforce.yaml)
   item_to_product              netsuite.item -> salesforce.Product2, 6 fields (defaults/item_to_product.yaml)
   nscontact_to_contact         netsuite.contact -> salesforce.Contact, 6 fields (defaults/nscontact_to_contact.yaml)

@@ -34,4 +34,6 @@ echo "## F4: a 10,000-item catalog to three price books (40,000 records), Collec
 bench -bench=BenchmarkF4Catalog -benchtime=1x -timeout 30m ./jobs/catalog/
 echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms a request; calls per onboarding (issue 14)"
 bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/
+echo "## F5: credit hold events evaluated per second; Salesforce calls per hold event and per episode (issue 12)"
+bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
 exit $status

@@ -10,7 +10,8 @@ import (
 )
 
 // holdSource is F5's part of the stream: finance sets linked customers'
-// credit hold override ON, OFF or AUTO in NetSuite. Holds also come and go
+// credit hold override ON, OFF or AUTO, or changes a linked customer's
+// credit limit (none, low, high), in NetSuite. Holds also come and go
 // with the receivables source's overdue invoices and payments, so the
 // check covers every linked account.
 type holdSource struct {
@@ -20,6 +21,10 @@ type holdSource struct {
 }
 
 var holdOverrides = []string{credithold.OverrideOn, credithold.OverrideOff, credithold.OverrideAuto}
+
+// creditLimits are the limits the stream sets: none (null clears it), one
+// a billed customer soon passes, one it rarely does.
+var creditLimits = []any{nil, 2000.0, 50000.0}
 
 func newHoldSource(t testing.TB, toggled, linked []pair) *holdSource {
 	t.Helper()
@@ -33,6 +38,13 @@ func newHoldSource(t testing.TB, toggled, linked []pair) *holdSource {
 func (s *holdSource) newRound(*rand.Rand) {}
 
 func (s *holdSource) send(sb *remoteSandboxes, rng *rand.Rand, _ int) (string, bool) {
+	if rng.IntN(2) == 0 {
+		// Any linked customer, the edited ones too: no F2 mapping reads or
+		// writes creditLimit, so F2's model sees no change of its fields.
+		p := s.linked[rng.IntN(len(s.linked))]
+		sb.nsPut("customer", map[string]any{"id": p.nsID, "creditLimit": creditLimits[rng.IntN(len(creditLimits))]})
+		return "credit limit changed in NetSuite", true
+	}
 	p := s.toggled[rng.IntN(len(s.toggled))]
 	sb.nsPut("customer", map[string]any{"id": p.nsID, "creditHoldOverride": map[string]any{"id": holdOverrides[rng.IntN(len(holdOverrides))]}})
 	return "credit hold override set in NetSuite", true

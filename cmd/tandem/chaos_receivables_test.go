@@ -14,7 +14,8 @@ import (
 // receivablesSource is F3's part of the stream, made in NetSuite as its
 // UI users: the sales orders of deals closed before the round are billed
 // (due in the past or the future), their invoices paid in part or in
-// full, and now and then a payment is voided or unapplied. NetSuite's side
+// full, credited in part with a credit memo, and now and then a payment or
+// credit memo is voided or unapplied. NetSuite's side
 // answers at once, so the source reads each invoice back after acting on
 // it and the stream stays a function of the seed.
 type receivablesSource struct {
@@ -26,9 +27,9 @@ type receivablesSource struct {
 	payments []*chaosPayment
 }
 
-// chaosPayment is a payment the stream took against one invoice.
+// chaosPayment is a payment or credit memo the stream applied to one invoice.
 type chaosPayment struct {
-	id, invoice       string
+	typ, id, invoice  string // typ: customerPayment or creditMemo
 	voided, unapplied bool
 }
 
@@ -45,6 +46,7 @@ var receivableActions = []struct {
 	{"invoice billed in NetSuite", 3, (*receivablesSource).bill},
 	{"partial payment in NetSuite", 3, (*receivablesSource).payPart},
 	{"full payment in NetSuite", 2, (*receivablesSource).payInFull},
+	{"credit memo in NetSuite", 1, (*receivablesSource).credit},
 	{"payment voided in NetSuite", 1, (*receivablesSource).void},
 	{"payment unapplied in NetSuite", 1, (*receivablesSource).unapply},
 }
@@ -128,15 +130,35 @@ func (s *receivablesSource) payInFull(sb *remoteSandboxes, rng *rand.Rand) bool 
 
 func (s *receivablesSource) pay(sb *remoteSandboxes, inv string, body map[string]any) {
 	id := sb.nsTransform("invoice", inv, "customerPayment", body)
-	s.payments = append(s.payments, &chaosPayment{id: id, invoice: inv})
+	s.payments = append(s.payments, &chaosPayment{typ: "customerPayment", id: id, invoice: inv})
 	s.reread(sb, inv)
+}
+
+// credit credits 10-40% of what remains on an open invoice with a credit
+// memo of one line, applied to it.
+func (s *receivablesSource) credit(sb *remoteSandboxes, rng *rand.Rand) bool {
+	inv, ok := s.openInvoice(rng)
+	if !ok {
+		return false
+	}
+	ns := sb.nsGet("invoice", inv)
+	lines := sublist(ns, "item")
+	rate := math.Floor(num(ns, "amountRemaining")*float64(1+rng.IntN(4))*10) / 100
+	if rate <= 0 || len(lines) == 0 {
+		return false
+	}
+	id := sb.nsTransform("invoice", inv, "creditMemo", map[string]any{"item": map[string]any{"items": []any{
+		map[string]any{"item": map[string]any{"id": str(lines[0], "item.id")}, "quantity": 1, "rate": rate}}}})
+	s.payments = append(s.payments, &chaosPayment{typ: "creditMemo", id: id, invoice: inv})
+	s.reread(sb, inv)
+	return true
 }
 
 // void voids a payment not voided yet.
 func (s *receivablesSource) void(sb *remoteSandboxes, rng *rand.Rand) bool {
 	p, ok := s.somePayment(rng, func(p *chaosPayment) bool { return !p.voided })
 	if ok {
-		sb.nsVoid("customerPayment", p.id)
+		sb.nsVoid(p.typ, p.id)
 		p.voided = true
 		s.reread(sb, p.invoice)
 	}
@@ -148,7 +170,7 @@ func (s *receivablesSource) void(sb *remoteSandboxes, rng *rand.Rand) bool {
 func (s *receivablesSource) unapply(sb *remoteSandboxes, rng *rand.Rand) bool {
 	p, ok := s.somePayment(rng, func(p *chaosPayment) bool { return !p.voided && !p.unapplied })
 	if ok {
-		sb.nsPut("customerPayment", map[string]any{"id": p.id,
+		sb.nsPut(p.typ, map[string]any{"id": p.id,
 			"apply": map[string]any{"items": []any{map[string]any{"doc": map[string]any{"id": p.invoice}, "apply": false}}}})
 		p.unapplied = true
 		s.reread(sb, p.invoice)
@@ -201,7 +223,7 @@ func (s *receivablesSource) check(sb *remoteSandboxes) sourceCheck {
 			"Amount_Remaining__c": num(ns, "amountRemaining")}), "invoice "+id)
 	}
 	for _, p := range s.payments {
-		c.expect(matchOne(apps[p.id+":"+p.invoice], applicationWant(sb.nsGet("customerPayment", p.id), p.invoice)),
+		c.expect(matchOne(apps[p.id+":"+p.invoice], applicationWant(sb.nsGet(p.typ, p.id), p.invoice)),
 			"application "+p.id+":"+p.invoice)
 	}
 	s.checkBalances(sb, slices.Sorted(maps.Keys(customers)), &c)

@@ -247,7 +247,7 @@ func prefixed(prefix string, items []string) []string {
 func (r chaosReport) String() string {
 	var b strings.Builder
 	b.WriteString("chaos: flows driven: F1 (deals closed), F2 (accounts/customers and contacts edited on both sides),\n")
-	b.WriteString("       F3 (invoices billed, paid, voided, unapplied), F4 (item prices changed, items inactivated), F5 (credit hold overrides),\n")
+	b.WriteString("       F3 (invoices billed, paid, credited, voided, unapplied), F4 (item prices changed, items inactivated), F5 (credit hold overrides, credit limits),\n")
 	b.WriteString("       onboarding (new customers confirmed or prospects)\n")
 	fmt.Fprintf(&b, "changes sent      %d\n", r.changes)
 	for _, k := range slices.Sorted(maps.Keys(r.byKind)) {

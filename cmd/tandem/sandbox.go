@@ -82,7 +82,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
 		Today: sb.nsToday.now,
-		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo",
+		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo", "customerrefund",
 			"inventoryitem", "noninventoryitem", "serviceitem"},
 			Secret: cfg.NetSuite.WebhookSecret},
 	})

@@ -34,7 +34,9 @@ func standingOf(c netsuite.Record) Standing {
 	if override == "" {
 		override = OverrideAuto
 	}
-	_, hasLimit := c["creditLimit"].(float64)
+	// Numbers arrive as json.Number (the client decodes with UseNumber):
+	// a limit is any value but null.
+	hasLimit := c["creditLimit"] != nil
 	return Standing{Override: override, CreditLimit: c.Float("creditLimit"), HasLimit: hasLimit,
 		Balance: c.Float("balance"), OverdueBalance: c.Float("overdueBalance"), DaysOverdue: int(c.Float("daysOverdue"))}
 }

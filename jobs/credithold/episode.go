@@ -24,7 +24,10 @@ import (
 // The episode number is written before its Task is created (the
 // write-ahead note), and the Task carries the episode key in
 // Tandem_Key__c, so a retry after a crash between the two finds the Task
-// instead of making a second one.
+// instead of making a second one. Before creating a Task the flow looks
+// for any open hold Task of the customer (key prefix credithold:<id>:) and
+// adopts it with its number: losing this hash mid-episode restarts the
+// count but never makes a second open Task or a second post.
 type episode struct {
 	Number  int
 	On      bool

@@ -4,7 +4,7 @@
 // (episode.go), completed or commented on release. When a customer is on
 // hold is decided by the rules file (credit_hold.yaml), not in Go.
 //
-// A job names a customer, or a transaction (invoice, payment, credit memo)
+// A job names a customer, or a transaction (invoice, payment, credit memo, refund)
 // whose customer's standing may have moved. Every job re-reads the
 // customer's standing, so the job is idempotent: replays, re-sends and the
 // periodic sweep's re-enqueues write nothing when nothing moved.
@@ -84,7 +84,8 @@ type holdFlow struct {
 // customerOf is the customer a change is about: the record itself, or a
 // transaction's customer ("" when a deleted transaction named none).
 func (f holdFlow) customerOf(ctx context.Context, ch jobs.Change) (string, error) {
-	field := map[string]string{"customer": "", "invoice": "entity", "creditmemo": "entity", "customerpayment": "customer"}
+	field := map[string]string{"customer": "", "invoice": "entity", "creditmemo": "entity", "customerpayment": "customer",
+		"customerrefund": "customer"}
 	name, ok := field[strings.ToLower(ch.Object)]
 	switch {
 	case !ok:

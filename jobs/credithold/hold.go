@@ -23,9 +23,8 @@ func (f holdFlow) hold(ctx context.Context, a *account, facts Facts) error {
 	if err := f.setAccount(ctx, a, true, facts.Reason); err != nil {
 		return err
 	}
-	key := episodeKey(facts.CustomerID, ep.Number)
 	if ep.TaskID == "" {
-		if ep.TaskID, err = f.ensureTask(ctx, a, key, facts); err != nil {
+		if err := f.ensureTask(ctx, a, &ep, facts); err != nil {
 			return err
 		}
 		if err := f.eps.save(ctx, facts.CustomerID, ep); err != nil {

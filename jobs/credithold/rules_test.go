@@ -1,8 +1,12 @@
 package credithold
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tandem-sync/tandem/connectors/netsuite"
 )
 
 func TestDecideWithTheShippedRules(t *testing.T) {
@@ -91,4 +95,33 @@ func mustParse(t *testing.T, src string) *Rules {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestStandingOfDecodedCustomer: a customer as the NetSuite client decodes
+// it (numbers as json.Number) has its credit limit, so over_limit holds.
+func TestStandingOfDecodedCustomer(t *testing.T) {
+	var c netsuite.Record
+	if err := json.Unmarshal([]byte(`{"creditLimit": 500, "balance": 600.5, "creditHoldOverride": {"id": "AUTO"}}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range c {
+		if f, ok := v.(float64); ok {
+			c[k] = json.Number(strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
+	s := StandingOf(c)
+	if !s.HasLimit || s.CreditLimit != 500 || s.Balance != 600.5 {
+		t.Errorf("standing %+v, want limit 500 and balance 600.5", s)
+	}
+	rules, err := LoadRules("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rules.Decide(s, Facts{}); !d.Hold {
+		t.Error("600.50 over a 500 limit is not a hold")
+	}
+	delete(c, "creditLimit")
+	if s := StandingOf(c); s.HasLimit {
+		t.Error("a customer without a credit limit has one")
+	}
 }

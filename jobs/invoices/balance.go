@@ -20,6 +20,15 @@ import (
 const openInvoicesQuery = "SELECT id, TO_CHAR(duedate, 'YYYY-MM-DD') AS due, foreignamountunpaid AS remaining " +
 	"FROM transaction WHERE type = 'CustInvc' AND entity = ? AND status = 'A'"
 
+// The Account fields the flow writes; no other flow or mapping may.
+const (
+	FieldOpenBalance    = "Open_Balance__c"
+	FieldOverdueBalance = "Overdue_Balance__c"
+)
+
+// AccountFields are the Account fields only this flow writes.
+var AccountFields = []string{FieldOpenBalance, FieldOverdueBalance}
+
 // balances are an Account's open and overdue balance.
 type balances struct{ Open, Overdue float64 }
 
@@ -47,7 +56,7 @@ func (f flow) pendingBalance(ctx context.Context, customerID string) (*pendingWr
 	if err != nil {
 		return nil, err
 	}
-	p := pendingWrite{body: map[string]any{"Open_Balance__c": b.Open, "Overdue_Balance__c": b.Overdue},
+	p := pendingWrite{body: map[string]any{FieldOpenBalance: b.Open, FieldOverdueBalance: b.Overdue},
 		target: "salesforce:Account.balances:" + customerID, extID: customerID}
 	if p.hash, err = jobs.PayloadHash(p.body); err != nil {
 		return nil, err
@@ -69,7 +78,7 @@ func (f flow) balanceWritten(ctx context.Context, p pendingWrite, res salesforce
 	if err != nil {
 		return fmt.Errorf("writing balances of customer %s to its Account: %w", p.extID, err)
 	}
-	f.Logger.InfoContext(ctx, "account balances written", "customer", p.extID, "open", p.body["Open_Balance__c"], "overdue", p.body["Overdue_Balance__c"])
+	f.Logger.InfoContext(ctx, "account balances written", "customer", p.extID, "open", p.body[FieldOpenBalance], "overdue", p.body[FieldOverdueBalance])
 	return f.memos.Remember(ctx, p.target, jobs.WriteMemo{Hash: p.hash, ID: res.ID})
 }
 

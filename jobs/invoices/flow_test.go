@@ -10,8 +10,8 @@ import (
 )
 
 // TestFlowHandlesInvoicesAndPayments: with the shipped mappings the flow
-// registers its two task types, and NetSuite's invoice, payment and credit
-// memo webhooks start them.
+// registers its two task types, and NetSuite's invoice, payment, credit
+// memo and refund webhooks start them.
 func TestFlowHandlesInvoicesAndPayments(t *testing.T) {
 	set, err := mapping.Load(mapping.Config{})
 	if err != nil {
@@ -26,7 +26,8 @@ func TestFlowHandlesInvoicesAndPayments(t *testing.T) {
 		t.Errorf("handles %v, want %v", got, want)
 	}
 	for recordType, taskType := range map[string]string{"invoice": jobs.TypeInvoiceToSalesforce,
-		"customerpayment": jobs.TypePaymentToSalesforce, "creditmemo": jobs.TypePaymentToSalesforce} {
+		"customerpayment": jobs.TypePaymentToSalesforce, "creditmemo": jobs.TypePaymentToSalesforce,
+		"customerrefund": jobs.TypePaymentToSalesforce} {
 		if !slices.Contains(jobs.NetSuiteTaskTypes(recordType), taskType) {
 			t.Errorf("a %s webhook does not start %s", recordType, taskType)
 		}

@@ -30,7 +30,7 @@ func (f flow) syncInvoice(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("reading invoice %s: %w", id, err)
 	}
-	body, err := f.mapInvoice(ctx, inv, "")
+	body, err := f.mapInvoice(ctx, inv, lastPaid{})
 	if err != nil {
 		return err
 	}
@@ -47,14 +47,21 @@ func (f flow) syncInvoice(ctx context.Context, id string) error {
 
 func invoiceLockKey(id string) string { return "tandem:f3:invoice:{" + id + "}:lock" }
 
-// mapInvoice maps an invoice as read from NetSuite. lastPaid is the date of
-// the payment being applied ("" when the job is not a payment's).
-func (f flow) mapInvoice(ctx context.Context, inv netsuite.Record, lastPaid string) (map[string]any, error) {
+// lastPaid is an invoice's date last paid as a job knows it: known only
+// to payment jobs; date "" with known set clears the field.
+type lastPaid struct {
+	date  string
+	known bool
+}
+
+// mapInvoice maps an invoice as read from NetSuite.
+func (f flow) mapInvoice(ctx context.Context, inv netsuite.Record, paid lastPaid) (map[string]any, error) {
 	orderExternalID, err := f.orderExternalID(ctx, inv)
 	if err != nil {
 		return nil, err
 	}
-	vars := map[string]any{"today": f.today(), "orderExternalId": nilIfEmpty(orderExternalID), "lastPaid": nilIfEmpty(lastPaid)}
+	vars := map[string]any{"today": f.today(), "orderExternalId": nilIfEmpty(orderExternalID),
+		"lastPaid": nilIfEmpty(paid.date), "lastPaidKnown": paid.known}
 	return f.Invoice.Apply(ctx, &mapping.Session{Finder: f.Finder, Rates: f.Rates}, inv, vars)
 }
 

@@ -24,13 +24,16 @@ var payers = map[string]struct{ recordType, label, customerField string }{
 }
 
 // syncPayment carries a customer payment or credit memo: every invoice it
-// applies to (or applied to before), re-read from NetSuite and written
-// like an invoice job writes it, then its applications, then the
-// customer's balances.
+// applies to (or applied to before), re-read from NetSuite and written like
+// an invoice job writes it, then its applications (under their invoices'
+// records), then the customer's balances, all under the invoices' locks.
 func (f flow) syncPayment(ctx context.Context, object, id string) error {
+	if strings.EqualFold(object, refundType) {
+		return f.syncRefund(ctx, id)
+	}
 	kind, ok := payers[strings.ToLower(object)]
 	if !ok {
-		return &jobs.PermanentError{Msg: fmt.Sprintf("payment job for %q: not a customer payment or credit memo", object)}
+		return &jobs.PermanentError{Msg: fmt.Sprintf("payment job for %q: not a customer payment, credit memo or refund", object)}
 	}
 	pay, err := f.NetSuite.GetRecord(ctx, kind.recordType, id, &netsuite.GetOptions{ExpandSubResources: true})
 	if errors.Is(err, connectors.ErrNotFound) {
@@ -43,11 +46,16 @@ func (f flow) syncPayment(ctx context.Context, object, id string) error {
 	for _, l := range pay.Sublist("apply") {
 		invoiceIDs = append(invoiceIDs, l.Ref("doc").ID)
 	}
-	lastPaid := ""
-	if pay.Ref("status").ID != "V" {
-		lastPaid = dateOnly(pay.String("tranDate"))
+	unlock, err := f.lockInvoices(ctx, invoiceIDs)
+	if err != nil {
+		return err
 	}
-	if err := f.syncInvoices(ctx, invoiceIDs, appliedDocs(pay), lastPaid); err != nil {
+	defer unlock()
+	date := ""
+	if pay.Ref("status").ID != "V" {
+		date = dateOnly(pay.String("tranDate"))
+	}
+	if err := f.syncInvoices(ctx, invoiceIDs, appliedDocs(pay), date, id); err != nil {
 		return err
 	}
 	if err := f.writeApplications(ctx, pay, kind.label); err != nil {
@@ -74,17 +82,42 @@ func dateOnly(s string) string {
 	return s
 }
 
-// syncInvoices re-reads the invoices and writes them in one batch, each
-// under its own lock. The invoices in paidBy get lastPaid as their date
-// last paid; the others (unapplied lines) keep theirs.
-func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]bool, lastPaid string) error {
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	for _, id := range ids { // sorted, so two payments never wait on each other in a cycle
-		unlock, err := jobs.RecordLock(ctx, f.Redis, invoiceLockKey(id), "invoice "+id)
-		if err != nil {
-			return err
+// lockInvoices takes the invoices' locks, in id order so two payments
+// never wait on each other in a cycle.
+func (f flow) lockInvoices(ctx context.Context, ids []string) (unlock func(), err error) {
+	var unlocks []func()
+	unlock = func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
 		}
-		defer unlock()
+	}
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		u, err := jobs.RecordLock(ctx, f.Redis, invoiceLockKey(id), "invoice "+id)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
+}
+
+// syncInvoices re-reads the invoices (their locks held) and writes them in
+// one batch. The invoices in paidBy were paid on date; the others were
+// paid by payment once and are no longer (a void, an unapplied line, a
+// deleted payment), so their date last paid moves back to the latest other
+// payment still applied to them, or empty.
+func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]bool, date, payment string) error {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var movedBack []string
+	for _, id := range ids {
+		if !paidBy[id] {
+			movedBack = append(movedBack, id)
+		}
+	}
+	latest, err := f.latestPayments(ctx, movedBack, payment)
+	if err != nil {
+		return err
 	}
 	var bodies []map[string]any
 	for _, id := range ids {
@@ -95,9 +128,9 @@ func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]
 		if err != nil {
 			return fmt.Errorf("reading invoice %s: %w", id, err)
 		}
-		paid := ""
+		paid := lastPaid{date: latest[id], known: true}
 		if paidBy[id] {
-			paid = lastPaid
+			paid.date = date
 		}
 		body, err := f.mapInvoice(ctx, inv, paid)
 		if err != nil {
@@ -106,6 +139,36 @@ func (f flow) syncInvoices(ctx context.Context, ids []string, paidBy map[string]
 		bodies = append(bodies, body)
 	}
 	return f.writeInvoices(ctx, bodies)
+}
+
+// latestPayments is, per invoice, the date of the latest payment or credit
+// other than except still applied to it, from the payment history Tandem
+// keeps in Salesforce (each record re-read from NetSuite by its payment's
+// job): one query for all of them, none when there are none.
+func (f flow) latestPayments(ctx context.Context, invoiceIDs []string, except string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(invoiceIDs) == 0 {
+		return out, nil
+	}
+	quoted := make([]string, len(invoiceIDs))
+	for i, id := range invoiceIDs {
+		quoted[i] = "'" + salesforce.EscapeSOQL(id) + "'"
+	}
+	recs, err := f.Salesforce.Query(ctx, "SELECT NetSuite_Id__c, Invoice__r.NetSuite_Id__c, Date__c FROM "+paymentObject+
+		" WHERE Invoice__r.NetSuite_Id__c IN ("+strings.Join(quoted, ", ")+") AND Amount__c > 0")
+	if err != nil {
+		return nil, fmt.Errorf("reading the payment history of invoices %s: %w", strings.Join(invoiceIDs, ", "), err)
+	}
+	for _, r := range recs {
+		id, d := r.String("Invoice__r.NetSuite_Id__c"), r.String("Date__c")
+		if except != "" && strings.HasPrefix(r.String("NetSuite_Id__c"), except+":") {
+			continue
+		}
+		if d > out[id] {
+			out[id] = d
+		}
+	}
+	return out, nil
 }
 
 // writeApplications upserts one NetSuite_Payment__c per apply line; lines
@@ -132,7 +195,7 @@ func (f flow) writeApplications(ctx context.Context, pay netsuite.Record, label 
 // removePayment handles a payment or credit memo deleted in NetSuite: its
 // application records go (the payment no longer exists, so there is no
 // history to keep), and the invoices they named are re-read, which moves
-// their amounts back.
+// their amounts and date last paid back.
 func (f flow) removePayment(ctx context.Context, id string) error {
 	recs, err := f.Salesforce.Query(ctx, "SELECT Id, NetSuite_Id__c, Invoice__r.NetSuite_Id__c, Invoice__r.Account__r.NetSuite_Id__c FROM "+
 		paymentObject+" WHERE NetSuite_Id__c LIKE '"+salesforce.EscapeSOQL(id)+":%'")
@@ -142,13 +205,20 @@ func (f flow) removePayment(ctx context.Context, id string) error {
 	var invoiceIDs []string
 	customers := map[string]bool{}
 	for _, r := range recs {
-		if err := f.Salesforce.Delete(ctx, paymentObject, r.String("Id")); err != nil && !errors.Is(err, connectors.ErrNotFound) {
-			return fmt.Errorf("deleting application %s of deleted payment: %w", r.String("NetSuite_Id__c"), err)
-		}
 		invoiceIDs = append(invoiceIDs, r.String("Invoice__r.NetSuite_Id__c"))
 		customers[r.String("Invoice__r.Account__r.NetSuite_Id__c")] = true
 	}
-	if err := f.syncInvoices(ctx, invoiceIDs, nil, ""); err != nil {
+	unlock, err := f.lockInvoices(ctx, invoiceIDs)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, r := range recs {
+		if err := f.Salesforce.Delete(ctx, paymentObject, r.String("Id")); err != nil && !errors.Is(err, connectors.ErrNotFound) {
+			return fmt.Errorf("deleting application %s of deleted payment: %w", r.String("NetSuite_Id__c"), err)
+		}
+	}
+	if err := f.syncInvoices(ctx, invoiceIDs, nil, "", ""); err != nil {
 		return err
 	}
 	for c := range customers {

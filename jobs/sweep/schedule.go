@@ -65,7 +65,14 @@ type Handler struct {
 
 // ProcessTask implements asynq.Handler.
 func (h *Handler) ProcessTask(ctx context.Context, _ *asynq.Task) error {
-	tick := h.Sweeper.cfg.Now().UnixNano() / int64(max(h.Interval, time.Second))
+	// The tick is read from Redis's clock, the one clock every worker
+	// shares: by their own clocks, two hosts a little apart could each see
+	// a different tick near a boundary and both sweep.
+	now, err := h.Redis.Time(ctx).Result()
+	if err != nil {
+		return fmt.Errorf("reading the time for the netsuite sweep's tick: %w", err)
+	}
+	tick := now.UnixNano() / int64(max(h.Interval, time.Second))
 	doneKey := h.key("tick:" + strconv.FormatInt(tick, 10))
 	if done, err := h.Redis.Exists(ctx, doneKey).Result(); err != nil {
 		return fmt.Errorf("reading the netsuite sweep's tick: %w", err)

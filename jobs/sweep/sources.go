@@ -4,7 +4,7 @@ import "strings"
 
 // DefaultRecordTypes are the record types swept when none are configured:
 // those the SuiteScript webhook covers for NetSuite -> Salesforce flows.
-var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo",
+var DefaultRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo", "customerrefund",
 	"inventoryitem", "noninventoryitem", "serviceitem"}
 
 // source is where SuiteQL finds a record type's rows: its table and, for
@@ -23,6 +23,7 @@ var sources = map[string]source{
 	"customerpayment": {table: "transaction", filter: "type = 'CustPymt'"},
 	"creditmemo":      {table: "transaction", filter: "type = 'CustCred'"},
 	"salesorder":      {table: "transaction", filter: "type = 'SalesOrd'"},
+	"customerrefund":  {table: "transaction", filter: "type = 'CustRfnd'"},
 	// Items share one table told apart by itemtype (a price change saves the item).
 	"inventoryitem":    {table: "item", filter: "itemtype = 'InvtPart'"},
 	"noninventoryitem": {table: "item", filter: "itemtype = 'NonInvtPart'"},

@@ -46,14 +46,14 @@ func applyLines() *field {
 
 func init() {
 	register(&recordType{name: "customerPayment", family: familyTransaction, created: "createdDate", tranPrefix: "PYMT",
-		refName: tranRefName("Payment"), complete: completePayment, settle: settleApplied},
+		refName: tranRefName("Payment"), complete: completePayment, settle: settleApplied, deletable: creditDeletable},
 		append(transactionHeader(), ref("customer", "customer"), num("payment"), ref("account", "account"),
 			ref("arAcct", "account"), boolean("undepFunds"), boolean("autoApply"),
 			readOnly(enum("status", paymentStatuses)), readOnly(num("applied")), readOnly(num("unapplied")),
 			applyLines())...,
 	)
 	register(&recordType{name: "creditMemo", family: familyTransaction, created: "createdDate", tranPrefix: "CM",
-		refName: tranRefName("Credit Memo"), complete: completeCreditMemo, settle: settleApplied},
+		refName: tranRefName("Credit Memo"), complete: completeCreditMemo, settle: settleApplied, deletable: creditDeletable},
 		append(transactionHeader(), ref("entity", "customer"), ref("createdFrom", "invoice"), boolean("autoApply"),
 			ref("postingPeriod", "accountingPeriod"), readOnly(enum("status", creditMemoStatuses)),
 			readOnly(num("applied")), readOnly(num("unapplied")), readOnly(num("amountRemaining")),
@@ -70,22 +70,23 @@ func completePayment(tx *txn, r *record) *apiError {
 	if r.fields["status"] == voided {
 		return nil
 	}
+	refunded := tx.s.refundedFrom(r.id) // refunds take their part of the payment first
 	limit := -1.0
 	if _, given := r.fields["payment"]; given {
-		limit = r.number("payment")
+		limit = r.number("payment") - refunded
 	}
 	applied, err := completeApply(tx, r, "customer", limit)
 	if err != nil {
 		return err
 	}
 	r.setDefault("payment", applied)
-	if applied > r.number("payment") {
+	if applied+refunded > r.number("payment") {
 		// Sandbox wording: Oracle's text for over-applying is not captured.
 		return userError(fmt.Sprintf("The total applied (%s) exceeds the payment amount (%s).",
-			money(applied), money(r.number("payment"))))
+			money(applied+refunded), money(r.number("payment"))))
 	}
 	r.fields["applied"] = applied
-	r.fields["unapplied"] = round2(r.number("payment") - applied)
+	r.fields["unapplied"] = round2(r.number("payment") - applied - refunded)
 	r.fields["total"] = r.number("payment")
 	r.setDefault("status", enumValue("B"))
 	return nil
@@ -103,16 +104,17 @@ func completeCreditMemo(tx *txn, r *record) *apiError {
 	if r.fields["status"] == voided {
 		return nil
 	}
-	applied, err := completeApply(tx, r, "entity", r.number("total"))
+	refunded := tx.s.refundedFrom(r.id)
+	applied, err := completeApply(tx, r, "entity", r.number("total")-refunded)
 	if err != nil {
 		return err
 	}
-	if applied > r.number("total") {
+	if applied+refunded > r.number("total") {
 		return userError(fmt.Sprintf("The total applied (%s) exceeds the credit memo total (%s).",
-			money(applied), money(r.number("total"))))
+			money(applied+refunded), money(r.number("total"))))
 	}
 	r.fields["applied"] = applied
-	r.fields["unapplied"] = round2(r.number("total") - applied)
+	r.fields["unapplied"] = round2(r.number("total") - applied - refunded)
 	r.fields["amountRemaining"] = r.fields["unapplied"]
 	r.fields["status"] = enumValue("A")
 	if r.number("unapplied") <= 0 {
@@ -146,16 +148,7 @@ func completeApply(tx *txn, r *record, customerField string, limit float64) (flo
 			return 0, invalidValue(doc.id, "doc", path+".doc")
 		}
 		due := round2(inv.number("amountRemaining") + before[doc.id])
-		l.fields["apply"] = orDefault(l.fields["apply"], true)
-		l.fields["total"] = inv.number("total")
-		l.fields["due"] = due
-		l.fields["refNum"] = inv.string("tranId")
-		l.fields["applyDate"] = inv.string("tranDate")
-		l.fields["type"] = "Invoice"
-		l.fields["line"] = 0.0 // the invoice's main line
-		if cur, ok := inv.ref("currency"); ok {
-			l.fields["currency"] = cur
-		}
+		describeLine(l, inv, inv.number("total"), due)
 		if l.fields["apply"] != true {
 			l.fields["amount"] = 0.0
 			continue
@@ -181,12 +174,28 @@ func completeApply(tx *txn, r *record, customerField string, limit float64) (flo
 	return round2(applied), nil
 }
 
+// describeLine fills the read-only fields of an apply line naming doc and
+// applies it by default.
+func describeLine(l *line, doc *record, total, due float64) {
+	l.fields["apply"] = orDefault(l.fields["apply"], true)
+	l.fields["total"] = total
+	l.fields["due"] = due
+	l.fields["refNum"] = doc.string("tranId")
+	l.fields["applyDate"] = doc.string("tranDate")
+	l.fields["type"] = statusLabels[doc.typ.name]
+	l.fields["line"] = 0.0 // the document's main line
+	if cur, ok := doc.ref("currency"); ok {
+		l.fields["currency"] = cur
+	}
+}
+
 func sameRef(r *record, field string, want refValue) bool {
 	v, ok := r.ref(field)
 	return ok && v.id == want.id
 }
 
-// appliedByDoc is what r applies, by invoice id.
+// appliedByDoc is what r applies, by document id: a payment's or credit
+// memo's invoices, a refund's credits.
 func appliedByDoc(r *record) map[string]float64 {
 	out := map[string]float64{}
 	if r.fields["status"] == voided {
@@ -267,7 +276,7 @@ func orderDeletable(tx *txn, r *record) *apiError {
 	return nil
 }
 
-// Void voids a customer payment or credit memo the way SuiteScript's
+// Void voids a customer payment, credit memo or refund the way SuiteScript's
 // transaction.void does when the preference "Void Transactions Using
 // Reversing Journals" is off (O:section_4413165692): the transaction stays,
 // with its amounts zeroed, memo VOID and status Voided, and whatever it
@@ -278,13 +287,17 @@ func orderDeletable(tx *txn, r *record) *apiError {
 // too.
 func (s *Server) Void(recordType, id string) error {
 	rt, ok := lookupType(recordType)
-	if !ok || (rt.name != "customerPayment" && rt.name != "creditMemo") {
-		return fmt.Errorf("netsuite sandbox: void: %q is not a customer payment or credit memo", recordType)
+	if !ok || (rt.name != "customerPayment" && rt.name != "creditMemo" && rt.name != "customerRefund") {
+		return fmt.Errorf("netsuite sandbox: void: %q is not a customer payment, credit memo or refund", recordType)
 	}
 	_, aerr := s.commit(uiSource, func(tx *txn) (*record, *record, *apiError) {
 		old, ok := tx.s.find(rt, id)
 		if !ok {
 			return nil, nil, notFound(detailNotFound)
+		}
+		if tx.s.refundedFrom(old.id) > 0 {
+			// The UI's wording for a transaction with dependents; REST's is unconfirmed.
+			return nil, nil, userError("This record cannot be voided because it has dependent records.")
 		}
 		r := old.clone()
 		r.fields["status"] = voided

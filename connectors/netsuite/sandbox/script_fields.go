@@ -42,6 +42,10 @@ var watchedFields = map[string]watch{
 			"externalid"},
 		sublists: []watchedSublist{{"apply", []string{"apply", "doc", "amount"}}},
 	},
+	"customerrefund": {
+		body:     []string{"tranid", "trandate", "customer", "currency", "total", "status", "externalid"},
+		sublists: []watchedSublist{{"apply", []string{"apply", "doc", "amount"}}},
+	},
 	"salesorder": {
 		body:     []string{"tranid", "trandate", "entity", "status", "orderstatus", "total", "currency", "subsidiary", "externalid"},
 		sublists: []watchedSublist{{"item", []string{"item", "quantity", "rate", "amount"}}},

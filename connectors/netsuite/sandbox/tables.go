@@ -61,7 +61,7 @@ var (
 
 // transactionTypes are SuiteQL's transaction.type values.
 var transactionTypes = map[string]string{"salesOrder": "SalesOrd", "invoice": "CustInvc", "customerPayment": "CustPymt",
-	"creditMemo": "CustCred"}
+	"creditMemo": "CustCred", "customerRefund": "CustRfnd"}
 
 var suiteqlTables = map[string]tableSpec{
 	"customer": {types: []string{"customer"}, customPrefix: "custentity", columns: concat(

@@ -8,13 +8,13 @@ import (
 
 // transactionTableTypes are the record types the transaction and
 // transactionline tables unite.
-var transactionTableTypes = []string{"salesOrder", "invoice", "customerPayment", "creditMemo"}
+var transactionTableTypes = []string{"salesOrder", "invoice", "customerPayment", "creditMemo", "customerRefund"}
 
 // statusLabels are what BUILTIN.DF shows before a status name, e.g.
 // "Invoice : Open" (the "<type> : <status>" form of public query output;
 // unconfirmed for every type).
 var statusLabels = map[string]string{"salesOrder": "Sales Order", "invoice": "Invoice",
-	"customerPayment": "Customer Payment", "creditMemo": "Credit Memo"}
+	"customerPayment": "Customer Payment", "creditMemo": "Credit Memo", "customerRefund": "Customer Refund"}
 
 // statusColumn is transaction.status: the status letter (a sales order's
 // orderStatus), matching its compound id CustInvc:A too and shown that

@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// Transactions: salesOrder, invoice, customerPayment, creditMemo. They
+// Transactions: salesOrder, invoice, customerPayment, creditMemo, customerRefund. They
 // share the transaction id series; each numbers its tranId with its own
-// prefix. Payments and credit memos are in receivables.go.
+// prefix. Payments and credit memos are in receivables.go, refunds in refunds.go.
 
 var (
 	orderStatuses   = map[string]string{"A": "Pending Approval", "B": "Pending Fulfillment"}

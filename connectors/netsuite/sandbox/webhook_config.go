@@ -27,7 +27,7 @@ const (
 
 // DefaultWebhookRecordTypes are the record types the script is deployed on.
 var DefaultWebhookRecordTypes = []string{"customer", "contact", "invoice", "customerpayment", "creditmemo",
-	"inventoryitem", "noninventoryitem", "salesorder", "serviceitem"}
+	"inventoryitem", "noninventoryitem", "salesorder", "serviceitem", "customerrefund"}
 
 // WebhookConfig configures the record-change webhooks the shipped
 // SuiteScript (deploy/netsuite) posts to Tandem. Every zero value means

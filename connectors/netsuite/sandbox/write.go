@@ -25,14 +25,15 @@ type txn struct {
 
 // resolve finds the record a reference points to; target "item" means any item type.
 func (tx *txn) resolve(target, id string) (*record, bool) {
-	if target != "item" {
+	types, several := multiTypeTargets[target]
+	if !several {
 		rt, ok := lookupType(target)
 		if !ok {
 			return nil, false
 		}
 		return tx.s.find(rt, id)
 	}
-	for _, name := range itemTypes {
+	for _, name := range types {
 		if r, ok := tx.s.find(recordTypes[strings.ToLower(name)], id); ok {
 			return r, true
 		}
@@ -289,8 +290,13 @@ func (a applier) reference(f *field, v any, path string) (any, *apiError) {
 
 func knownType(target string) bool {
 	_, ok := lookupType(target)
-	return ok || target == "item"
+	_, several := multiTypeTargets[target]
+	return ok || several
 }
+
+// multiTypeTargets are reference targets that may name a record of
+// several types (ids are unique across a family, so the id alone finds it).
+var multiTypeTargets = map[string][]string{"item": itemTypes, "refundable": refundable}
 
 func idText(v any) (string, bool) {
 	switch x := v.(type) {

@@ -45,6 +45,10 @@ define([], () => {
             body: ['tranid', 'trandate', 'entity', 'createdfrom', 'currency', 'status', 'total', 'amountremaining', 'externalid'],
             sublists: { apply: ['apply', 'doc', 'amount'] },
         },
+        customerrefund: {
+            body: ['tranid', 'trandate', 'customer', 'currency', 'total', 'status', 'externalid'],
+            sublists: { apply: ['apply', 'doc', 'amount'] },
+        },
         salesorder: {
             body: ['tranid', 'trandate', 'entity', 'status', 'orderstatus', 'total', 'currency', 'subsidiary', 'externalid'],
             sublists: { item: ['item', 'quantity', 'rate', 'amount'] },
