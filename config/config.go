@@ -70,6 +70,7 @@ type Salesforce struct {
 	EventsToken       string `env:"TANDEM_SF_EVENTS_TOKEN" secret:"true" doc:"Bearer token the Salesforce event forwarder sends. Unset: the events endpoint is off (sandbox mode: a fixed sandbox token)."`
 	EventsSecret      string `env:"TANDEM_SF_EVENTS_SECRET" secret:"true" doc:"HMAC secret for TANDEM_SF_EVENTS_AUTH=hmac."`
 	IntegrationUserID string `env:"TANDEM_SF_INTEGRATION_USER_ID" doc:"Id (005…) of the integration user; change events it committed are Tandem's own and dropped. Sandbox mode: the sandbox's integration user."`
+	JWTAudience       string `env:"TANDEM_SF_JWT_AUDIENCE" validate:"omitempty,url" doc:"The aud of JWT bearer assertions, apart from where the token request goes (TANDEM_SF_LOGIN_URL, which may be My Domain). Unset: TANDEM_SF_LOGIN_URL. A classic connected app wants https://login.salesforce.com (https://test.salesforce.com for a sandbox org): 'audience is invalid' otherwise; an External Client App may want the My Domain URL: 'app_not_found' otherwise."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.
@@ -83,8 +84,9 @@ type NetSuite struct {
 	ConsumerSecret string `env:"TANDEM_NS_CONSUMER_SECRET" cred:"true" secret:"true" doc:"TBA consumer secret."`
 	TokenID        string `env:"TANDEM_NS_TOKEN_ID" cred:"true" doc:"TBA token id."`
 	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" cred:"true" secret:"true" doc:"TBA token secret."`
-	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up."`
+	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up (administrator roles only: for any other role Tandem uses 2 and warns)."`
 	WebhookSecret  string `env:"TANDEM_NS_WEBHOOK_SECRET" secret:"true" doc:"Shared secret of the SuiteScript webhooks (the API secret custsecret_tandem_webhook). Unset: /webhooks/netsuite is off (sandbox mode: a fixed sandbox secret)."`
+	PoolShare      int    `env:"TANDEM_NS_POOL_SHARE" default:"80" validate:"gte=1,lte=100" doc:"With TANDEM_NS_CONCURRENCY=0 and no limit allocated to Tandem's integration record: the percentage of the account's unallocated concurrency pool Tandem takes, leaving the rest to the integrations that share it (at least 1 request)."`
 }
 
 // Worker tunes the job workers.
@@ -108,6 +110,7 @@ type Sandbox struct {
 	NSFaults      string        `env:"TANDEM_SANDBOX_NS_FAULTS" doc:"Faults the NetSuite sandbox injects into API requests, e.g. 5xx=0.10,429=0.05,timeout=0.02 (rates per request; also hold=2s: how long a timeout hangs, seed=N). For chaos tests."`
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
+	Traps         []string      `env:"TANDEM_SANDBOX_TRAPS" doc:"Behaviours of real orgs and accounts the sandboxes reproduce, comma-separated: deleted-empty (an Outbound Message of a record deleted before delivery carries an empty sObject), ns-non-admin (governanceLimits refuses the role), ns-401 (NetSuite answers piled-up TBA requests 401 INVALID_LOGIN), jwt-aud=classic or jwt-aud=my-domain (which JWT aud the connected app accepts). See Pointing Tandem at a real org in the README."`
 }
 
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.

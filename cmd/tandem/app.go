@@ -193,7 +193,7 @@ func (a *app) connectors(ctx context.Context, sandboxBase string) (*salesforce.C
 func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 	c := a.cfg.Salesforce
 	sc := salesforce.Config{
-		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
+		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username, Audience: c.JWTAudience,
 		APIVersion: c.APIVersion, Logger: a.log, Observe: a.metrics.RemoteCalls(systemSalesforce),
 	}
 	if !a.cfg.Live() {
@@ -252,12 +252,7 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 		return nil, err
 	}
 	if c.Concurrency == 0 {
-		limits, err := client.GovernanceLimits(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("TANDEM_NS_CONCURRENCY is 0, so reading NetSuite's governanceLimits: %w", err)
-		}
-		slots.SetLimit(max(limits.Effective(), 1))
-		a.log.Info("netsuite concurrency limit read from governanceLimits", "limit", limits.Effective(), "type", limits.IntegrationLimitType)
+		slots.SetLimit(a.netsuiteConcurrency(ctx, client))
 	}
 	return client, nil
 }
@@ -276,6 +271,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
+		jobs.UnusableFlow(),
 	)
 	if err != nil {
 		return nil, nil, err

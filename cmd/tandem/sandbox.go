@@ -56,24 +56,29 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 	if err != nil {
 		return nil, err
 	}
-	sf, err := sfsandbox.New(sfsandbox.Config{
+	sfCfg := sfsandbox.Config{
 		BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
 		OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
 		Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
 			Auth: cfg.Salesforce.EventsAuth, Token: cfg.Salesforce.EventsToken, Secret: cfg.Salesforce.EventsSecret},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
 	}
-	sb.sf = sf
-	ns, err := nssandbox.New(nssandbox.Config{
+	nsCfg := nssandbox.Config{
 		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
 		Today: sb.nsToday.now,
 		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo"},
 			Secret: cfg.NetSuite.WebhookSecret},
-	})
+	}
+	if err := sandboxTraps(cfg.Sandbox.Traps, &sfCfg, &nsCfg); err != nil {
+		return nil, err
+	}
+	sf, err := sfsandbox.New(sfCfg)
+	if err != nil {
+		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
+	}
+	sb.sf = sf
+	ns, err := nssandbox.New(nsCfg)
 	if err != nil {
 		sb.close()
 		return nil, fmt.Errorf("starting the NetSuite sandbox: %w", err)
