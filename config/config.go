@@ -79,6 +79,7 @@ type Salesforce struct {
 	// Change events and platform events Tandem subscribes to itself (Pub/Sub API).
 	PubSubTopics []string `env:"TANDEM_SF_PUBSUB_TOPICS" default:"/data/AccountChangeEvent,/data/ContactChangeEvent" doc:"Comma-separated Pub/Sub API topics 'tandem run' and 'tandem work' subscribe to (one stream per topic across all processes), e.g. /data/AccountChangeEvent, /data/Tandem__chn, /event/Tandem_Sync__e; none: no subscription."`
 	PubSubAddr   string   `env:"TANDEM_SF_PUBSUB_ADDR" default:"api.pubsub.salesforce.com:7443" validate:"hostname_port" doc:"Pub/Sub API endpoint (TLS); EU-resident orgs: api.deu.pubsub.salesforce.com:7443. Sandbox mode: the sandbox's TANDEM_SANDBOX_PUBSUB_ADDR, in plaintext."`
+	JWTAudience  string   `env:"TANDEM_SF_JWT_AUDIENCE" validate:"omitempty,url" doc:"The aud of JWT bearer assertions, apart from where the token request goes (TANDEM_SF_LOGIN_URL, which may be My Domain). Unset: TANDEM_SF_LOGIN_URL. A classic connected app wants https://login.salesforce.com (https://test.salesforce.com for a sandbox org): 'audience is invalid' otherwise; an External Client App may want the My Domain URL: 'app_not_found' otherwise."`
 }
 
 // NetSuite is how Tandem reaches one NetSuite account.
@@ -92,8 +93,9 @@ type NetSuite struct {
 	ConsumerSecret string `env:"TANDEM_NS_CONSUMER_SECRET" cred:"true" secret:"true" doc:"TBA consumer secret."`
 	TokenID        string `env:"TANDEM_NS_TOKEN_ID" cred:"true" doc:"TBA token id."`
 	TokenSecret    string `env:"TANDEM_NS_TOKEN_SECRET" cred:"true" secret:"true" doc:"TBA token secret."`
-	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up."`
+	Concurrency    int    `env:"TANDEM_NS_CONCURRENCY" default:"0" validate:"gte=0" doc:"Concurrent NetSuite requests shared by every worker; 0 reads the limit from governanceLimits at start-up (administrator roles only: for any other role Tandem uses 2 and warns)."`
 	WebhookSecret  string `env:"TANDEM_NS_WEBHOOK_SECRET" secret:"true" doc:"Shared secret of the SuiteScript webhooks (the API secret custsecret_tandem_webhook). Unset: /webhooks/netsuite is off (sandbox mode: a fixed sandbox secret)."`
+	PoolShare      int    `env:"TANDEM_NS_POOL_SHARE" default:"80" validate:"gte=1,lte=100" doc:"With TANDEM_NS_CONCURRENCY=0 and no limit allocated to Tandem's integration record: the percentage of the account's unallocated concurrency pool Tandem takes, leaving the rest to the integrations that share it (at least 1 request)."`
 }
 
 // Worker tunes the job workers.
@@ -118,6 +120,7 @@ type Sandbox struct {
 	SFFaults      string        `env:"TANDEM_SANDBOX_SF_FAULTS" doc:"Faults the Salesforce sandbox injects into REST API requests; same form as TANDEM_SANDBOX_NS_FAULTS (429 = REQUEST_LIMIT_EXCEEDED)."`
 	Control       string        `env:"TANDEM_SANDBOX_CONTROL" default:"off" validate:"oneof=on off" doc:"on: 'tandem sandbox' also serves the unauthenticated test-driver surface under /_sandbox/ (act as a UI user, read state, set faults). Never in production."`
 	PubSubAddr    string        `env:"TANDEM_SANDBOX_PUBSUB_ADDR" default:"127.0.0.1:7011" validate:"required" doc:"Where the Salesforce sandbox serves the Pub/Sub API (gRPC, plaintext) in 'tandem run' and 'tandem sandbox'; port 0 picks a free one."`
+	Traps         []string      `env:"TANDEM_SANDBOX_TRAPS" doc:"Behaviours of real orgs and accounts the sandboxes reproduce, comma-separated: deleted-empty (an Outbound Message of a record deleted before delivery carries an empty sObject), ns-non-admin (governanceLimits refuses the role), ns-401 (NetSuite answers piled-up TBA requests 401 INVALID_LOGIN), jwt-aud=classic or jwt-aud=my-domain (which JWT aud the connected app accepts). See Pointing Tandem at a real org in the README."`
 }
 
 // Catalog configures F4, NetSuite items and prices to Product2 and price

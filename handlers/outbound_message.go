@@ -33,6 +33,10 @@ type OutboundMessage struct {
 type Notification struct {
 	ID      string
 	SObject SObject
+	// Problem says why the notification cannot be used (no record id, no
+	// type, ...); "" for a good one. One bad notification does not make
+	// the others unusable, so it is reported here, not as an error.
+	Problem string
 }
 
 // SObject is the record as Salesforce sent it: only the fields chosen in
@@ -303,31 +307,27 @@ func (p *outboundParser) message() (*OutboundMessage, error) {
 	msg.Notifications = make([]Notification, len(p.notes))
 	values := make([]string, len(p.fields))
 	for i, n := range p.notes {
-		note, err := p.newNotification(n, values)
-		if err != nil {
-			return nil, fmt.Errorf("%w: Notification %d: %v", ErrMalformed, i+1, err)
-		}
-		msg.Notifications[i] = note
+		msg.Notifications[i] = p.newNotification(n, values)
 	}
 	return msg, nil
 }
 
 // newNotification checks one Notification as read and builds it, its
-// field values in values.
-func (p *outboundParser) newNotification(n noteScan, values []string) (Notification, error) {
+// field values in values; what makes it unusable goes in its Problem.
+func (p *outboundParser) newNotification(n noteScan, values []string) Notification {
 	id := strings.TrimSpace(n.id)
 	if id == "" {
-		return Notification{}, errors.New("Id is missing")
+		return Notification{Problem: "Id is missing"}
 	}
 	if !n.hasSObject {
-		return Notification{}, fmt.Errorf("notification %s has no sObject", id)
+		return Notification{ID: id, Problem: fmt.Sprintf("notification %s has no sObject", id)}
 	}
 	typ := n.typ
 	if i := strings.LastIndexByte(typ, ':'); i >= 0 {
 		typ = typ[i+1:] // "sf:Opportunity": the prefix is whatever the sender chose
 	}
 	if typ == "" {
-		return Notification{}, fmt.Errorf("notification %s: sObject has no xsi:type", id)
+		return Notification{ID: id, Problem: fmt.Sprintf("notification %s: sObject has no xsi:type", id)}
 	}
 	obj := SObject{Type: typ, Fields: make(map[string]*string, n.to-n.from)}
 	for k := n.from; k < n.to; k++ {
@@ -342,8 +342,9 @@ func (p *outboundParser) newNotification(n noteScan, values []string) (Notificat
 	if v := obj.Fields["Id"]; v != nil {
 		obj.ID = strings.TrimSpace(*v)
 	}
+	note := Notification{ID: id, SObject: obj}
 	if obj.ID == "" {
-		return Notification{}, fmt.Errorf("notification %s: %s has no Id field", id, typ)
+		note.Problem = fmt.Sprintf("notification %s: %s has no Id field", id, typ)
 	}
-	return Notification{ID: id, SObject: obj}, nil
+	return note
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -76,12 +75,8 @@ func parseOutboundMessageReference(body []byte) (*OutboundMessage, error) {
 	if len(n.Notification) == 0 || len(n.Notification) > MaxNotifications {
 		return nil, fmt.Errorf("%w: %d Notification elements, want 1 to %d", ErrMalformed, len(n.Notification), MaxNotifications)
 	}
-	for i, nx := range n.Notification {
-		note, err := nx.notification()
-		if err != nil {
-			return nil, fmt.Errorf("%w: Notification %d: %v", ErrMalformed, i+1, err)
-		}
-		msg.Notifications = append(msg.Notifications, note)
+	for _, nx := range n.Notification {
+		msg.Notifications = append(msg.Notifications, nx.notification())
 	}
 	return msg, nil
 }
@@ -112,20 +107,20 @@ func rootElement(dec *xml.Decoder) (xml.StartElement, error) {
 	}
 }
 
-func (nx notificationXML) notification() (Notification, error) {
+func (nx notificationXML) notification() Notification {
 	id := strings.TrimSpace(nx.ID)
 	if id == "" {
-		return Notification{}, errors.New("Id is missing")
+		return Notification{Problem: "Id is missing"}
 	}
 	if nx.SObject == nil {
-		return Notification{}, fmt.Errorf("notification %s has no sObject", id)
+		return Notification{ID: id, Problem: fmt.Sprintf("notification %s has no sObject", id)}
 	}
 	typ := nx.SObject.Type
 	if i := strings.LastIndexByte(typ, ':'); i >= 0 {
 		typ = typ[i+1:] // "sf:Opportunity": the prefix is whatever the sender chose
 	}
 	if typ == "" {
-		return Notification{}, fmt.Errorf("notification %s: sObject has no xsi:type", id)
+		return Notification{ID: id, Problem: fmt.Sprintf("notification %s: sObject has no xsi:type", id)}
 	}
 	obj := SObject{Type: typ, Fields: make(map[string]*string, len(nx.SObject.Fields))}
 	for _, f := range nx.SObject.Fields {
@@ -139,8 +134,9 @@ func (nx notificationXML) notification() (Notification, error) {
 	if p := obj.Fields["Id"]; p != nil {
 		obj.ID = strings.TrimSpace(*p)
 	}
+	note := Notification{ID: id, SObject: obj}
 	if obj.ID == "" {
-		return Notification{}, fmt.Errorf("notification %s: %s has no Id field", id, typ)
+		note.Problem = fmt.Sprintf("notification %s: %s has no Id field", id, typ)
 	}
-	return Notification{ID: id, SObject: obj}, nil
+	return note
 }

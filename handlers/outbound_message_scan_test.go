@@ -96,18 +96,23 @@ func referenceResult(body []byte) (*OutboundMessage, error) {
 		return nil, fmt.Errorf("decoding what the reference accepted: %w", err)
 	}
 	for i, nx := range env.Body.Notifications.Notification {
+		note := &msg.Notifications[i]
+		if nx.SObject == nil || note.SObject.Fields == nil {
+			continue // unusable before its fields are read
+		}
 		nilAttr := map[string]string{} // the last field of a name wins
 		for _, f := range nx.SObject.Fields {
 			nilAttr[f.XMLName.Local] = f.Nil
 		}
-		obj := &msg.Notifications[i].SObject
+		obj := &note.SObject
 		for name, v := range nilAttr {
 			if v == "1" {
 				obj.Fields[name] = nil
 			}
 		}
-		if obj.Fields["Id"] == nil {
-			return nil, fmt.Errorf("%w: Notification %d: %s has no Id field", ErrMalformed, i+1, obj.Type)
+		if obj.Fields["Id"] == nil && note.Problem == "" {
+			obj.ID = ""
+			note.Problem = fmt.Sprintf("notification %s: %s has no Id field", note.ID, obj.Type)
 		}
 	}
 	return msg, nil

@@ -113,9 +113,6 @@ func TestParseOutboundMessageRefuses(t *testing.T) {
 		{"soap 1.2 envelope", strings.ReplaceAll(valid, "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"), "want a SOAP 1.1 Envelope"},
 		{"wrong namespace", strings.ReplaceAll(valid, "http://soap.sforce.com/2005/09/outbound", "urn:other"), "no notifications element"},
 		{"no org", strings.Replace(valid, "<OrganizationId>00D5e000000TNDMEA4</OrganizationId>", "", 1), "OrganizationId is missing"},
-		{"no notification id", strings.Replace(valid, "<Id>04l5e00000AbCdEAAV</Id>", "", 1), "Id is missing"},
-		{"no record id", strings.Replace(valid, "<sf:Id>0065e00000GkQ1xAAF</sf:Id>", "", 1), "has no Id field"},
-		{"no type", strings.Replace(valid, `xsi:type="sf:Opportunity"`, "", 1), "no xsi:type"},
 		{"no notifications", strings.Replace(valid, valid[strings.Index(valid, "<Notification>"):strings.Index(valid, "</notifications>")], "", 1), "0 Notification elements"},
 		{"too many", strings.Replace(valid, "</notifications>", many+"</notifications>", 1), "102 Notification elements, want 1 to 100"},
 	}
@@ -128,6 +125,29 @@ func TestParseOutboundMessageRefuses(t *testing.T) {
 			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q, want it to contain %q", err, tt.want)
 			}
+		})
+	}
+}
+
+// TestParseOutboundMessageUnusableNotification: what makes one
+// notification unusable is its Problem, not an error for the message.
+func TestParseOutboundMessageUnusableNotification(t *testing.T) {
+	valid := string(readTestdata(t, "opportunity-won.xml"))
+	tests := []struct{ name, body, want string }{
+		{"no notification id", strings.Replace(valid, "<Id>04l5e00000AbCdEAAV</Id>", "", 1), "Id is missing"},
+		{"no record id", strings.Replace(valid, "<sf:Id>0065e00000GkQ1xAAF</sf:Id>", "", 1), "has no Id field"},
+		{"no type", strings.Replace(valid, `xsi:type="sf:Opportunity"`, "", 1), "no xsi:type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, err := ParseOutboundMessage([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := msg.Notifications[0].Problem; !strings.Contains(p, tt.want) {
+				t.Errorf("problem %q, want it to contain %q", p, tt.want)
+			}
+			compareWithReference(t, []byte(tt.body))
 		})
 	}
 }

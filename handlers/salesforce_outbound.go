@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -57,11 +58,7 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(ctx, w, http.StatusForbidden, fmt.Sprintf("organization %s is not allowed to post here (TANDEM_SF_ORG_IDS)", msg.OrganizationID))
 		return
 	}
-	jobsToStore, err := h.changes(ctx, msg)
-	if err != nil {
-		h.refuse(ctx, w, http.StatusBadRequest, err.Error())
-		return
-	}
+	jobsToStore := h.changes(ctx, msg, body)
 	dups, err := h.Enqueuer.EnqueueAll(ctx, jobsToStore)
 	if err != nil {
 		h.Logger.ErrorContext(ctx, "outbound message not stored; Salesforce will re-send", "org_id", msg.OrganizationID, "error", err)
@@ -73,32 +70,67 @@ func (h *SalesforceOutbound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeAck(w)
 }
 
-// changes turns every notification into a job, or fails as a whole if one
-// cannot be routed, so a message is never half accepted.
-func (h *SalesforceOutbound) changes(ctx context.Context, msg *OutboundMessage) ([]jobs.Incoming, error) {
+// changes turns every notification into a job. One that cannot be used
+// costs the others nothing: it becomes a TypeUnusable job carrying its
+// reason (archived, on record), and the message is still acknowledged,
+// as Salesforce would otherwise re-send all of it for 24 hours.
+func (h *SalesforceOutbound) changes(ctx context.Context, msg *OutboundMessage, body []byte) []jobs.Incoming {
 	now := h.now()
 	out := make([]jobs.Incoming, 0, len(msg.Notifications))
-	for _, n := range msg.Notifications {
-		taskType, ok := jobs.OutboundTaskType(n.SObject.Type)
-		if !ok {
-			return nil, fmt.Errorf("no Tandem flow handles Outbound Messages for %s (notification %s)", n.SObject.Type, n.ID)
+	for i, n := range msg.Notifications {
+		ch := jobs.Change{
+			Source:        jobs.SourceSalesforceOutbound,
+			OrgID:         msg.OrganizationID,
+			Object:        n.SObject.Type,
+			RecordID:      n.SObject.ID,
+			EventID:       n.ID,
+			Fields:        n.SObject.Fields,
+			ReceivedAt:    now,
+			CorrelationID: logging.Correlation(ctx),
 		}
-		out = append(out, jobs.Incoming{
-			Type: taskType,
-			ID:   jobs.OutboundTaskID(taskType, msg.OrganizationID, n.ID),
-			Change: jobs.Change{
-				Source:        jobs.SourceSalesforceOutbound,
-				OrgID:         msg.OrganizationID,
-				Object:        n.SObject.Type,
-				RecordID:      n.SObject.ID,
-				EventID:       n.ID,
-				Fields:        n.SObject.Fields,
-				ReceivedAt:    now,
-				CorrelationID: logging.Correlation(ctx),
-			},
-		})
+		problem := n.Problem
+		taskType, routed := jobs.OutboundTaskType(n.SObject.Type)
+		switch {
+		case problem != "" && n.SObject.Type != "" && len(n.SObject.Fields) == 0:
+			// Salesforce sends no data for a record deleted before delivery:
+			// not even its id, so there is nothing to apply a deletion to.
+			h.Logger.InfoContext(ctx, "outbound notification carries no data (record deleted before delivery); acknowledged",
+				"org_id", msg.OrganizationID, "notification_id", n.ID, "object", n.SObject.Type)
+			continue
+		case problem == "" && !routed:
+			problem = fmt.Sprintf("no Tandem flow handles Outbound Messages for %s (notification %s)", n.SObject.Type, n.ID)
+		case problem == "" && onlyID(n.SObject):
+			// Only the Id: the record was deleted before delivery. The flow
+			// finds it gone and applies its deletion policy.
+			ch.ChangeType = jobs.ChangeDelete
+		}
+		if problem != "" {
+			h.Logger.WarnContext(ctx, "outbound notification unusable; recorded as an archived job", "org_id", msg.OrganizationID,
+				"notification_id", n.ID, "object", n.SObject.Type, "reason", problem)
+			ch.Problem = problem
+			out = append(out, jobs.Incoming{Type: jobs.TypeUnusable, ID: unusableID(msg, n, i, body), Change: ch})
+			continue
+		}
+		out = append(out, jobs.Incoming{Type: taskType, ID: jobs.OutboundTaskID(taskType, msg.OrganizationID, n.ID), Change: ch})
 	}
-	return out, nil
+	return out
+}
+
+// onlyID reports a notification that carries the record's Id and nothing
+// else: Salesforce's notification of a record deleted before delivery
+// (every shipped rule also selects LastModifiedDate and SystemModstamp).
+func onlyID(o SObject) bool {
+	return len(o.Fields) == 1 && o.Fields["Id"] != nil
+}
+
+// unusableID dedups re-sends of an unusable notification: by its id, or,
+// without one, by the message's bytes and its place in them.
+func unusableID(msg *OutboundMessage, n Notification, i int, body []byte) string {
+	if n.ID != "" {
+		return jobs.OutboundTaskID(jobs.TypeUnusable, msg.OrganizationID, n.ID)
+	}
+	sum := sha256.Sum256(body)
+	return jobs.OutboundTaskID(jobs.TypeUnusable, msg.OrganizationID, fmt.Sprintf("body-%x-%d", sum[:8], i+1))
 }
 
 // orgAllowed compares the first 15 characters, case-sensitively: the

@@ -126,7 +126,6 @@ func TestOutboundRefusesAndStoresNothing(t *testing.T) {
 	in := newIngress(t, db.AsynqOpt(), "s3cret-token")
 	valid := readTestdata(t, "opportunity-won.xml")
 	otherOrg := bytes.ReplaceAll(valid, []byte(testOrg), []byte("00D000000000001EAA"))
-	unknownType := bytes.ReplaceAll(valid, []byte("sf:Opportunity"), []byte("sf:Lead"))
 	tests := []struct {
 		name   string
 		query  string
@@ -138,7 +137,6 @@ func TestOutboundRefusesAndStoresNothing(t *testing.T) {
 		{"wrong token", "?token=guess", valid, 401, "missing or wrong token"},
 		{"malformed", "?token=s3cret-token", valid[:200], 400, "malformed outbound message"},
 		{"unknown org", "?token=s3cret-token", otherOrg, 403, "organization 00D000000000001EAA is not allowed"},
-		{"unrouted type", "?token=s3cret-token", unknownType, 400, "no Tandem flow handles Outbound Messages for Lead"},
 		{"entities", "?token=s3cret-token", []byte(`<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "x">]><r/>`), 400, "DOCTYPE"},
 		{"oversize", "?token=s3cret-token", append(bytes.Repeat([]byte(" "), MaxBodyBytes), valid...), 413, "over the 1048576-byte limit"},
 	}
@@ -158,6 +156,24 @@ func TestOutboundRefusesAndStoresNothing(t *testing.T) {
 	}
 	if status, _, _ := in.post(t, "?token=s3cret-token", valid); status != 200 {
 		t.Fatalf("the right token was refused: %d", status)
+	}
+}
+
+// TestOutboundRecordsUnusableNotifications: a notification no flow can use
+// is acknowledged and stored as a TypeUnusable job with its reason (its
+// worker archives it); a re-send stores nothing new.
+func TestOutboundRecordsUnusableNotifications(t *testing.T) {
+	db := testredis.New(t)
+	in := newIngress(t, db.AsynqOpt(), "")
+	unknownType := bytes.ReplaceAll(readTestdata(t, "opportunity-won.xml"), []byte("sf:Opportunity"), []byte("sf:Lead"))
+	for range 2 {
+		if status, body, _ := in.post(t, "", unknownType); status != 200 || !strings.Contains(body, "<Ack>true</Ack>") {
+			t.Fatalf("status %d, %s; want an Ack", status, body)
+		}
+	}
+	tasks := in.pending(t)
+	if len(tasks) != 1 || tasks[0].Type != jobs.TypeUnusable || !strings.Contains(string(tasks[0].Payload), "no Tandem flow handles Outbound Messages for Lead") {
+		t.Fatalf("stored %d tasks, want one %s with the reason", len(tasks), jobs.TypeUnusable)
 	}
 }
 

@@ -65,6 +65,7 @@ type Change struct {
 	Values        map[string]any     `json:"values,omitempty"`       // JSON event fields as sent
 	ReceivedAt    time.Time          `json:"received_at"`
 	CorrelationID string             `json:"correlation_id"`
+	Problem       string             `json:"problem,omitempty"` // why an unusable notification could not become a change (TypeUnusable)
 }
 
 // Sources.

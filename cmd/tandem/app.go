@@ -196,7 +196,7 @@ func (a *app) connectors(ctx context.Context, sandboxBase string) (*salesforce.C
 func (a *app) salesforceClient(sandboxBase string) (*salesforce.Client, error) {
 	c := a.cfg.Salesforce
 	sc := salesforce.Config{
-		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username,
+		LoginURL: c.LoginURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Username: c.Username, Audience: c.JWTAudience,
 		APIVersion: c.APIVersion, Logger: a.log, Observe: a.metrics.RemoteCalls(systemSalesforce),
 		BudgetShare: float64(c.APIBudgetPercent) / 100,
 	}
@@ -256,12 +256,7 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 		return nil, err
 	}
 	if c.Concurrency == 0 {
-		limits, err := client.GovernanceLimits(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("TANDEM_NS_CONCURRENCY is 0, so reading NetSuite's governanceLimits: %w", err)
-		}
-		slots.SetLimit(max(limits.Effective(), 1))
-		a.log.Info("netsuite concurrency limit read from governanceLimits", "limit", limits.Effective(), "type", limits.IntegrationLimitType)
+		slots.SetLimit(a.netsuiteConcurrency(ctx, client))
 	}
 	return client, nil
 }
@@ -283,6 +278,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
 		catalog.Flow(a.catalogConfig()),
 		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),
+		jobs.UnusableFlow(),
 	)
 	if err != nil {
 		return nil, nil, err

@@ -64,7 +64,7 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 	if err != nil {
 		return nil, err
 	}
-	sf, err := sfsandbox.New(sfsandbox.Config{
+	sfCfg := sfsandbox.Config{
 		BaseURL: base + sandboxSalesforcePath, OrgID: sandboxOrgID, ClientID: sandboxSFClientID, ClientSecret: sandboxSFClientSecret,
 		OutboundURL: outbound, Outbound: routedOutboundRules(), Faults: sfFaults, Logger: log.With("component", "salesforce-sandbox"),
 		Events: sfsandbox.EventsConfig{URL: notifyURL(tandem, handlers.PathSalesforceEvents), Entities: []string{"Account", "Contact"},
@@ -72,12 +72,8 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		// Keepalives every few seconds rather than 270: a new subscriber
 		// learns its first replay id soon.
 		PubSub: sfsandbox.PubSubConfig{KeepAlive: sandboxPubSubKeepAlive},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
 	}
-	sb.sf = sf
-	ns, err := nssandbox.New(nssandbox.Config{
+	nsCfg := nssandbox.Config{
 		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,
 		ConsumerKey: sandboxNSConsumerKey, ConsumerSecret: sandboxNSConsumerSecret, TokenID: sandboxNSTokenID, TokenSecret: sandboxNSTokenSecret,
 		ConcurrencyLimit: cfg.Sandbox.NSConcurrency, Latency: cfg.Sandbox.NSLatency, Faults: nsFaults, Logger: log.With("component", "netsuite-sandbox"),
@@ -85,7 +81,16 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		Webhook: nssandbox.WebhookConfig{URL: notifyURL(tandem, handlers.PathNetSuiteWebhook), RecordTypes: []string{"customer", "contact", "invoice", "customerpayment", "creditmemo", "customerrefund",
 			"inventoryitem", "noninventoryitem", "serviceitem"},
 			Secret: cfg.NetSuite.WebhookSecret},
-	})
+	}
+	if err := sandboxTraps(cfg.Sandbox.Traps, &sfCfg, &nsCfg); err != nil {
+		return nil, err
+	}
+	sf, err := sfsandbox.New(sfCfg)
+	if err != nil {
+		return nil, fmt.Errorf("starting the Salesforce sandbox: %w", err)
+	}
+	sb.sf = sf
+	ns, err := nssandbox.New(nsCfg)
 	if err != nil {
 		sb.close()
 		return nil, fmt.Errorf("starting the NetSuite sandbox: %w", err)

@@ -97,7 +97,7 @@ type Client struct {
 	backoff     connectors.Backoff
 	log         *slog.Logger
 	observer    func(op string, status int, d time.Duration, err error)
-	lastSuccess atomic.Int64 // unix nanoseconds of the last 2xx: the credentials were good then
+	lastSuccess atomic.Int64 // unix nanoseconds of the last answer to accepted credentials (2xx, most 4xx)
 }
 
 // credentialsProven is how long after a 2xx a 401 INVALID_LOGIN that
@@ -244,6 +244,11 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 			return s.resp, nil
 		}
 		apiErr, fail := s.failure(r.op)
+		if apiErr != nil && credentialsAccepted(apiErr.Status) {
+			// A 403 or 404 answers a login NetSuite accepted: proof enough,
+			// e.g. a least-privilege role refused governanceLimits at start-up.
+			c.lastSuccess.Store(time.Now().UnixNano())
+		}
 		c.observe(ctx, r, s, fail)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("netsuite: %s: %w", r.op, ctx.Err())
@@ -268,6 +273,13 @@ func (c *Client) do(ctx context.Context, r call) (*resty.Response, error) {
 		}
 		attempt++
 	}
+}
+
+// credentialsAccepted reports whether an error status still means the
+// login was accepted: a 4xx other than 401 and 429 (which NetSuite may
+// decide before looking at the credentials).
+func credentialsAccepted(status int) bool {
+	return status >= 400 && status < 500 && status != http.StatusUnauthorized && status != http.StatusTooManyRequests
 }
 
 // credentialsWorkedRecently reports whether a request succeeded within

@@ -37,6 +37,15 @@ func (g GovernanceLimits) Effective() int {
 	return g.AccountUnallocatedConcurrencyLimit
 }
 
+// Share is what Tandem takes: its own allocation whole, or percent of the
+// unallocated pool, which other integrations share; at least 1.
+func (g GovernanceLimits) Share(percent int) int {
+	if g.IntegrationLimitType == LimitIntegrationSpecific && g.IntegrationConcurrencyLimit > 0 {
+		return g.IntegrationConcurrencyLimit
+	}
+	return max(1, g.AccountUnallocatedConcurrencyLimit*percent/100)
+}
+
 // GovernanceLimits reads the concurrency limits (the role must be an
 // administrator).
 func (c *Client) GovernanceLimits(ctx context.Context) (GovernanceLimits, error) {

@@ -38,3 +38,19 @@ func TestGovernanceLimits(t *testing.T) {
 		t.Errorf("internal: effective %d", internal.Effective())
 	}
 }
+
+// Share leaves part of the unallocated pool to the integrations that share
+// it, but takes an integration's own allocation whole.
+func TestGovernanceLimitsShare(t *testing.T) {
+	pool := GovernanceLimits{AccountConcurrencyLimit: 20, AccountUnallocatedConcurrencyLimit: 15, IntegrationLimitType: LimitAccount}
+	own := GovernanceLimits{AccountConcurrencyLimit: 20, AccountUnallocatedConcurrencyLimit: 15, IntegrationConcurrencyLimit: 4, IntegrationLimitType: LimitIntegrationSpecific}
+	small := GovernanceLimits{AccountConcurrencyLimit: 5, AccountUnallocatedConcurrencyLimit: 1, IntegrationLimitType: LimitAccount}
+	for _, tc := range []struct {
+		g             GovernanceLimits
+		percent, want int
+	}{{pool, 80, 12}, {pool, 100, 15}, {pool, 10, 1}, {own, 50, 4}, {small, 80, 1}} {
+		if got := tc.g.Share(tc.percent); got != tc.want {
+			t.Errorf("%+v: %d%% share = %d, want %d", tc.g, tc.percent, got, tc.want)
+		}
+	}
+}

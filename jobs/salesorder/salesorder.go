@@ -5,6 +5,7 @@ package salesorder
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -59,7 +60,14 @@ type Deps struct {
 // and the write-back only happens when values differ.
 func NewHandler(d Deps) asynq.HandlerFunc {
 	return jobs.ChangeHandler(func(ctx context.Context, ch jobs.Change) error {
-		return salesOrderFlow{d}.run(ctx, ch.RecordID)
+		err := salesOrderFlow{d}.run(ctx, ch.RecordID)
+		if errors.Is(err, errOpportunityGone) && ch.ChangeType == jobs.ChangeDelete {
+			// Deleted before its notification was delivered: a sales order
+			// already made stays, as NetSuite keeps what was sold.
+			d.Logger.InfoContext(ctx, "opportunity deleted before its notification arrived; nothing to do", "opportunity", ch.RecordID)
+			return nil
+		}
+		return err
 	})
 }
 
@@ -100,6 +108,9 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 	return f.writeBack(ctx, opp, memo)
 }
 
+// errOpportunityGone marks an opportunity that is not in Salesforce.
+var errOpportunityGone = errors.New("not found in Salesforce (deleted?)")
+
 // ExternalID is the NetSuite external id of an opportunity's sales order.
 func ExternalID(oppID string) string { return "SFOPP-" + oppID }
 
@@ -113,7 +124,7 @@ func (f salesOrderFlow) loadOpportunity(ctx context.Context, id string) (salesfo
 		return nil, fmt.Errorf("reading opportunity %s: %w", id, err)
 	}
 	if len(recs) == 0 {
-		return nil, &jobs.PermanentError{Msg: fmt.Sprintf("opportunity %s not found in Salesforce (deleted?)", id)}
+		return nil, fmt.Errorf("opportunity %s %w%w", id, errOpportunityGone, &jobs.PermanentError{}) // permanent, same text
 	}
 	return recs[0], nil
 }

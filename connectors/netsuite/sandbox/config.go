@@ -50,6 +50,16 @@ type Config struct {
 	Latency time.Duration
 	// Faults injects errors; the zero value injects none.
 	Faults Faults
+	// NonAdminRole makes the integration's role a least-privilege one:
+	// governanceLimits, which answers administrators only, refuses it with
+	// 403 INSUFFICIENT_PERMISSION (Oracle does not publish the body; this
+	// is NetSuite's error shape with its permission code).
+	NonAdminRole bool
+	// Concurrency401 answers token-based requests refused for concurrency
+	// (over the limit, or an injected 429 fault) with 401 INVALID_LOGIN
+	// instead of 429, as field reports show NetSuite doing when TBA
+	// requests pile up.
+	Concurrency401 bool
 	// Seed sizes the demo data; the zero value gives the defaults.
 	Seed Seed
 	// Webhook makes the account post the shipped SuiteScript's webhooks.

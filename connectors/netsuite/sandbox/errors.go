@@ -17,6 +17,7 @@ const (
 	codeInvalidLogin     = "INVALID_LOGIN"
 	codeConcurrency      = "CONCURRENCY_LIMIT_EXCEEDED"
 	codeUnexpected       = "UNEXPECTED_ERROR"
+	codeNoPermission     = "INSUFFICIENT_PERMISSION"
 )
 
 // Texts copied from NetSuite's published responses.
@@ -129,6 +130,13 @@ func invalidLogin() *apiError {
 func concurrencyExceeded() *apiError {
 	return &apiError{Status: http.StatusTooManyRequests, Type: typeRFC2616, Title: "Bad Request",
 		TopCode: codeUserError, Code: codeConcurrency, Detail: detailConcurrency}
+}
+
+// adminOnly refuses a non-administrator role a resource only
+// administrators may read.
+func adminOnly() *apiError {
+	return &apiError{Status: http.StatusForbidden, Type: typeRFC2616 + "#sec10.4.4", Title: "Forbidden", Code: codeNoPermission,
+		Detail: "Permission Violation: You need the Administrator role to access this resource. Please contact your account administrator."}
 }
 
 func unexpectedError(errorID string) *apiError {

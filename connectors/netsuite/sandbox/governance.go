@@ -10,6 +10,10 @@ func (s *Server) serveGovernanceLimits(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(r.Method).write(w)
 		return
 	}
+	if s.cfg.NonAdminRole {
+		adminOnly().write(w)
+		return
+	}
 	limit := s.gov.currentLimit()
 	if limit < 0 {
 		limit = unlimitedReport

@@ -22,7 +22,7 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 		release, ok := s.gov.acquire()
 		if !ok {
 			s.stats.add(func(st *Stats) { st.Rejected429++ })
-			concurrencyExceeded().write(w)
+			s.concurrencyRefusal(r).write(w)
 			return
 		}
 		defer release()
@@ -55,7 +55,7 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, next ht
 	switch plan.kind {
 	case fault429:
 		s.stats.add(func(st *Stats) { st.Injected429++ })
-		concurrencyExceeded().write(w)
+		s.concurrencyRefusal(r).write(w)
 	case fault5xx:
 		s.stats.add(func(st *Stats) { st.Injected5xx++ })
 		s.log.Info("netsuite sandbox: injected 500", "path", r.URL.Path, "applied", plan.after)
@@ -65,6 +65,17 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, next ht
 		s.hold(r)
 		panic(http.ErrAbortHandler) // drop the connection without an answer
 	}
+}
+
+// concurrencyRefusal is how a request over the concurrency limit is
+// refused: 429, or under Concurrency401 the 401 INVALID_LOGIN token-based
+// requests get when they pile up.
+func (s *Server) concurrencyRefusal(r *http.Request) *apiError {
+	if s.cfg.Concurrency401 && !strings.HasPrefix(strings.ToLower(r.Header.Get("Authorization")), "bearer ") {
+		s.stats.add(func(st *Stats) { st.Concurrency401++ })
+		return invalidLogin()
+	}
+	return concurrencyExceeded()
 }
 
 // hold keeps a request hanging for the fault timeout, until the client

@@ -12,6 +12,7 @@ type Stats struct {
 	Rejected429      int            // refused because the account's concurrency limit was reached
 	Injected5xx      int            // faults injected as 500 UNEXPECTED_ERROR
 	Injected429      int            // faults injected as 429 though a slot was free
+	Concurrency401   int            // of Rejected429 and Injected429, answered 401 INVALID_LOGIN (Config.Concurrency401)
 	InjectedTimeouts int            // faults injected as a held, then dropped, request
 	MaxInFlight      int            // most authenticated API requests in flight at once
 	InFlight         int            // authenticated API requests in flight now

@@ -124,8 +124,9 @@ func (s *Server) jwtBearer(w http.ResponseWriter, r *http.Request) {
 	case claims.Issuer != s.cfg.ClientID:
 		writeOAuthError(w, "invalid_client_id", "client identifier invalid")
 		return
-	case !s.audienceOK(r, claims.Audience):
-		writeOAuthError(w, "invalid_grant", "audience is invalid")
+	}
+	if code, desc := s.audienceRefusal(r, claims.Audience); code != "" {
+		writeOAuthError(w, code, desc)
 		return
 	}
 	s.mu.Lock()
@@ -138,14 +139,28 @@ func (s *Server) jwtBearer(w http.ResponseWriter, r *http.Request) {
 	s.grant(w, r, user, false)
 }
 
-func (s *Server) audienceOK(r *http.Request, aud jwt.ClaimStrings) bool {
+// audienceRefusal is the OAuth error for an assertion whose aud this
+// org's app does not accept ("" when it does), per Config.JWTAudience.
+// The bodies are Salesforce's: "audience is invalid" for a classic
+// connected app, app_not_found for an External Client App that wants My
+// Domain.
+func (s *Server) audienceRefusal(r *http.Request, aud jwt.ClaimStrings) (code, desc string) {
 	allowed := append(slices.Clone(jwtAudiences), s.baseURL(r))
+	switch s.cfg.JWTAudience {
+	case JWTAudienceClassic:
+		allowed = jwtAudiences
+	case JWTAudienceMyDomain:
+		allowed = []string{s.baseURL(r)}
+	}
 	for _, a := range aud {
 		if slices.Contains(allowed, strings.TrimSuffix(a, "/")) {
-			return true
+			return "", ""
 		}
 	}
-	return false
+	if s.cfg.JWTAudience == JWTAudienceMyDomain {
+		return "app_not_found", "External client app is not installed in this org"
+	}
+	return "invalid_grant", "audience is invalid"
 }
 
 // grant answers a token request with a new session for user, in the shape

@@ -26,6 +26,13 @@ const (
 	DefaultAPILimit            = 100000
 )
 
+// JWT bearer audience behaviours (Config.JWTAudience).
+const (
+	JWTAudienceAny      = ""
+	JWTAudienceClassic  = "classic"
+	JWTAudienceMyDomain = "my-domain"
+)
+
 // Limits of the real API that the sandbox enforces.
 const (
 	MinQueryBatchSize          = 200
@@ -54,6 +61,14 @@ type Config struct {
 	// JWTPublicKey checks JWT bearer assertions; nil = an RSA 2048 key pair
 	// is generated at New and its private half is JWTPrivateKey().
 	JWTPublicKey crypto.PublicKey
+	// JWTAudience is which JWT bearer aud the connected app accepts:
+	// JWTAudienceAny (""): the login URLs or the org's My Domain (BaseURL);
+	// JWTAudienceClassic: only https://login.salesforce.com and
+	// https://test.salesforce.com, My Domain refused with invalid_grant
+	// "audience is invalid"; JWTAudienceMyDomain: an External Client App
+	// on an org that wants My Domain since Spring '26, the login URLs
+	// refused with app_not_found.
+	JWTAudience string
 	// IntegrationUsername is the run-as user of the client credentials
 	// flow and a user a JWT may name as sub.
 	IntegrationUsername string
@@ -69,6 +84,10 @@ type Config struct {
 	// SuppressOutboundForIntegrationUser mirrors switching the profile
 	// permission "Send Outbound Messages" off for the integration user.
 	SuppressOutboundForIntegrationUser bool
+	// OutboundDeletedEmpty sends a notification of a record deleted before
+	// delivery as an empty sObject; false sends only its Id. Salesforce
+	// documents only that such a notification "doesn't contain any data".
+	OutboundDeletedEmpty bool
 	// OutboundRetryBase doubles after each failed delivery up to
 	// OutboundRetryMax; notifications older than OutboundMaxAge are dropped.
 	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration

@@ -56,7 +56,9 @@ func (s *Server) envelope(rule compiledRule, batch []*notification) []byte {
 func (s *Server) writeSObjectFields(b *bytes.Buffer, rule compiledRule, id string) {
 	row, live := s.store.live(id)
 	if !live {
-		element(b, "     ", "sf:Id", id)
+		if !s.cfg.OutboundDeletedEmpty {
+			element(b, "     ", "sf:Id", id)
+		}
 		return
 	}
 	for _, f := range rule.fields {

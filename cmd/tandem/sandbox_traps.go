@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+)
+
+const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain"
+
+// sandboxTraps turns TANDEM_SANDBOX_TRAPS into the sandboxes' options:
+// behaviours of real orgs and accounts, off by default so the demo stays
+// simple, on in the tests that show Tandem copes with them.
+func sandboxTraps(traps []string, sf *sfsandbox.Config, ns *nssandbox.Config) error {
+	for _, trap := range traps {
+		name, value, _ := strings.Cut(strings.TrimSpace(trap), "=")
+		switch name {
+		case "deleted-empty":
+			sf.OutboundDeletedEmpty = true
+		case "ns-non-admin":
+			ns.NonAdminRole = true
+		case "ns-401":
+			ns.Concurrency401 = true
+		case "jwt-aud":
+			if value != sfsandbox.JWTAudienceClassic && value != sfsandbox.JWTAudienceMyDomain {
+				return fmt.Errorf("TANDEM_SANDBOX_TRAPS: %q: want jwt-aud=%s or jwt-aud=%s", trap, sfsandbox.JWTAudienceClassic, sfsandbox.JWTAudienceMyDomain)
+			}
+			sf.JWTAudience = value
+		default:
+			return fmt.Errorf("TANDEM_SANDBOX_TRAPS: unknown trap %q (want %s)", trap, trapNames)
+		}
+	}
+	return nil
+}
