@@ -30,7 +30,7 @@ bench -bench=. ./connectors/throttle/
 echo "## batched Salesforce writes: 40,000 upserts through Bulk API 2.0 and through Collections, direct and as single-record tasks in groups (issue 13)"
 bench -bench='Upsert40k' -benchtime=1x ./connectors/salesforce/
 bench -bench='BatchedUpserts40k' -benchtime=1x ./jobs/batch/
-echo "## F4: a 10,000-item catalog to three price books (40,000 records), Collections beside one call per record; NetSuite calls per 1,000 items; peak heap (issue 13)"
+echo "## F4: a 10,000-item catalog to three price books (40,000 records) through Bulk API 2.0, Collections and one call per record; NetSuite calls per 1,000 items; peak heap (issue 13)"
 bench -bench=BenchmarkF4Catalog -benchtime=1x -timeout 30m ./jobs/catalog/
 echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms a request; calls per onboarding (issue 14)"
 bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/

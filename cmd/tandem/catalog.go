@@ -20,7 +20,8 @@ import (
 // catalogConfig is F4's configuration, from TANDEM_CATALOG_*.
 func (a *app) catalogConfig() catalog.Config {
 	c := a.cfg.Catalog
-	return catalog.Config{ItemTypes: c.ItemTypes, PriceLevels: c.PriceLevels, Currencies: c.Currencies}
+	return catalog.Config{ItemTypes: c.ItemTypes, PriceLevels: c.PriceLevels, Currencies: c.Currencies,
+		BulkThreshold: a.cfg.Salesforce.BulkThreshold}
 }
 
 const syncUsage = "usage: tandem sync catalog [--full] [--since 24h]"

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -197,21 +198,31 @@ func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string,
 		if err != nil {
 			return err
 		}
-		rows, err := csv.NewReader(bytes.NewReader(resp.Body())).ReadAll()
+		// Row by row: a job's results can be tens of thousands of rows.
+		rd := csv.NewReader(bytes.NewReader(resp.Body()))
+		rd.ReuseRecord = true
+		head, err := rd.Read()
+		if err == io.EOF {
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
 		}
-		if len(rows) == 0 {
-			continue
-		}
 		col := func(name string) int {
-			return slices.IndexFunc(rows[0], func(h string) bool { return strings.EqualFold(h, name) })
+			return slices.IndexFunc(head, func(h string) bool { return strings.EqualFold(h, name) })
 		}
 		idCol, createdCol, errCol, keyCol := col("sf__Id"), col("sf__Created"), col("sf__Error"), col(extField)
 		if keyCol < 0 {
 			return fmt.Errorf("the %s of bulk job %s have no %s column", kind, job.ID, extField)
 		}
-		for _, row := range rows[1:] {
+		for {
+			row, err := rd.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
+			}
 			key := strings.ToLower(row[keyCol])
 			idx := pending[key]
 			if len(idx) == 0 {

@@ -25,6 +25,12 @@ func (c *Client) UpsertCollection(ctx context.Context, object, extField string, 
 	if err != nil {
 		return nil, err
 	}
+	return c.writeCollection(ctx, req, object, records, allOrNone)
+}
+
+// writeCollection sends one Collections PATCH of records (typed as
+// object) and checks a result came for each.
+func (c *Client) writeCollection(ctx context.Context, req request, object string, records []map[string]any, allOrNone bool) ([]UpsertResult, error) {
 	if len(records) > MaxCollectionSize {
 		return nil, fmt.Errorf("salesforce: %s: %d records, at most %d per call", req.op, len(records), MaxCollectionSize)
 	}

@@ -2,7 +2,6 @@ package salesforce
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 )
 
@@ -15,19 +14,5 @@ func (c *Client) UpdateCollection(ctx context.Context, object string, records []
 	if err != nil {
 		return nil, err
 	}
-	if len(records) > MaxCollectionSize {
-		return nil, fmt.Errorf("salesforce: %s: %d records, at most %d per call", req.op, len(records), MaxCollectionSize)
-	}
-	if len(records) == 0 {
-		return nil, nil
-	}
-	req.body = collectionRequest{Records: withType(object, records)}
-	var results []UpsertResult
-	if _, err := c.doJSON(ctx, req, &results); err != nil {
-		return nil, err
-	}
-	if len(results) != len(records) {
-		return nil, fmt.Errorf("salesforce: %s: %d results for %d records", req.op, len(results), len(records))
-	}
-	return results, nil
+	return c.writeCollection(ctx, req, object, records, false)
 }

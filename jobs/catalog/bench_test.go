@@ -112,14 +112,16 @@ func (c oneByOne) UpdateCollection(ctx context.Context, object string, records [
 // against sandboxes in another process. It reports Salesforce calls and
 // records written per write call, through sObject Collections and one
 // call per record, NetSuite read calls per 1,000 items and the peak heap
-// of this (Tandem's) process. CATALOG_BENCH_ITEMS changes the size.
+// of this (Tandem's) process, through Bulk API 2.0 (one job per step,
+// the default threshold of 2,000), sObject Collections and one call per
+// record. CATALOG_BENCH_ITEMS changes the size.
 func BenchmarkF4Catalog(b *testing.B) {
 	items := 10000
 	if n, err := strconv.Atoi(os.Getenv("CATALOG_BENCH_ITEMS")); err == nil && n > 0 {
 		items = n
 	}
 	cfg := Config{ItemTypes: testConfig.ItemTypes, PriceLevels: []string{"1", "2", "3"}, Currencies: []string{"USD"}}
-	for _, way := range []string{"collections", "naive"} {
+	for _, way := range []string{"bulk", "collections", "naive"} {
 		b.Run(way, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
@@ -132,6 +134,10 @@ func BenchmarkF4Catalog(b *testing.B) {
 				var sf Salesforce = sfc
 				if way == "naive" {
 					sf = oneByOne{sfc}
+				}
+				cfg := cfg
+				if way == "bulk" {
+					cfg.BulkThreshold = 2000 // TANDEM_SF_BULK_THRESHOLD's default
 				}
 				s, err := NewSyncer(context.Background(), sf, nsc, maps, cfg, slog.Default())
 				if err != nil {
@@ -177,6 +183,7 @@ func BenchmarkF4Catalog(b *testing.B) {
 				b.ReportMetric(float64(written)/float64(calls), "records/sf_call")
 				b.ReportMetric(float64(sum.NetSuiteCalls)*1000/float64(sum.Items), "ns_calls/1000_items")
 				b.ReportMetric(float64(peak.Load())/(1<<20), "peak_heap_MiB")
+				b.ReportMetric(wall.Seconds(), "wall_s")
 				b.Logf("%s: %d items, %d records written in %s: %d Salesforce calls (%d writes), %d NetSuite calls, peak heap %.1f MiB (%.1f MiB before)",
 					way, sum.Items, written, wall.Round(time.Millisecond), calls, writes, sum.NetSuiteCalls,
 					float64(peak.Load())/(1<<20), float64(base.HeapAlloc)/(1<<20))

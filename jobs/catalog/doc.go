@@ -11,6 +11,11 @@
 // refuses a custom entry without one), then custom price book entries,
 // each through sObject Collections (200 records a call, a result per
 // record: a record that fails is reported alone and the rest stand).
+// With Config.BulkThreshold set (TANDEM_SF_BULK_THRESHOLD), a sync holds
+// its writes across batches (up to MaxHeld records) and sends a step
+// above the threshold as one Bulk API 2.0 job: a full sync of 10,000
+// items is three jobs, not 200 Collections calls. An item whose product
+// or standard entry is refused has its later records left out.
 //
 // Rules: one price book per configured NetSuite price level (its name
 // from the price_books table), one entry per configured currency; of

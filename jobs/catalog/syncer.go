@@ -26,13 +26,14 @@ const BatchSize = netsuite.MaxSuiteQLPage
 
 // Salesforce is what the catalog needs of Salesforce; *salesforce.Client
 // implements it. Writes go through sObject Collections (UpsertCollection,
-// UpdateCollection); a Bulk API 2.0 writer with the same result shape
-// can take their place for large loads.
+// UpdateCollection), or Bulk API 2.0 (BulkUpsert) for a load above
+// Config.BulkThreshold.
 type Salesforce interface {
 	Query(ctx context.Context, soql string) ([]salesforce.Record, error)
 	Create(ctx context.Context, object string, fields map[string]any) (string, error)
 	UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error)
 	UpdateCollection(ctx context.Context, object string, records []map[string]any) ([]salesforce.UpsertResult, error)
+	BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error)
 }
 
 // NetSuite is what the catalog needs of NetSuite; *netsuite.Client implements it.
@@ -48,7 +49,17 @@ type Config struct {
 	// SingleCurrency is for orgs without multi-currency: entries carry no
 	// CurrencyIsoCode and the first of Currencies is the org's currency.
 	SingleCurrency bool
+	// BulkThreshold: the upserts of one step (products, standard entries,
+	// custom entries) above this many records go through one Bulk API 2.0
+	// job, not Collections calls; a sync then holds its writes (up to
+	// MaxHeld records) to make its jobs few. 0 = Collections only.
+	BulkThreshold int
 }
+
+// MaxHeld bounds the records a sync with Bulk API 2.0 holds before it
+// writes them: about 30 MiB of heap; a larger catalog takes several
+// rounds of jobs.
+const MaxHeld = 50000
 
 var itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
 
@@ -181,7 +192,7 @@ type Summary struct {
 	Deactivated      int
 	Unchanged        int
 	Failed           int
-	SalesforceCalls  int
+	SalesforceCalls  int // a Bulk API 2.0 job counts as one
 	SalesforceWrites int // of SalesforceCalls, the write calls
 	NetSuiteCalls    int
 	Failures         []Failure
@@ -249,14 +260,18 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 	}
 	q += " ORDER BY id"
 	var sum Summary
+	held := s.newLoad()
 	batch := make([]netsuite.Row, 0, BatchSize)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		b, err := s.syncBatch(ctx, batch)
+		b, err := s.syncBatch(ctx, batch, held)
 		sum.add(b)
 		batch = batch[:0]
+		if err == nil && (s.cfg.BulkThreshold <= 0 || held.size() >= MaxHeld) {
+			err = s.writeLoad(ctx, held, &sum)
+		}
 		if progress != nil {
 			progress(sum.Items)
 		}
@@ -275,6 +290,9 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 	if err == nil {
 		err = flush()
 	}
+	if err == nil {
+		err = s.writeLoad(ctx, held, &sum)
+	}
 	if err != nil {
 		return sum, fmt.Errorf("catalog sync: %w", err)
 	}
@@ -291,8 +309,8 @@ type priceRow struct {
 	qty, price float64
 }
 
-// syncBatch syncs one batch of item rows.
-func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row) (Summary, error) {
+// syncBatch reads one batch of item rows and adds what differs to the load.
+func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row, out *load) (Summary, error) {
 	sum := Summary{Items: len(rows)}
 	ids := make([]string, len(rows))
 	for i, r := range rows {
@@ -307,7 +325,6 @@ func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row) (Summary, e
 	if err != nil {
 		return sum, err
 	}
-	var products []map[string]any
 	for _, r := range rows {
 		rec, err := s.product.Apply(ctx, nil, itemRecord(r), nil)
 		if err != nil {
@@ -319,25 +336,19 @@ func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row) (Summary, e
 			sum.Unchanged++
 			continue
 		}
-		products = append(products, rec)
+		out.steps[0].add(r.String("id"), rec)
 	}
 	failedItems := map[string]bool{}
 	for _, f := range sum.Failures {
 		failedItems[f.Item] = true
 	}
-	err = s.write(ctx, "Product2", "NetSuite_Item_Id__c", products, nil, &sum, func(rec map[string]any) string {
-		return fmt.Sprint(rec["NetSuite_Item_Id__c"])
-	}, failedItems)
-	if err != nil {
-		return sum, err
-	}
 	// Entries, the standard book's first: a custom entry needs the standard one.
 	for _, b := range s.books {
-		creates, updates := s.planEntries(ctx, rows, b, prices, have, failedItems, &sum)
-		itemOf := func(rec map[string]any) string { return have.itemOfEntry[fmt.Sprint(rec["Tandem_Key__c"])] }
-		if err := s.write(ctx, "PricebookEntry", "Tandem_Key__c", creates, updates, &sum, itemOf, failedItems); err != nil {
-			return sum, err
+		step := &out.steps[2]
+		if b.standard {
+			step = &out.steps[1]
 		}
+		s.planEntries(ctx, rows, b, prices, have, failedItems, &sum, step)
 	}
 	return sum, nil
 }
@@ -402,15 +413,14 @@ func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]pri
 
 // held is what Salesforce holds for a batch.
 type held struct {
-	products    map[string]salesforce.Record            // by NetSuite item id
-	entries     map[string]map[string]salesforce.Record // by item id, then book id|currency
-	itemOfEntry map[string]string                       // Tandem_Key__c → item id
+	products map[string]salesforce.Record            // by NetSuite item id
+	entries  map[string]map[string]salesforce.Record // by item id, then book id|currency
 }
 
 var productFields = []string{"Name", "ProductCode", "Description", "Family", "IsActive"}
 
 func (s *Syncer) readSalesforce(ctx context.Context, ids []string, sum *Summary) (held, error) {
-	h := held{products: map[string]salesforce.Record{}, entries: map[string]map[string]salesforce.Record{}, itemOfEntry: map[string]string{}}
+	h := held{products: map[string]salesforce.Record{}, entries: map[string]map[string]salesforce.Record{}}
 	in := quoteList(ids)
 	rows, err := s.sf.Query(ctx, "SELECT Id, NetSuite_Item_Id__c, "+strings.Join(productFields, ", ")+
 		" FROM Product2 WHERE NetSuite_Item_Id__c IN ("+in+")")
@@ -454,9 +464,9 @@ func quoteList(ids []string) string {
 // createOnly are PricebookEntry fields Salesforce takes only on create.
 var createOnly = []string{"Product2", "Pricebook2Id", "CurrencyIsoCode"}
 
-// planEntries is the entries of one book to create and to update.
+// planEntries adds the entries of one book to create or update to step.
 func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, prices map[priceKey]priceRow, h held,
-	failedItems map[string]bool, sum *Summary) (creates, updates []map[string]any) {
+	failedItems map[string]bool, sum *Summary, step *step) {
 	for _, r := range rows {
 		item := r.String("id")
 		if failedItems[item] {
@@ -489,9 +499,8 @@ func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, p
 			if s.cfg.SingleCurrency {
 				delete(out, "CurrencyIsoCode")
 			}
-			h.itemOfEntry[key] = item
 			if !exists {
-				creates = append(creates, out)
+				step.add(item, out)
 				continue
 			}
 			for _, f := range createOnly {
@@ -505,10 +514,9 @@ func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, p
 				// an entry made before Tandem (or by hand): adopt it by Id
 				out["Id"] = old.String("Id")
 			}
-			updates = append(updates, out)
+			step.add(item, out)
 		}
 	}
-	return creates, updates
 }
 
 // sameFields reports whether every field of rec has its value in old.
@@ -548,57 +556,125 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// write sends creates (upsert by extField) and updates (upsert by
-// extField, or by Id when the record carries one) in collections of 200,
-// counting each record's outcome. A record Salesforce refuses is counted
-// and reported alone; the rest of its collection stands.
-func (s *Syncer) write(ctx context.Context, object, extField string, creates, updates []map[string]any, sum *Summary,
-	itemOf func(map[string]any) string, failedItems map[string]bool) error {
-	var byKey, byID []map[string]any
-	for _, u := range updates {
-		if _, ok := u["Id"]; ok {
-			byID = append(byID, u)
-		} else {
-			byKey = append(byKey, u)
+// load is the writes a sync holds, in the order Salesforce needs them:
+// products, standard price book entries, custom ones.
+type load struct{ steps [3]step }
+
+// step is the records of one object to write; an update that carries an
+// Id (an entry adopted from before Tandem) goes by Id, the rest are
+// upserts by extField.
+type step struct {
+	object, extField string
+	upserts, byID    []planned
+}
+
+// planned is one record and the NetSuite item it is for.
+type planned struct {
+	item string
+	rec  map[string]any
+}
+
+func (s *Syncer) newLoad() *load {
+	return &load{steps: [3]step{{object: "Product2", extField: "NetSuite_Item_Id__c"},
+		{object: "PricebookEntry", extField: "Tandem_Key__c"}, {object: "PricebookEntry", extField: "Tandem_Key__c"}}}
+}
+
+func (st *step) add(item string, rec map[string]any) {
+	if _, ok := rec["Id"]; ok {
+		st.byID = append(st.byID, planned{item, rec})
+	} else {
+		st.upserts = append(st.upserts, planned{item, rec})
+	}
+}
+
+func (l *load) size() int {
+	n := 0
+	for _, st := range l.steps {
+		n += len(st.upserts) + len(st.byID)
+	}
+	return n
+}
+
+// writeLoad writes the load's steps in order and empties it. An item
+// whose product (or standard entry) Salesforce refused has its later
+// records left out: they could only fail for want of it.
+func (s *Syncer) writeLoad(ctx context.Context, l *load, sum *Summary) error {
+	failed := map[string]bool{}
+	for i := range l.steps {
+		st := &l.steps[i]
+		keep := func(p planned) bool { return !failed[p.item] }
+		upserts, byID := filter(st.upserts, keep), filter(st.byID, keep)
+		st.upserts, st.byID = nil, nil
+		if err := s.write(ctx, st.object, st.extField, upserts, byID, sum, failed); err != nil {
+			return err
 		}
 	}
-	send := func(recs []map[string]any, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
-		for chunk := range slices.Chunk(recs, salesforce.MaxCollectionSize) {
-			results, err := call(chunk)
+	return nil
+}
+
+func filter(ps []planned, keep func(planned) bool) []planned {
+	out := ps[:0]
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// write sends upserts by extField and updates by Id, counting each
+// record's outcome. Upserts above Config.BulkThreshold go through one
+// Bulk API 2.0 job, the rest through Collections calls of 200. A record
+// Salesforce refuses is counted and reported alone, its item marked in
+// failed; the rest stand.
+func (s *Syncer) write(ctx context.Context, object, extField string, upserts, byID []planned, sum *Summary, failed map[string]bool) error {
+	tally := func(chunk []planned, results []salesforce.UpsertResult) {
+		for i, res := range results {
+			p := chunk[i]
+			switch {
+			case !res.Success:
+				failed[p.item] = true
+				sum.Failed++
+				sum.Failures = append(sum.Failures, Failure{Item: p.item, Object: object, Key: fmt.Sprint(p.rec[extField]), Err: res.Err()})
+			case res.Created:
+				sum.Created++
+			case p.rec["IsActive"] == false:
+				sum.Deactivated++
+			default:
+				sum.Updated++
+			}
+		}
+	}
+	send := func(ps []planned, size int, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
+		for chunk := range slices.Chunk(ps, size) {
+			recs := make([]map[string]any, len(chunk))
+			for i, p := range chunk {
+				recs[i] = p.rec
+			}
+			results, err := call(recs)
 			sum.SalesforceCalls++
 			sum.SalesforceWrites++
 			if err != nil {
 				return fmt.Errorf("writing %d %s records: %w", len(chunk), object, err)
 			}
-			for i, res := range results {
-				rec := chunk[i]
-				switch {
-				case !res.Success:
-					item := itemOf(rec)
-					failedItems[item] = true
-					sum.Failed++
-					sum.Failures = append(sum.Failures, Failure{Item: item, Object: object, Key: fmt.Sprint(rec[extField]), Err: res.Err()})
-				case res.Created:
-					sum.Created++
-				case rec["IsActive"] == false:
-					sum.Deactivated++
-				default:
-					sum.Updated++
-				}
-			}
+			tally(chunk, results)
 		}
 		return nil
 	}
 	upsert := func(c []map[string]any) ([]salesforce.UpsertResult, error) {
 		return s.sf.UpsertCollection(ctx, object, extField, c, false)
 	}
-	if err := send(creates, upsert); err != nil {
+	size := salesforce.MaxCollectionSize
+	if s.cfg.BulkThreshold > 0 && len(upserts) > s.cfg.BulkThreshold {
+		size = len(upserts) // one job; BulkUpsert splits it only past 100 MB of CSV
+		upsert = func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+			return s.sf.BulkUpsert(ctx, object, extField, c)
+		}
+	}
+	if err := send(upserts, size, upsert); err != nil {
 		return err
 	}
-	if err := send(byKey, upsert); err != nil {
-		return err
-	}
-	return send(byID, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+	return send(byID, salesforce.MaxCollectionSize, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
 		return s.sf.UpdateCollection(ctx, object, c)
 	})
 }
@@ -612,22 +688,19 @@ func (s *Syncer) Deactivate(ctx context.Context, itemID string) (Summary, error)
 	if err != nil {
 		return sum, err
 	}
-	itemOf := func(map[string]any) string { return itemID }
+	// The entries go out of quoting even if the product could not.
 	failed := map[string]bool{}
 	if p, ok := h.products[itemID]; ok && p["IsActive"] == true {
-		rec := map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false}
-		if err := s.write(ctx, "Product2", "NetSuite_Item_Id__c", nil, []map[string]any{rec}, &sum, itemOf, failed); err != nil {
+		rec := planned{itemID, map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false}}
+		if err := s.write(ctx, "Product2", "NetSuite_Item_Id__c", []planned{rec}, nil, &sum, failed); err != nil {
 			return sum, err
 		}
 	}
-	var entries []map[string]any
+	var entries []planned
 	for _, e := range h.entries[itemID] {
 		if e["IsActive"] == true {
-			entries = append(entries, map[string]any{"Id": e.String("Id"), "IsActive": false})
+			entries = append(entries, planned{itemID, map[string]any{"Id": e.String("Id"), "IsActive": false}})
 		}
 	}
-	if err := s.write(ctx, "PricebookEntry", "Tandem_Key__c", nil, entries, &sum, itemOf, failed); err != nil {
-		return sum, err
-	}
-	return sum, nil
+	return sum, s.write(ctx, "PricebookEntry", "Tandem_Key__c", nil, entries, &sum, failed)
 }

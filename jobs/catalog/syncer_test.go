@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,14 +46,49 @@ func wantEntries(i int, cfg Config) int {
 // TestCatalogLandsWithOneBadItemFailedAlone: a catalog lands complete,
 // products and every entry, except one item Salesforce refuses (a
 // description over Product2's 4,000 characters): that item fails alone,
-// with Salesforce's error, and none of its entries is attempted. 1,000
-// items in make test; -catalog.full lands 10,000.
+// with Salesforce's error, and none of its entries is attempted; through
+// Collections, and through Bulk API 2.0 with one job per step (products,
+// standard entries, custom entries) for the whole sync. 1,000 items in
+// make test; -catalog.full lands 10,000.
 func TestCatalogLandsWithOneBadItemFailedAlone(t *testing.T) {
 	n := 1000
 	if *fullCatalog {
 		n = 10000
 	}
-	o := newOrgs(t, n, testConfig)
+	t.Run("collections", func(t *testing.T) { landWithOneBadItem(t, n, testConfig) })
+	t.Run("bulk", func(t *testing.T) {
+		cfg := testConfig
+		cfg.BulkThreshold = n / 2
+		w := landWithOneBadItem(t, n, cfg)
+		if w.bulkJobs != 3 || w.upsertCalls != 0 {
+			t.Errorf("%d bulk loads and %d Collections upserts, want 3 loads (products, standard entries, custom entries) and none", w.bulkJobs, w.upsertCalls)
+		}
+	})
+}
+
+// countingSF counts the write calls of each kind a sync makes.
+type countingSF struct {
+	*salesforce.Client
+	bulkJobs, upsertCalls int
+}
+
+func (c *countingSF) BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error) {
+	c.bulkJobs++
+	return c.Client.BulkUpsert(ctx, object, extField, records)
+}
+
+func (c *countingSF) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error) {
+	c.upsertCalls++
+	return c.Client.UpsertCollection(ctx, object, extField, records, allOrNone)
+}
+
+func landWithOneBadItem(t *testing.T, n int, cfg Config) *countingSF {
+	o := newOrgs(t, n, cfg)
+	w := &countingSF{Client: o.sfc}
+	var err error
+	if o.syncer, err = NewSyncer(t.Context(), w, o.nsc, o.maps, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
 	bad := 137
 	if err := o.ns.PutFields(nssandbox.CatalogItemType(bad), catalogID(bad), map[string]any{"description": strings.Repeat("x", 4001)}); err != nil {
 		t.Fatal(err)
@@ -85,13 +121,23 @@ func TestCatalogLandsWithOneBadItemFailedAlone(t *testing.T) {
 	if got := o.count(t, "SELECT Id FROM PricebookEntry WHERE Product2.NetSuite_Item_Id__c = '"+catalogID(bad)+"'"); got != 0 {
 		t.Errorf("the refused item has %d entries", got)
 	}
+	return w
 }
 
 // TestSecondFullSyncWritesNothing: a full sync run twice writes nothing
 // the second time, and the seeded products' price book entries made
 // before Tandem are adopted, not duplicated.
 func TestSecondFullSyncWritesNothing(t *testing.T) {
-	o := newOrgs(t, 60, testConfig)
+	t.Run("collections", func(t *testing.T) { secondSyncWritesNothing(t, testConfig) })
+	t.Run("bulk", func(t *testing.T) {
+		cfg := testConfig
+		cfg.BulkThreshold = 50 // the 71 products and more entries go through Bulk API 2.0
+		secondSyncWritesNothing(t, cfg)
+	})
+}
+
+func secondSyncWritesNothing(t *testing.T, cfg Config) {
+	o := newOrgs(t, 60, cfg)
 	first, err := o.syncer.Run(t.Context(), Scope{}, nil)
 	if err != nil || first.Failed != 0 {
 		t.Fatalf("%v %v", err, first.Err())
