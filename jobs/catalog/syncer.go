@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -454,6 +455,28 @@ func quoteList(ids []string) string {
 // createOnly are PricebookEntry fields Salesforce takes only on create.
 var createOnly = []string{"Product2", "Pricebook2Id", "CurrencyIsoCode"}
 
+// refusedCreateOnly reports an upsert refused only for fields Salesforce
+// takes on create: the record matched an existing one.
+func refusedCreateOnly(res salesforce.UpsertResult) bool {
+	if len(res.Errors) != 1 || res.Errors[0].StatusCode != "INVALID_FIELD_FOR_INSERT_UPDATE" || len(res.Errors[0].Fields) == 0 {
+		return false
+	}
+	for _, f := range res.Errors[0].Fields {
+		if !slices.Contains(createOnly, f) && f != "Product2Id" {
+			return false
+		}
+	}
+	return true
+}
+
+func withoutCreateOnly(rec map[string]any) map[string]any {
+	out := maps.Clone(rec)
+	for _, f := range createOnly {
+		delete(out, f)
+	}
+	return out
+}
+
 // planEntries is the entries of one book to create and to update.
 func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, prices map[priceKey]priceRow, h held,
 	failedItems map[string]bool, sum *Summary) (creates, updates []map[string]any) {
@@ -494,9 +517,7 @@ func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, p
 				creates = append(creates, out)
 				continue
 			}
-			for _, f := range createOnly {
-				delete(out, f)
-			}
+			out = withoutCreateOnly(out)
 			if sameFields(out, old) {
 				sum.Unchanged++
 				continue
@@ -562,6 +583,7 @@ func (s *Syncer) write(ctx context.Context, object, extField string, creates, up
 			byKey = append(byKey, u)
 		}
 	}
+	creating := false
 	send := func(recs []map[string]any, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
 		for chunk := range slices.Chunk(recs, salesforce.MaxCollectionSize) {
 			results, err := call(chunk)
@@ -573,6 +595,10 @@ func (s *Syncer) write(ctx context.Context, object, extField string, creates, up
 			for i, res := range results {
 				rec := chunk[i]
 				switch {
+				case !res.Success && creating && object == "PricebookEntry" && refusedCreateOnly(res):
+					// The entry exists by now (an earlier attempt's write
+					// whose answer was lost, or another job's): update it.
+					byKey = append(byKey, withoutCreateOnly(rec))
 				case !res.Success:
 					item := itemOf(rec)
 					failedItems[item] = true
@@ -592,9 +618,11 @@ func (s *Syncer) write(ctx context.Context, object, extField string, creates, up
 	upsert := func(c []map[string]any) ([]salesforce.UpsertResult, error) {
 		return s.sf.UpsertCollection(ctx, object, extField, c, false)
 	}
+	creating = true
 	if err := send(creates, upsert); err != nil {
 		return err
 	}
+	creating = false
 	if err := send(byKey, upsert); err != nil {
 		return err
 	}
