@@ -133,7 +133,9 @@ var faultEvents = []struct {
 }{
 	{"worker SIGKILLed and restarted", func(d *chaosDriver, round int) {
 		if d.c.pubsub { // the one streaming change events, when one does
-			d.c.killStreamingWorker(round % chaosWorkers)
+			if d.c.killStreamingWorker(round % chaosWorkers) {
+				d.events["worker SIGKILLed: the Pub/Sub lease holder"]++
+			}
 			return
 		}
 		d.c.killWorker(round % chaosWorkers)

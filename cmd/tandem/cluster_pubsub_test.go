@@ -63,14 +63,16 @@ func (c *cluster) leaseHolder(topic string) int {
 }
 
 // killStreamingWorker SIGKILLs the worker holding the first topic's lease
-// (worker i when none holds it): another takes the stream over once the
-// lease runs out, from the replay id stored last.
-func (c *cluster) killStreamingWorker(i int) {
+// (worker i when none holds it) and reports whether it held it: another
+// takes the stream over once the lease runs out, from the replay id
+// stored last.
+func (c *cluster) killStreamingWorker(i int) (holder bool) {
 	c.t.Helper()
 	if h := c.leaseHolder(clusterTopics[0]); h >= 0 {
-		i = h
+		i, holder = h, true
 	}
 	c.killWorker(i)
+	return holder
 }
 
 // streams counts the Subscribe calls the sandbox accepted per topic.
