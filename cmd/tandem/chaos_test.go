@@ -19,7 +19,9 @@ import (
 // both systems with the state the stream should have produced.
 //
 // `make test` runs a short stream with one of each fault event; `make
-// chaos` runs -chaos.changes=10000.
+// chaos` runs -chaos.changes=10000. Account and contact change events
+// reach Tandem only over the sandbox's Pub/Sub API, the forwarder off
+// (-chaos.pubsub=false: over the JSON forwarder instead).
 var (
 	chaosChanges = flag.Int("chaos.changes", 300, "changes the chaos suite sends")
 	chaosSeed    = flag.Uint64("chaos.seed", 1, "seed of the chaos suite's change stream")
