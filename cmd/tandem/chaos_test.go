@@ -19,10 +19,13 @@ import (
 // both systems with the state the stream should have produced.
 //
 // `make test` runs a short stream with one of each fault event; `make
-// chaos` runs -chaos.changes=10000.
+// chaos` runs -chaos.changes=10000. Account and contact change events
+// reach Tandem only over the sandbox's Pub/Sub API, the forwarder off
+// (-chaos.pubsub=false: over the JSON forwarder instead).
 var (
 	chaosChanges = flag.Int("chaos.changes", 300, "changes the chaos suite sends")
 	chaosSeed    = flag.Uint64("chaos.seed", 1, "seed of the chaos suite's change stream")
+	chaosPubSub  = flag.Bool("chaos.pubsub", true, "account and contact change events over the Pub/Sub API only (false: the JSON forwarder)")
 )
 
 // Fault rates of both sandboxes (the issue's): 10% 5xx, 5% 429, 2%
@@ -84,7 +87,7 @@ func TestChaos(t *testing.T) {
 	}
 	total := *chaosChanges
 	d := &chaosDriver{t: t, rng: rand.New(rand.NewPCG(*chaosSeed, 0xc4a05)), sent: map[string]int{}, events: map[string]int{}}
-	d.c = startCluster(t, clusterConfig{workers: chaosWorkers, sfFaults: chaosFaults + ",seed=11", nsFaults: chaosFaults + ",seed=12"})
+	d.c = startCluster(t, clusterConfig{workers: chaosWorkers, sfFaults: chaosFaults + ",seed=11", nsFaults: chaosFaults + ",seed=12", pubsub: *chaosPubSub})
 	d.setUp(total)
 	rounds := max(3, min(chaosMaxRounds, total/chaosRoundSize))
 	for round := range rounds {
@@ -130,7 +133,15 @@ var faultEvents = []struct {
 	name string
 	fire func(d *chaosDriver, round int)
 }{
-	{"worker SIGKILLed and restarted", func(d *chaosDriver, round int) { d.c.killWorker(round % chaosWorkers) }},
+	{"worker SIGKILLed and restarted", func(d *chaosDriver, round int) {
+		if d.c.pubsub { // the one streaming change events, when one does
+			if d.c.killStreamingWorker(round % chaosWorkers) {
+				d.events["worker SIGKILLed: the Pub/Sub lease holder"]++
+			}
+			return
+		}
+		d.c.killWorker(round % chaosWorkers)
+	}},
 	{"Redis restarted", func(d *chaosDriver, _ int) { d.c.restartRedis() }},
 	{"serve restarted", func(d *chaosDriver, _ int) { d.c.restartServe() }},
 }
@@ -215,6 +226,7 @@ type chaosReport struct {
 	missingDetails      []string
 	archived            []string
 	sfFaults, nsFaults  string
+	streams             map[string]int // Pub/Sub Subscribe calls per topic
 }
 
 // report compares both sandboxes with the expected state.
@@ -233,6 +245,9 @@ func (d *chaosDriver) report() chaosReport {
 	sf, ns := mustStats(d.t, sb)
 	r.sfFaults = fmt.Sprintf("%d 5xx, %d 429, %d timeouts", sf.Faults.Injected5xx, sf.Faults.Injected429, sf.Faults.InjectedTimeouts)
 	r.nsFaults = fmt.Sprintf("%d 5xx, %d 429, %d timeouts", ns.API.Injected5xx, ns.API.Injected429, ns.API.InjectedTimeouts)
+	if d.c.pubsub {
+		r.streams = d.c.streams()
+	}
 	return r
 }
 
@@ -264,6 +279,14 @@ func (r chaosReport) String() string {
 	fmt.Fprintf(&b, "faults injected   salesforce: %s; netsuite: %s\n", r.sfFaults, r.nsFaults)
 	for _, e := range slices.Sorted(maps.Keys(r.events)) {
 		fmt.Fprintf(&b, "  %-30s %d\n", e, r.events[e])
+	}
+	if r.streams == nil {
+		b.WriteString("change events      JSON forwarder\n")
+	} else {
+		b.WriteString("change events      Pub/Sub API only (forwarder off); Subscribe streams opened, restarts = streams - 1:\n")
+	}
+	for _, topic := range slices.Sorted(maps.Keys(r.streams)) {
+		fmt.Fprintf(&b, "  %-30s %d\n", topic, r.streams[topic])
 	}
 	return b.String()
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ type cluster struct {
 	sandboxes *remoteSandboxes
 	inspector *asynq.Inspector
 	serveURL  string
+	pubsub    bool
 }
 
 // clusterConfig says what to start; zero values start one worker and no faults.
@@ -31,6 +34,9 @@ type clusterConfig struct {
 	sfFaults        string        // TANDEM_SANDBOX_SF_FAULTS
 	nsFaults        string        // TANDEM_SANDBOX_NS_FAULTS
 	maxRetry        int           // TANDEM_MAX_RETRY; 0 = the default
+	// pubsub: change events reach Tandem only over the sandbox's Pub/Sub
+	// API (the workers subscribe; the JSON forwarder is off).
+	pubsub bool
 }
 
 // clusterWait guards the cluster's waits against hangs; generous, since
@@ -43,11 +49,14 @@ func startCluster(t testing.TB, cfg clusterConfig) *cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveAddr, sandboxAddr := freeAddr(t), freeAddr(t)
-	c := &cluster{t: t, redis: procs.StartRedis(t), serveURL: "http://" + serveAddr}
+	serveAddr, sandboxAddr, pubsubAddr := freeAddr(t), freeAddr(t), "127.0.0.1:0"
+	if cfg.pubsub { // every process must know where the sandbox streams
+		pubsubAddr = freeAddr(t)
+	}
+	c := &cluster{t: t, redis: procs.StartRedis(t), serveURL: "http://" + serveAddr, pubsub: cfg.pubsub}
 	common := []string{"TANDEM_LOG_FORMAT=json", "TANDEM_LOG_LEVEL=info", "TANDEM_ADDR=" + serveAddr,
 		"TANDEM_SANDBOX_ADDR=" + sandboxAddr, "REDIS_URL=" + c.redis.URL(),
-		"TANDEM_SF_PUBSUB_TOPICS=none", "TANDEM_SANDBOX_PUBSUB_ADDR=127.0.0.1:0"}
+		"TANDEM_SF_PUBSUB_TOPICS=none", "TANDEM_SANDBOX_PUBSUB_ADDR=" + pubsubAddr}
 	if cfg.maxRetry > 0 { // set on each job by serve, when it enqueues
 		common = append(common, fmt.Sprintf("TANDEM_MAX_RETRY=%d", cfg.maxRetry))
 	}
@@ -55,9 +64,15 @@ func startCluster(t testing.TB, cfg clusterConfig) *cluster {
 		"TANDEM_SANDBOX_CONTROL=on", "TANDEM_SANDBOX_SF_FAULTS="+cfg.sfFaults, "TANDEM_SANDBOX_NS_FAULTS="+cfg.nsFaults)})
 	c.sandboxes = newRemoteSandboxes(t, sandboxAddr)
 	c.sandbox.WaitHTTP(c.sandboxes.base + controlNetSuitePath + "/stats")
+	if cfg.pubsub {
+		c.sandboxes.must(http.MethodPut, controlSalesforcePath+"/events-url", map[string]string{"url": ""}, nil)
+	}
 	c.serve = procs.Start(t, procs.Spec{Name: "serve", Path: bin, Args: []string{"serve"}, Env: common})
 	c.serve.WaitHTTP(c.serveURL + "/readyz")
 	workEnv := append(common, "TANDEM_WORKER_CONCURRENCY=10", "TANDEM_SF_RATE_LIMIT=1000", "TANDEM_NS_CONCURRENCY=5")
+	if cfg.pubsub {
+		workEnv = append(workEnv, "TANDEM_SF_PUBSUB_TOPICS="+strings.Join(clusterTopics, ","))
+	}
 	if cfg.shutdownTimeout > 0 {
 		workEnv = append(workEnv, "TANDEM_SHUTDOWN_TIMEOUT="+cfg.shutdownTimeout.String())
 	}
@@ -86,6 +101,9 @@ func (c *cluster) settle() {
 	c.t.Helper()
 	waitQuiet(c.t, clusterWait, func() (bool, string) {
 		if ok, busy := c.sandboxes.idle(); !ok {
+			return false, busy
+		}
+		if ok, busy := c.streamed(); !ok {
 			return false, busy
 		}
 		return queuesIdle(c.inspector)

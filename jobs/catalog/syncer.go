@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -464,6 +465,39 @@ func quoteList(ids []string) string {
 // createOnly are PricebookEntry fields Salesforce takes only on create.
 var createOnly = []string{"Product2", "Pricebook2Id", "CurrencyIsoCode"}
 
+// refusedCreateOnly reports an upsert refused only for fields Salesforce
+// takes on create: the record matched an existing one.
+func refusedCreateOnly(res salesforce.UpsertResult) bool {
+	if len(res.Errors) != 1 || res.Errors[0].StatusCode != "INVALID_FIELD_FOR_INSERT_UPDATE" || len(res.Errors[0].Fields) == 0 {
+		return false
+	}
+	for _, f := range res.Errors[0].Fields {
+		if !slices.Contains(createOnly, f) && f != "Product2Id" {
+			return false
+		}
+	}
+	return true
+}
+
+// hasCreateOnly reports whether rec carries a field Salesforce takes only
+// on create (so a refusal for it can be retried as an update).
+func hasCreateOnly(rec map[string]any) bool {
+	for _, f := range createOnly {
+		if _, ok := rec[f]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutCreateOnly(rec map[string]any) map[string]any {
+	out := maps.Clone(rec)
+	for _, f := range createOnly {
+		delete(out, f)
+	}
+	return out
+}
+
 // planEntries adds the entries of one book to create or update to step.
 func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, prices map[priceKey]priceRow, h held,
 	failedItems map[string]bool, sum *Summary, step *step) {
@@ -503,9 +537,7 @@ func (s *Syncer) planEntries(ctx context.Context, rows []netsuite.Row, b book, p
 				step.add(item, out)
 				continue
 			}
-			for _, f := range createOnly {
-				delete(out, f)
-			}
+			out = withoutCreateOnly(out)
 			if sameFields(out, old) {
 				sum.Unchanged++
 				continue
@@ -628,10 +660,15 @@ func filter(ps []planned, keep func(planned) bool) []planned {
 // Salesforce refuses is counted and reported alone, its item marked in
 // failed; the rest stand.
 func (s *Syncer) write(ctx context.Context, object, extField string, upserts, byID []planned, sum *Summary, failed map[string]bool) error {
+	var retry []planned
 	tally := func(chunk []planned, results []salesforce.UpsertResult) {
 		for i, res := range results {
 			p := chunk[i]
 			switch {
+			case !res.Success && object == "PricebookEntry" && hasCreateOnly(p.rec) && refusedCreateOnly(res):
+				// The entry exists by now (an earlier attempt's write whose
+				// answer was lost, or another job's): update it instead.
+				retry = append(retry, planned{p.item, withoutCreateOnly(p.rec)})
 			case !res.Success:
 				failed[p.item] = true
 				sum.Failed++
@@ -673,6 +710,15 @@ func (s *Syncer) write(ctx context.Context, object, extField string, upserts, by
 	}
 	if err := send(upserts, size, upsert); err != nil {
 		return err
+	}
+	if len(retry) > 0 {
+		again := retry
+		retry = nil
+		if err := send(again, salesforce.MaxCollectionSize, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+			return s.sf.UpsertCollection(ctx, object, extField, c, false)
+		}); err != nil {
+			return err
+		}
 	}
 	return send(byID, salesforce.MaxCollectionSize, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
 		return s.sf.UpdateCollection(ctx, object, c)

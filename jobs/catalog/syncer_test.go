@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -237,5 +238,39 @@ func TestSingleCurrencyOrgSendsNoCurrency(t *testing.T) {
 	second, err := o.syncer.Run(t.Context(), Scope{}, nil)
 	if err != nil || second.SalesforceWrites != 0 {
 		t.Errorf("second sync: %v, %+v", err, second)
+	}
+}
+
+// lostAnswers applies each PricebookEntry upsert once before the call the
+// Syncer sees: as if an earlier attempt's write went through and its
+// answer was lost (a timeout), or another job wrote the same entries.
+type lostAnswers struct{ *salesforce.Client }
+
+func (c lostAnswers) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error) {
+	if object == "PricebookEntry" {
+		if _, err := c.Client.UpsertCollection(ctx, object, extField, records, allOrNone); err != nil {
+			return nil, err
+		}
+	}
+	return c.Client.UpsertCollection(ctx, object, extField, records, allOrNone)
+}
+
+// TestEntryCreatedMeanwhileIsUpdated: an entry planned as a create that
+// exists by the time of the write (Salesforce then refuses the fields it
+// takes only on create) is updated instead, not failed for good.
+func TestEntryCreatedMeanwhileIsUpdated(t *testing.T) {
+	o := newOrgs(t, 3, testConfig)
+	s, err := NewSyncer(t.Context(), lostAnswers{o.sfc}, o.nsc, o.maps, testConfig, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Run(t.Context(), Scope{}, nil)
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("%v, %d failed: %v", err, sum.Failed, sum.Err())
+	}
+	for i := 1; i <= 3; i++ {
+		if got, want := len(o.entries(t, catalogID(i))), wantEntries(i, testConfig); got != want {
+			t.Errorf("item %s: %d entries, want %d", catalogID(i), got, want)
+		}
 	}
 }

@@ -113,6 +113,18 @@ func StoredReplayID(ctx context.Context, rdb redis.UniversalClient, topic string
 	return b, err == nil, err
 }
 
+// LeaseHolder is the Owner of the process streaming topic, if any.
+func LeaseHolder(ctx context.Context, rdb redis.UniversalClient, topic string) (string, bool, error) {
+	v, err := rdb.Get(ctx, leaseKey(topic)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("pubsub: reading the lease of %s: %w", topic, err)
+	}
+	return v, true, nil
+}
+
 func replayKey(topic string) string { return keyPrefix + "replay:" + topic }
 func leaseKey(topic string) string  { return keyPrefix + "lease:" + topic }
 

@@ -16,10 +16,11 @@ import (
 //	POST  /records/{object}       fields → {"id": "..."}, created as the sales user
 //	PATCH /records/{object}/{id}  fields → 204, updated as the sales user
 //	PUT   /faults                 Faults as JSON (Timeout in nanoseconds)
+//	PUT   /events-url             {"url": "..."}: SetEventsURL ("" = no forwarder)
 func (s *Server) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
-		controlJSON(w, http.StatusOK, ControlStats{Outbound: s.OutboundStats(), Events: s.EventsStats(), Faults: s.FaultStats()})
+		controlJSON(w, http.StatusOK, ControlStats{Outbound: s.OutboundStats(), Events: s.EventsStats(), Faults: s.FaultStats(), PubSub: s.PubSubStats()})
 	})
 	mux.HandleFunc("POST /query", func(w http.ResponseWriter, r *http.Request) {
 		var q struct{ SOQL string }
@@ -51,6 +52,13 @@ func (s *Server) ControlHandler() http.Handler {
 			controlResult(w, nil, nil)
 		}
 	})
+	mux.HandleFunc("PUT /events-url", func(w http.ResponseWriter, r *http.Request) {
+		var u struct{ URL string }
+		if decodeControl(w, r, &u) {
+			s.SetEventsURL(u.URL)
+			controlResult(w, nil, nil)
+		}
+	})
 	return mux
 }
 
@@ -59,6 +67,7 @@ type ControlStats struct {
 	Outbound OutboundStats
 	Events   EventsStats
 	Faults   FaultStats
+	PubSub   PubSubStats
 }
 
 // Idle reports whether every notification was delivered (or dropped).

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/binary"
+	"maps"
 	"sync"
 	"time"
 )
@@ -64,11 +65,12 @@ type eventBus struct {
 	latest uint64 // the last replay id given out
 	purged uint64 // events with ids ≤ purged are gone
 	topics map[string][]busEvent
+	stats  map[string]PubSubTopicStats
 	wake   chan struct{} // closed and replaced when events arrive
 }
 
 func newEventBus(start uint64) *eventBus {
-	return &eventBus{latest: start, purged: start, topics: map[string][]busEvent{}, wake: make(chan struct{})}
+	return &eventBus{latest: start, purged: start, topics: map[string][]busEvent{}, stats: map[string]PubSubTopicStats{}, wake: make(chan struct{})}
 }
 
 // announce stamps the change events of one committed transaction of the
@@ -118,6 +120,9 @@ func (s *Server) publishPubSub(events []stampedEvent) {
 	defer b.mu.Unlock()
 	for _, a := range add {
 		b.topics[a.topic] = append(b.topics[a.topic], a.ev)
+		st := b.stats[a.topic]
+		st.Latest = a.ev.replayID
+		b.stats[a.topic] = st
 	}
 	b.prune(now.Add(-s.cfg.PubSub.Retention))
 	if len(add) > 0 {
@@ -194,4 +199,25 @@ func (s *Server) setUpCDC(selected map[string]bool) error {
 	s.commitNumber = start
 	s.bus = newEventBus(start)
 	return nil
+}
+
+// PubSubStats is what the Pub/Sub API served so far, by topic.
+type PubSubStats struct {
+	Topics map[string]PubSubTopicStats
+}
+
+// PubSubTopicStats is one topic's part: Latest is the replay id of its
+// newest event (0: none yet), which a subscriber that stored it has
+// handled; Streams counts the Subscribe calls accepted on it, so every
+// one past the first is a subscriber restart or takeover.
+type PubSubTopicStats struct {
+	Latest  uint64
+	Streams int
+}
+
+// PubSubStats returns the Pub/Sub counters.
+func (s *Server) PubSubStats() PubSubStats {
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	return PubSubStats{Topics: maps.Clone(s.bus.stats)}
 }

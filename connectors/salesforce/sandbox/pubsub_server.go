@@ -186,6 +186,9 @@ func (p *pubSubService) Subscribe(stream eventbusv1.PubSub_SubscribeServer) erro
 		bus.mu.Unlock()
 		return pubSubError(stream.SetTrailer, codes.InvalidArgument, PubSubReplayIDValidation, "The Replay ID validation failed.")
 	}
+	st := bus.stats[topic]
+	st.Streams++
+	bus.stats[topic] = st
 	bus.mu.Unlock()
 
 	sub := &subscription{owed: min(int(first.GetNumRequested()), MaxPubSubRequested), more: make(chan struct{}, 1)}
