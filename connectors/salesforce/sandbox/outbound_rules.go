@@ -44,6 +44,16 @@ func DefaultOutboundRules() []OutboundRule {
 	}
 }
 
+// withoutCurrency drops CurrencyIsoCode from the rules' fields: a
+// single-currency org has no such field to pick for a message.
+func withoutCurrency(rules []OutboundRule) []OutboundRule {
+	out := slices.Clone(rules)
+	for i := range out {
+		out[i].Fields = slices.DeleteFunc(slices.Clone(out[i].Fields), func(f string) bool { return f == "CurrencyIsoCode" })
+	}
+	return out
+}
+
 // compiledRule is a rule checked against the schema: canonical object,
 // its fields sorted the way Salesforce writes them (Id first, then by name).
 type compiledRule struct {
