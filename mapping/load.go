@@ -33,6 +33,8 @@ type Set struct {
 	flows  map[string]*Mapping
 	tables tableSet
 	dir    string
+	// noCurrency: fitted to a single-currency org (SingleCurrency)
+	noCurrency bool
 }
 
 // Load reads, merges and compiles every mapping. It fails with

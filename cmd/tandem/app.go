@@ -264,6 +264,10 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 // worker builds the asynq server and its handlers, with the mappings
 // checked at start-up: one line per flow.
 func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, *asynq.ServeMux, error) {
+	maps, catalogCfg, err := a.forOrg(sf, maps)
+	if err != nil {
+		return nil, nil, err
+	}
 	deps := jobs.FlowDeps{Salesforce: sf, NetSuite: ns, Finder: jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns},
 		Mappings: maps, Redis: a.redis.Client, Logger: a.log}
 	if a.cfg.ExchangeRates == "netsuite" {
@@ -276,7 +280,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
-		catalog.Flow(a.catalogConfig()),
+		catalog.Flow(catalogCfg),
 		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),
 		jobs.UnusableFlow(),
 	)

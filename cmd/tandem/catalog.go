@@ -53,7 +53,11 @@ func syncCommand(ctx context.Context, cfg *config.Config, args []string, out io.
 	if err != nil {
 		return err
 	}
-	s, err := catalog.NewSyncer(ctx, sf, ns, maps, a.catalogConfig(), a.log)
+	maps, catalogCfg, err := a.forOrg(sf, maps)
+	if err != nil {
+		return err
+	}
+	s, err := catalog.NewSyncer(ctx, sf, ns, maps, catalogCfg, a.log)
 	if err != nil {
 		return err
 	}

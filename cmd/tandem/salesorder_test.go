@@ -229,17 +229,21 @@ func TestUnmappedProductArchivesTheJob(t *testing.T) {
 	}
 }
 
-// TestOpportunityNotWonWritesNothing: a notification for an open deal
-// ends its job without writes.
+// TestOpportunityNotWonWritesNothing: a notification for a deal reopened
+// before delivery (the shipped rule fires only when won) ends its job
+// without writes.
 func TestOpportunityNotWonWritesNothing(t *testing.T) {
 	h := startTandem(t)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
 	before := h.p.sandboxes.ns.Stats().Requests
 	sf := h.p.sandboxes.sf
-	if err := sf.Update("Opportunity", oppID, map[string]any{"Description": "call back next week"}, sf.SalesUser()); err != nil {
+	release := h.holdOutbound()
+	h.closeWon(oppID)
+	if err := sf.Update("Opportunity", oppID, map[string]any{"StageName": "Prospecting"}, sf.SalesUser()); err != nil {
 		t.Fatal(err)
 	}
+	release()
 	h.settle()
 	if n := len(h.salesOrders(oppID)); n != 0 {
 		t.Errorf("%d sales orders for an open opportunity", n)

@@ -8,7 +8,7 @@ import (
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 )
 
-const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain"
+const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain, single-currency"
 
 // sandboxTraps turns TANDEM_SANDBOX_TRAPS into the sandboxes' options:
 // behaviours of real orgs and accounts, off by default so the demo stays
@@ -28,6 +28,8 @@ func sandboxTraps(traps []string, sf *sfsandbox.Config, ns *nssandbox.Config) er
 				return fmt.Errorf("TANDEM_SANDBOX_TRAPS: %q: want jwt-aud=%s or jwt-aud=%s", trap, sfsandbox.JWTAudienceClassic, sfsandbox.JWTAudienceMyDomain)
 			}
 			sf.JWTAudience = value
+		case "single-currency":
+			sf.SingleCurrency = true
 		default:
 			return fmt.Errorf("TANDEM_SANDBOX_TRAPS: unknown trap %q (want %s)", trap, trapNames)
 		}

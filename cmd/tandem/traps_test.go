@@ -203,9 +203,11 @@ func TestNetSuitePoolShare(t *testing.T) {
 // TestNetSuite401PileUpIsAWait: NetSuite refusing piled-up token-based
 // requests with 401 INVALID_LOGIN (TANDEM_SANDBOX_TRAPS ns-401, with 429
 // faults standing for the pile-up) makes jobs wait, never archives them,
-// also for a least-privilege role whose governanceLimits read fails.
+// also for a least-privilege role whose governanceLimits read fails. At
+// 0.3 the client's fresh-credential retries absorbed every 401 and the
+// test passed without the fix; at 0.7 runs of 401s outlast them.
 func TestNetSuite401PileUpIsAWait(t *testing.T) {
-	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "ns-401,ns-non-admin", "TANDEM_SANDBOX_NS_FAULTS", "429=0.3,seed=5")
+	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "ns-401,ns-non-admin", "TANDEM_SANDBOX_NS_FAULTS", "429=0.7,seed=5")
 	opps := h.openOpportunities(4)
 	for _, o := range opps {
 		h.closeWon(str(o, "Id"))

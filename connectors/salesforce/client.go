@@ -110,6 +110,7 @@ type Client struct {
 	bulkLimit   int
 	bulkPoll    connectors.Backoff
 	budget      *budget
+	currency    currencyCache
 }
 
 // New checks cfg and returns a client. No request is made until the first call.

@@ -15,3 +15,12 @@ var Objects embed.FS
 
 // ObjectsDir is Objects' root directory.
 const ObjectsDir = "force-app/main/default/objects"
+
+// Workflows is force-app/main/default/workflows: <Object>.workflow-meta.xml
+// files with the Outbound Message actions Tandem's flows fire.
+//
+//go:embed force-app/main/default/workflows
+var Workflows embed.FS
+
+// WorkflowsDir is Workflows' root directory.
+const WorkflowsDir = "force-app/main/default/workflows"

@@ -163,8 +163,22 @@ func (d Deps) kind(name string) (pairKind, error) {
 	if err != nil {
 		return pairKind{}, err
 	}
+	rules.Groups = orgGroups(rules.Groups, d.Mappings)
 	return pairKind{name: name, sfObject: def.sfObject, sfPrefix: def.sfPrefix, nsType: def.nsType,
 		toNS: toNS, toSF: toSF, rules: rules, flagField: def.flag}, nil
+}
+
+// orgGroups leaves out the Salesforce fields the org has not got
+// (CurrencyIsoCode without multi-currency), and a group left with none.
+func orgGroups(groups []FieldGroup, maps *mapping.Set) []FieldGroup {
+	var out []FieldGroup
+	for _, g := range groups {
+		g.SalesforceFields = slices.DeleteFunc(slices.Clone(g.SalesforceFields), maps.SalesforceLacks)
+		if len(g.SalesforceFields) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 type pairSync struct {

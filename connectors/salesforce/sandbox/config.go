@@ -88,6 +88,10 @@ type Config struct {
 	// delivery as an empty sObject; false sends only its Id. Salesforce
 	// documents only that such a notification "doesn't contain any data".
 	OutboundDeletedEmpty bool
+	// SingleCurrency runs the org without multi-currency (the default of
+	// new orgs): no CurrencyIsoCode on any object, INVALID_FIELD for SOQL
+	// and writes naming it, and the seed in the corporate currency only.
+	SingleCurrency bool
 	// OutboundRetryBase doubles after each failed delivery up to
 	// OutboundRetryMax; notifications older than OutboundMaxAge are dropped.
 	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration

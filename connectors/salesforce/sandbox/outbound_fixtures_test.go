@@ -138,7 +138,9 @@ func TestValueFormatsMatchCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rules, _ := compileRules(s.schema, DefaultOutboundRules()[:1])
+	all := DefaultOutboundRules()
+	opportunity := slices.IndexFunc(all, func(r OutboundRule) bool { return r.Object == "Opportunity" })
+	rules, _ := compileRules(s.schema, all[opportunity:opportunity+1])
 	id, _ := s.Query("SELECT Id FROM Opportunity WHERE Amount != null LIMIT 1")
 	var ours soapMessage
 	if err := xml.Unmarshal(s.envelope(rules[0], []*notification{{id: "04l5e0000000001AAA", recordID: id[0]["Id"].(string)}}), &ours); err != nil {

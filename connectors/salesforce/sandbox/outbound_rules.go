@@ -1,12 +1,16 @@
 package sandbox
 
 import (
+	"encoding/xml"
 	"fmt"
+	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/schema"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/sfid"
+	shipped "github.com/tandem-sync/tandem/deploy/salesforce"
 )
 
 // OutboundRule is an Outbound Message action fired when a record of
@@ -27,21 +31,57 @@ type OutboundRule struct {
 	Criteria func(record map[string]any) bool
 }
 
-// DefaultOutboundRules are the rules Tandem's setup creates: Opportunity,
-// Account and Contact with the fields its handlers read.
+// DefaultOutboundRules are the Outbound Message actions Tandem ships
+// (deploy/salesforce workflows), so tests see the traffic a deployed org
+// sends: their objects and fields; Opportunity only when won, as the
+// shipped flow Tandem_Opportunity_Won fires it.
 func DefaultOutboundRules() []OutboundRule {
-	audit := []string{"LastModifiedDate", "SystemModstamp"}
-	address := func(prefix string) []string {
-		return []string{prefix + "Street", prefix + "City", prefix + "State", prefix + "PostalCode", prefix + "Country"}
+	rules, err := shippedOutboundRules()
+	if err != nil {
+		panic(err) // embedded files, checked by the tests
 	}
-	return []OutboundRule{
-		{Object: "Opportunity", Fields: []string{"Id", "Name", "AccountId", "StageName", "IsWon", "IsClosed", "Amount",
-			"CloseDate", "CurrencyIsoCode", "LastModifiedDate", "SystemModstamp"}},
-		{Object: "Account", Fields: slices.Concat([]string{"Id", "Name", "Phone", "Website", "Industry", "OwnerId",
-			"CurrencyIsoCode", "NetSuite_Id__c"}, address("Billing"), address("Shipping"), audit)},
-		{Object: "Contact", Fields: slices.Concat([]string{"Id", "AccountId", "FirstName", "LastName", "Email", "Phone",
-			"Title", "NetSuite_Id__c"}, address("Mailing"), audit)},
+	return rules
+}
+
+func shippedOutboundRules() ([]OutboundRule, error) {
+	files, err := fs.Glob(shipped.Workflows, shipped.WorkflowsDir+"/*.workflow-meta.xml")
+	if err != nil {
+		return nil, err
 	}
+	var out []OutboundRule
+	for _, name := range files {
+		raw, err := fs.ReadFile(shipped.Workflows, name)
+		if err != nil {
+			return nil, err
+		}
+		var wf struct {
+			Messages []struct {
+				Fields []string `xml:"fields"`
+			} `xml:"outboundMessages"`
+		}
+		if err := xml.Unmarshal(raw, &wf); err != nil {
+			return nil, fmt.Errorf("sandbox: %s: %w", name, err)
+		}
+		object := strings.TrimSuffix(path.Base(name), ".workflow-meta.xml")
+		for _, m := range wf.Messages {
+			r := OutboundRule{Object: object, Fields: m.Fields}
+			if object == "Opportunity" {
+				r.Criteria = func(rec map[string]any) bool { return rec["IsWon"] == true }
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// withoutCurrency drops CurrencyIsoCode from the rules' fields: a
+// single-currency org has no such field to pick for a message.
+func withoutCurrency(rules []OutboundRule) []OutboundRule {
+	out := slices.Clone(rules)
+	for i := range out {
+		out[i].Fields = slices.DeleteFunc(slices.Clone(out[i].Fields), func(f string) bool { return f == "CurrencyIsoCode" })
+	}
+	return out
 }
 
 // compiledRule is a rule checked against the schema: canonical object,

@@ -67,7 +67,7 @@ func TestOutboundMessageOnChange(t *testing.T) {
 	fields := sObjectFields(t, got[0].msg, 0)
 	rec, _ := org.Get("Opportunity", opp)
 	if fields["Id"] != opp || fields["StageName"] != "Closed Won" || fields["IsWon"] != "true" || fields["IsClosed"] != "true" ||
-		fields["CurrencyIsoCode"] != rec["CurrencyIsoCode"] || fields["CloseDate"] != rec["CloseDate"] {
+		fields["Pricebook2Id"] != rec["Pricebook2Id"] || fields["CloseDate"] != rec["CloseDate"] {
 		t.Errorf("sObject fields %v", fields)
 	}
 	if !regexp.MustCompile(`^\d+\.\d+$`).MatchString(fields["Amount"]) || !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`).MatchString(fields["SystemModstamp"]) {

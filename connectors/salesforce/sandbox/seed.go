@@ -62,6 +62,9 @@ func (sd *seeder) create(object string, fields map[string]any) string {
 	if sd.err != nil {
 		return ""
 	}
+	if sd.s.cfg.SingleCurrency {
+		delete(fields, "CurrencyIsoCode")
+	}
 	id, err := sd.s.createIn(sd.tx, object, fields)
 	if err != nil {
 		sd.err = fmt.Errorf("creating %s %v: %w", object, fields["Name"], err)
@@ -113,7 +116,7 @@ func (sd *seeder) catalog() [][]priced {
 		}
 		productID := sd.create("Product2", product)
 		usd := float64(1000+sd.rng.IntN(99000)) / 100
-		for _, cur := range schema.Currencies {
+		for _, cur := range sd.currencies() {
 			price := math.Round(usd*exchange[cur]*100) / 100
 			id := sd.create("PricebookEntry", map[string]any{"Pricebook2Id": book, "Product2Id": productID,
 				"UnitPrice": price, "IsActive": true, "CurrencyIsoCode": cur})
@@ -121,6 +124,15 @@ func (sd *seeder) catalog() [][]priced {
 		}
 	}
 	return entries
+}
+
+// currencies are the org's currencies: the corporate one alone when
+// multi-currency is off.
+func (sd *seeder) currencies() []string {
+	if sd.s.cfg.SingleCurrency {
+		return []string{schema.CorporateCurrency}
+	}
+	return schema.Currencies
 }
 
 // priced is a price book entry of a seeded product.
@@ -135,6 +147,9 @@ func (sd *seeder) accounts() []seededAccount {
 	var out []seededAccount
 	for i := 1; i <= sd.s.cfg.Seed.Accounts; i++ {
 		c := countries[(i-1)%len(countries)]
+		if sd.s.cfg.SingleCurrency {
+			c.currency = schema.CorporateCurrency
+		}
 		city := c.cities[sd.rng.IntN(len(c.cities))]
 		stem := companyStems[(i-1)%len(companyStems)]
 		name := fmt.Sprintf("%s %03d", stem, i)

@@ -83,6 +83,10 @@ func New(cfg Config) (*Server, error) {
 		sessions: map[string]*session{}, users: map[string]User{}, cursors: newCursors(),
 		faults: newFaultInjector(cfg.Faults), bulk: newBulkJobs(),
 	}
+	if cfg.SingleCurrency {
+		s.schema = schema.SingleCurrency()
+		s.cfg.Outbound = withoutCurrency(cfg.Outbound)
+	}
 	s.store = newStore(s.schema)
 	selected, err := cfg.Events.check(s.schema)
 	if err != nil {

@@ -1,5 +1,7 @@
 package schema
 
+import "slices"
+
 // The sandbox org: the standard objects Tandem reads and writes (real API
 // names); the custom fields and objects Tandem's setup adds come from the
 // shipped metadata (metadata.go).
@@ -29,6 +31,18 @@ var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", 
 func Default() *Schema {
 	return New(withShippedMetadata([]*Object{account(), contact(), opportunity(), opportunityLineItem(), product2(),
 		pricebook2(), pricebookEntry(), user(), task(), feedItem()})...)
+}
+
+// SingleCurrency is the sandbox org's schema with multi-currency off, as
+// in most orgs: no object has CurrencyIsoCode, so describe omits it and
+// SOQL and writes naming it fail with INVALID_FIELD.
+func SingleCurrency() *Schema {
+	objects := withShippedMetadata([]*Object{account(), contact(), opportunity(), opportunityLineItem(), product2(),
+		pricebook2(), pricebookEntry(), user(), task(), feedItem()})
+	for _, o := range objects {
+		o.Fields = slices.DeleteFunc(o.Fields, func(f *Field) bool { return f.Name == "CurrencyIsoCode" })
+	}
+	return New(objects...)
 }
 
 func currency() *Field {
