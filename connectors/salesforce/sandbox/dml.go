@@ -36,7 +36,10 @@ func (tx *txn) parseInput(o *schema.Object, raw map[string]any, creating bool) (
 			}
 			f, v = ref, id
 		}
-		if (creating && !f.Createable) || (!creating && !f.Updateable) {
+		if !tx.s.fls.canRead(tx.user.ID, o, f) {
+			return nil, errNoSuchColumn(key, o.Name)
+		}
+		if (creating && !f.Createable) || (!creating && !f.Updateable) || !tx.s.fls.canEdit(tx.user.ID, o, f) {
 			notWritable = append(notWritable, f.Name)
 			continue
 		}

@@ -1,0 +1,21 @@
+package schema
+
+// Permissionable reports whether a permission set can grant or withhold
+// access to a field (field-level security). Salesforce keeps some fields
+// out of it, always visible to anyone who can see the object, and refuses
+// to deploy fieldPermissions for them ("You cannot deploy to a required
+// field"): the record id and system fields, fields derived by the platform
+// (neither createable nor updateable), required fields (Account.Name,
+// Opportunity.StageName), OwnerId and CurrencyIsoCode. Price book entries
+// have no field-level security on their standard fields.
+func (o *Object) Permissionable(f *Field) bool {
+	switch {
+	case f.Required, !f.Createable && !f.Updateable:
+		return false
+	case f.Name == "Id", f.Name == "OwnerId", f.Name == "CurrencyIsoCode":
+		return false
+	case o.Name == "PricebookEntry" && !f.Custom():
+		return false
+	}
+	return true
+}
