@@ -6,15 +6,16 @@ package schema
 // to deploy fieldPermissions for them ("You cannot deploy to a required
 // field"): the record id and system fields, fields derived by the platform
 // (neither createable nor updateable), required fields (Account.Name,
-// Opportunity.StageName), OwnerId and CurrencyIsoCode. Price book entries
-// have no field-level security on their standard fields.
+// Opportunity.StageName), Name, OwnerId and CurrencyIsoCode. Price book
+// entries have no field-level security on their standard fields; the
+// sandbox leaves Users and Chatter feed items out of it too.
 func (o *Object) Permissionable(f *Field) bool {
 	switch {
 	case f.Required, !f.Createable && !f.Updateable:
 		return false
-	case f.Name == "Id", f.Name == "OwnerId", f.Name == "CurrencyIsoCode":
+	case f.Name == "Id", f.Name == "Name", f.Name == "OwnerId", f.Name == "CurrencyIsoCode":
 		return false
-	case o.Name == "PricebookEntry" && !f.Custom():
+	case o.Name == "PricebookEntry" && !f.Custom(), o.Name == "User", o.Name == "FeedItem":
 		return false
 	}
 	return true
