@@ -8,7 +8,10 @@ import (
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 )
 
-const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain"
+const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain, fls, automation"
+
+// AutomationPhone is the Phone the "automation" trap's rule sets.
+const AutomationPhone = "+1 415 555 0100"
 
 // sandboxTraps turns TANDEM_SANDBOX_TRAPS into the sandboxes' options:
 // behaviours of real orgs and accounts, off by default so the demo stays
@@ -28,6 +31,12 @@ func sandboxTraps(traps []string, sf *sfsandbox.Config, ns *nssandbox.Config) er
 				return fmt.Errorf("TANDEM_SANDBOX_TRAPS: %q: want jwt-aud=%s or jwt-aud=%s", trap, sfsandbox.JWTAudienceClassic, sfsandbox.JWTAudienceMyDomain)
 			}
 			sf.JWTAudience = value
+		case "fls":
+			sf.FieldSecurity = true
+		case "automation":
+			// A before-save flow of the org: an Account whose Website changes
+			// gets this Phone, inside the same transaction.
+			sf.Automation = append(sf.Automation, sfsandbox.Automation{Object: "Account", WhenChanged: "Website", Set: map[string]any{"Phone": AutomationPhone}})
 		default:
 			return fmt.Errorf("TANDEM_SANDBOX_TRAPS: unknown trap %q (want %s)", trap, trapNames)
 		}

@@ -105,6 +105,10 @@ type Config struct {
 	// "Object.Field"; nil = the shipped permission set Tandem_Integration
 	// (deploy/salesforce), read from its file.
 	FieldPermissions map[string]shipped.FieldAccess
+	// Automation are rules run inside every write, whoever makes it, as a
+	// before-save flow or trigger does: the change they make is committed
+	// with the write, by the same user. None by default.
+	Automation []Automation
 	// Faults injects errors into Tandem's API calls; the zero value none.
 	Faults Faults
 	// Events forwards Change Data Capture events to Tandem.
@@ -167,4 +171,12 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
+}
+
+// Automation sets fields of an updated record of Object, when the update
+// changes WhenChanged ("" = every update).
+type Automation struct {
+	Object      string
+	WhenChanged string
+	Set         map[string]any
 }

@@ -117,6 +117,13 @@ func (tx *txn) validateAndSave(o *schema.Object, row, prev map[string]any, in in
 	if err := tx.checkFields(o, row); err != nil {
 		return err
 	}
+	if prev != nil {
+		for _, a := range tx.s.cfg.Automation {
+			if a.Object == o.Name && (a.WhenChanged == "" || fmt.Sprint(row[a.WhenChanged]) != fmt.Sprint(prev[a.WhenChanged])) {
+				maps.Copy(row, a.Set)
+			}
+		}
+	}
 	if rule := rules[o.Name]; rule.before != nil {
 		if err := rule.before(tx, row, prev, in); err != nil {
 			return err

@@ -17,6 +17,8 @@ func (o *Object) Permissionable(f *Field) bool {
 		return false
 	case o.Name == "PricebookEntry" && !f.Custom(), o.Name == "User", o.Name == "FeedItem":
 		return false
+	case (o.Name == "Task" || o.Name == "Event") && (f.Name == "WhoId" || f.Name == "WhatId"):
+		return false // an activity's Name and Related To
 	}
 	return true
 }
