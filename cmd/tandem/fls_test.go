@@ -114,6 +114,8 @@ func (u fieldUse) addReads(object string, r *mapping.Reads, where string) {
 var (
 	subquery = regexp.MustCompile(`\(SELECT ([^()]*?) FROM (\w+)\)`)
 	query    = regexp.MustCompile(`SELECT (.*?) FROM (\w+)`)
+	filter   = regexp.MustCompile(`FROM (\w+) WHERE (.*)`)
+	operand  = regexp.MustCompile(`(?:WHERE|AND|OR|BY)\s+([A-Za-z_][\w.]*)`)
 	simple   = regexp.MustCompile(`^[A-Za-z_][\w.]*$`)
 )
 
@@ -130,6 +132,11 @@ func (u fieldUse) addSOQL(t *testing.T, dir string) {
 		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 		if err != nil {
 			return err
+		}
+		for _, decl := range file.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok {
+				u.addReadLists(fn, path)
+			}
 		}
 		ast.Inspect(file, func(n ast.Node) bool {
 			e, ok := n.(ast.Expr)
@@ -151,7 +158,13 @@ func (u fieldUse) addSOQL(t *testing.T, dir string) {
 					}
 				}
 			}
-			for _, m := range query.FindAllStringSubmatch(subquery.ReplaceAllString(text, ""), -1) {
+			outer := subquery.ReplaceAllString(text, "")
+			for _, m := range filter.FindAllStringSubmatch(outer, -1) {
+				for _, op := range operand.FindAllStringSubmatch(m[2], -1) {
+					add(op[1], m[1], path)
+				}
+			}
+			for _, m := range query.FindAllStringSubmatch(outer, -1) {
 				add(m[1], m[2], path)
 				if o, ok := org.Object(m[2]); ok {
 					for _, s := range subquery.FindAllStringSubmatch(text, -1) {
@@ -200,4 +213,42 @@ func literalText(e ast.Expr) (string, bool) {
 		return literalText(e.X)
 	}
 	return "", false
+}
+
+// addReadLists adds the literal fields of jobs.NewReadList calls in fn
+// when fn queries one named object with reads.SOQL("Object", ...).
+func (u fieldUse) addReadLists(fn *ast.FuncDecl, where string) {
+	var fields []string
+	object := ""
+	ast.Inspect(fn, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		switch sel.Sel.Name {
+		case "NewReadList":
+			for _, arg := range call.Args {
+				if f, ok := literalText(arg); ok && !strings.Contains(f, "?") {
+					fields = append(fields, f)
+				}
+			}
+		case "SOQL":
+			if len(call.Args) > 0 {
+				if o, ok := literalText(call.Args[0]); ok && !strings.Contains(o, "?") {
+					object = o
+				}
+			}
+		}
+		return true
+	})
+	if object == "" {
+		return
+	}
+	for _, f := range fields {
+		u[[2]string{object, f}] = where
+	}
 }
