@@ -6,9 +6,10 @@ import (
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	shipped "github.com/tandem-sync/tandem/deploy/salesforce"
 )
 
-const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain, fls, automation"
+const trapNames = "deleted-empty, ns-non-admin, ns-401, jwt-aud=classic|my-domain, fls, fls-without=Object.Field, automation"
 
 // AutomationPhone is the Phone the "automation" trap's rule sets.
 const AutomationPhone = "+1 415 555 0100"
@@ -33,6 +34,20 @@ func sandboxTraps(traps []string, sf *sfsandbox.Config, ns *nssandbox.Config) er
 			sf.JWTAudience = value
 		case "fls":
 			sf.FieldSecurity = true
+		case "fls-without":
+			// An org whose copy of the permission set lacks one field.
+			perms := sf.FieldPermissions
+			if perms == nil {
+				var err error
+				if perms, err = shipped.FieldPermissions(shipped.IntegrationPermissionSet); err != nil {
+					return err
+				}
+			}
+			if _, ok := perms[value]; !ok {
+				return fmt.Errorf("TANDEM_SANDBOX_TRAPS: %q: %s grants no field %q", trap, shipped.IntegrationPermissionSet, value)
+			}
+			delete(perms, value)
+			sf.FieldSecurity, sf.FieldPermissions = true, perms
 		case "automation":
 			// A before-save flow of the org: an Account whose Website changes
 			// gets this Phone, inside the same transaction.
