@@ -38,7 +38,8 @@ func TestAutomationInTandemsWriteReachesNetSuite(t *testing.T) {
 }
 
 // TestOwnChangeEventWritesNothing: with no automation, the change event of
-// Tandem's own write goes to the flow too and writes nothing back.
+// Tandem's own write goes to the flow, which sees an echo and writes
+// nothing back.
 func TestOwnChangeEventWritesNothing(t *testing.T) {
 	h := startTandem(t)
 	_, nsID := h.linkedPair(1)
@@ -48,8 +49,9 @@ func TestOwnChangeEventWritesNothing(t *testing.T) {
 	}
 	h.waitFor("Tandem's own change event", func() bool { return h.writes().sf-before.sf == 1 })
 	h.settle()
-	if after := h.writes(); after.sf-before.sf != 1 || after.ns != before.ns {
-		t.Errorf("writes sf %d ns %d, want 1 and 0", after.sf-before.sf, after.ns-before.ns)
+	if after := h.writes(); after.sf-before.sf != 1 || after.ns != before.ns || after.echo == before.echo {
+		t.Errorf("writes sf %d ns %d echoes %d, want 1, 0 and the own change event dropped as an echo by the flow",
+			after.sf-before.sf, after.ns-before.ns, after.echo-before.echo)
 	}
 }
 
