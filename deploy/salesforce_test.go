@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox/schema"
 )
 
 const (
@@ -363,9 +365,27 @@ func TestIntegrationPermissionSetCoversTandemsFields(t *testing.T) {
 			t.Errorf("Tandem_Integration does not grant read/edit on %s", name)
 		}
 	}
-	for name := range granted {
-		if _, ok := have[name]; !ok {
-			t.Errorf("Tandem_Integration grants %s, which no field file defines", name)
+	org := schema.Default()
+	for _, fp := range ps.FieldPermissions {
+		if _, ok := have[fp.Field]; ok {
+			continue
+		}
+		// A standard field: it must exist and be one field-level security
+		// applies to; Salesforce refuses to deploy a grant on a required or
+		// system field ("You cannot deploy to a required field").
+		object, field, _ := strings.Cut(fp.Field, ".")
+		o, ok := org.Object(object)
+		var f *schema.Field
+		if ok {
+			f, ok = o.Field(field)
+		}
+		switch {
+		case !ok || f.Custom():
+			t.Errorf("Tandem_Integration grants %s, which neither a field file nor the standard objects define", fp.Field)
+		case !o.Permissionable(f):
+			t.Errorf("Tandem_Integration grants %s, which is required or a system field: Salesforce refuses the deploy", fp.Field)
+		case fp.Editable && !f.Createable && !f.Updateable:
+			t.Errorf("Tandem_Integration grants edit on %s, which is read-only", fp.Field)
 		}
 	}
 	invoices := false

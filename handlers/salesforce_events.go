@@ -36,6 +36,12 @@ type SalesforceEvents struct {
 	// IntegrationUserID is Tandem's user (005…, 15 or 18 characters):
 	// change events it committed are Tandem's own and dropped.
 	IntegrationUserID string
+	// ForwardOwnChanges sends Tandem's own changes to the flows anyway: a
+	// trigger or flow can change a field inside Tandem's write, committed
+	// as the integration user, and dropping the event would lose it. The
+	// flows' echo check (the pair's agreed hashes) writes nothing for
+	// Tandem's own values.
+	ForwardOwnChanges bool
 	// Route is the task type for an object; events about an object no
 	// flow handles are acknowledged and ignored. Nil: jobs.SalesforceEventTaskType.
 	Route    func(object string) (taskType string, ok bool)
@@ -181,7 +187,7 @@ func (h *SalesforceEvents) plan(ctx context.Context, log *slog.Logger, events []
 func (h *SalesforceEvents) planChangeEvent(ctx context.Context, log *slog.Logger, p *eventsPlan, ev *SalesforceEvent) {
 	hdr := ev.Header
 	records := max(1, len(hdr.RecordIDs))
-	if h.ownChange(hdr) {
+	if !h.ForwardOwnChanges && h.ownChange(hdr) {
 		p.result.Dropped += records
 		return
 	}

@@ -137,7 +137,8 @@ func (a *app) router(enqueuer *jobs.Enqueuer, sb *sandboxes) http.Handler {
 func (a *app) salesforceEvents(enqueuer *jobs.Enqueuer, sb *sandboxes) *handlers.SalesforceEvents {
 	c := a.cfg.Salesforce
 	h := &handlers.SalesforceEvents{Auth: c.EventsAuth, Token: c.EventsToken, Secret: c.EventsSecret,
-		OrgID: a.allowedOrgs()[0], IntegrationUserID: c.IntegrationUserID, Enqueuer: enqueuer, Logger: a.log}
+		OrgID: a.allowedOrgs()[0], IntegrationUserID: c.IntegrationUserID, Enqueuer: enqueuer, Logger: a.log,
+		ForwardOwnChanges: true}
 	if !a.cfg.Live() {
 		if h.Token == "" {
 			h.Token = sfsandbox.DefaultEventsToken

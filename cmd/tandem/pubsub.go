@@ -54,7 +54,8 @@ func (a *app) startPubSub(sf *salesforce.Client, enq *jobs.Enqueuer, sb *sandbox
 		a.log.Error("pubsub: subscriber off", "error", err)
 		return func() {}
 	}
-	h := &handlers.SalesforceEvents{OrgID: a.allowedOrgs()[0], IntegrationUserID: a.cfg.Salesforce.IntegrationUserID, Enqueuer: enq, Logger: a.log}
+	h := &handlers.SalesforceEvents{OrgID: a.allowedOrgs()[0], IntegrationUserID: a.cfg.Salesforce.IntegrationUserID, Enqueuer: enq, Logger: a.log,
+		ForwardOwnChanges: true}
 	if h.IntegrationUserID == "" && !a.cfg.Live() && sb != nil && sb.sf != nil {
 		h.IntegrationUserID = sb.sf.IntegrationUser().ID
 	}

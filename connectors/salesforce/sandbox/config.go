@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"log/slog"
 	"time"
+
+	shipped "github.com/tandem-sync/tandem/deploy/salesforce"
 )
 
 // Defaults of Config's zero values. The retry and age limits follow real
@@ -97,6 +99,20 @@ type Config struct {
 	OutboundRetryBase, OutboundRetryMax, OutboundMaxAge time.Duration
 	// OutboundTimeout bounds one delivery attempt (Salesforce: 60s).
 	OutboundTimeout time.Duration
+	// FieldSecurity enforces the integration user's field-level security
+	// as a real org does for an API-only integration user: a query naming
+	// a field it cannot read fails with INVALID_FIELD "No such column",
+	// writing one it cannot edit with INVALID_FIELD_FOR_INSERT_UPDATE.
+	// Other users see every field.
+	FieldSecurity bool
+	// FieldPermissions are the integration user's field grants, keyed
+	// "Object.Field"; nil = the shipped permission set Tandem_Integration
+	// (deploy/salesforce), read from its file.
+	FieldPermissions map[string]shipped.FieldAccess
+	// Automation are rules run inside every write, whoever makes it, as a
+	// before-save flow or trigger does: the change they make is committed
+	// with the write, by the same user. None by default.
+	Automation []Automation
 	// Faults injects errors into Tandem's API calls; the zero value none.
 	Faults Faults
 	// Events forwards Change Data Capture events to Tandem.
@@ -159,4 +175,12 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
+}
+
+// Automation sets fields of an updated record of Object, when the update
+// changes WhenChanged ("" = every update).
+type Automation struct {
+	Object      string
+	WhenChanged string
+	Set         map[string]any
 }

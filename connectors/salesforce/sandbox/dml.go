@@ -36,7 +36,10 @@ func (tx *txn) parseInput(o *schema.Object, raw map[string]any, creating bool) (
 			}
 			f, v = ref, id
 		}
-		if (creating && !f.Createable) || (!creating && !f.Updateable) {
+		if !tx.s.fls.canRead(tx.user.ID, o, f) {
+			return nil, errNoSuchColumn(key, o.Name)
+		}
+		if (creating && !f.Createable) || (!creating && !f.Updateable) || !tx.s.fls.canEdit(tx.user.ID, o, f) {
 			notWritable = append(notWritable, f.Name)
 			continue
 		}
@@ -113,6 +116,13 @@ func (tx *txn) liveRecord(o *schema.Object, id string) (map[string]any, *APIErro
 func (tx *txn) validateAndSave(o *schema.Object, row, prev map[string]any, in input) *APIError {
 	if err := tx.checkFields(o, row); err != nil {
 		return err
+	}
+	if prev != nil {
+		for _, a := range tx.s.cfg.Automation {
+			if a.Object == o.Name && (a.WhenChanged == "" || fmt.Sprint(row[a.WhenChanged]) != fmt.Sprint(prev[a.WhenChanged])) {
+				maps.Copy(row, a.Set)
+			}
+		}
 	}
 	if rule := rules[o.Name]; rule.before != nil {
 		if err := rule.before(tx, row, prev, in); err != nil {

@@ -74,7 +74,7 @@ func (s *Server) handleQuery(all bool) http.HandlerFunc {
 			return
 		}
 		s.mu.Lock()
-		res, err := soql.Run(q, s.schema, s.store, soql.Options{IncludeDeleted: all, Now: s.now()})
+		res, err := soql.Run(q, s.schema, s.store, soql.Options{IncludeDeleted: all, Now: s.now(), Readable: s.fls.readable(callOf(r).user.ID)})
 		s.mu.Unlock()
 		if err != nil {
 			writeFailure(w, queryError(err))

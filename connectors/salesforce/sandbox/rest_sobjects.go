@@ -125,15 +125,15 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // requestedFields reads ?fields=a,b of a record GET (nil: all fields).
-func requestedFields(r *http.Request, o *schema.Object) ([]*schema.Field, error) {
+func (s *Server) requestedFields(r *http.Request, o *schema.Object) ([]*schema.Field, error) {
 	list := r.URL.Query().Get("fields")
 	if list == "" {
-		return nil, nil
+		return s.visibleFields(callOf(r).user.ID, o), nil
 	}
 	var fields []*schema.Field
 	for _, name := range strings.Split(list, ",") {
 		f, ok := o.Field(strings.TrimSpace(name))
-		if !ok {
+		if !ok || !s.fls.canRead(callOf(r).user.ID, o, f) {
 			return nil, dmlErr("INVALID_FIELD", soql.NoSuchColumn(strings.TrimSpace(name), o.Name))
 		}
 		fields = append(fields, f)
@@ -147,7 +147,7 @@ func (s *Server) handleGetRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fields, err := requestedFields(r, o)
+	fields, err := s.requestedFields(r, o)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (s *Server) externalKeyParam(r *http.Request) (externalKey, error) {
 	}
 	name := chi.URLParam(r, "field")
 	f, ok := o.Field(name)
-	if !ok || (!f.ExternalID && f.Type != schema.ID) {
+	if !ok || (!f.ExternalID && f.Type != schema.ID) || !s.fls.canRead(callOf(r).user.ID, o, f) {
 		return externalKey{}, errNoExternalField(name)
 	}
 	raw, err := pathValue(r, "value")
@@ -270,7 +270,7 @@ func (s *Server) handleGetByExternalID(w http.ResponseWriter, r *http.Request) e
 	matches := s.store.find(key.object.Name, key.field, key.value)
 	var body jsonObject
 	if len(matches) == 1 {
-		body = rowJSON(version, key.object, matches[0], nil)
+		body = rowJSON(version, key.object, matches[0], s.visibleFields(callOf(r).user.ID, key.object))
 	}
 	s.mu.Unlock()
 	switch len(matches) {

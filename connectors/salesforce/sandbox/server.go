@@ -63,7 +63,8 @@ type Server struct {
 	cursors             *cursors
 	obSession           string // SessionId of SendSessionID messages
 	listeners           []func(ChangeEvent)
-	commitNumber        uint64 // of the last transaction with change events
+	commitNumber        uint64         // of the last transaction with change events
+	fls                 *fieldSecurity // nil: no field-level security
 }
 
 // New builds a sandbox with its seed data and starts Outbound Message
@@ -100,6 +101,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sandbox: seeding demo data: %w", err)
+	}
+	if s.fls, err = newFieldSecurity(cfg, s.integration.ID); err != nil {
+		return nil, err
 	}
 	ob, err := newOutbound(s)
 	if err != nil {

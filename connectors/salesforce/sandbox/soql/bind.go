@@ -42,9 +42,10 @@ type orderKey struct {
 // binder resolves names against the schema and reports errors positioned
 // in the source query.
 type binder struct {
-	src    string
-	schema *schema.Schema
-	now    time.Time
+	src      string
+	schema   *schema.Schema
+	now      time.Time
+	readable func(*schema.Object, *schema.Field) bool
 }
 
 func (b *binder) fail(pos int, code, format string, args ...any) error {
@@ -122,7 +123,7 @@ func (b *binder) bindPath(path Path, object *schema.Object) (column, error) {
 	var col column
 	for _, seg := range path[:len(path)-1] {
 		ref, ok := parentOnAll(objects, seg.Text)
-		if !ok {
+		if !ok || !b.canRead(objects, ref) {
 			return column{}, b.fail(seg.Pos, codeInvalidField, "%s", unknownParent(seg.Text))
 		}
 		col.steps = append(col.steps, ref)
@@ -134,7 +135,7 @@ func (b *binder) bindPath(path Path, object *schema.Object) (column, error) {
 	}
 	last := path[len(path)-1]
 	f, ok := fieldOnAll(objects, last.Text)
-	if !ok {
+	if !ok || !b.canRead(objects, f) {
 		name := last.Text
 		if len(path) > 1 {
 			name = path[len(path)-2].Text + "." + last.Text
@@ -143,6 +144,19 @@ func (b *binder) bindPath(path Path, object *schema.Object) (column, error) {
 	}
 	col.field = f
 	return col, nil
+}
+
+// canRead applies field-level security to a field found on objects.
+func (b *binder) canRead(objects []*schema.Object, f *schema.Field) bool {
+	if b.readable == nil {
+		return true
+	}
+	for _, o := range objects {
+		if of, ok := o.Field(f.Name); ok && !b.readable(o, of) {
+			return false
+		}
+	}
+	return true
 }
 
 // parentOnAll finds a relationship present on every object (a polymorphic

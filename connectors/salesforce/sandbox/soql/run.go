@@ -26,6 +26,9 @@ type Options struct {
 	IncludeDeleted bool
 	// Now anchors TODAY, LAST_N_DAYS:n and the other relative dates.
 	Now time.Time
+	// Readable hides the fields it refuses (field-level security): a query
+	// naming one fails as if the field did not exist. nil: all readable.
+	Readable func(*schema.Object, *schema.Field) bool
 }
 
 // Result is a query's answer.
@@ -68,7 +71,7 @@ func Run(src string, s *schema.Schema, data Data, opt Options) (*Result, error) 
 	if !ok {
 		return nil, errAt(src, q.From.Pos, codeInvalidType, unsupportedType(q.From.Text))
 	}
-	b := &binder{src: src, schema: s, now: opt.Now}
+	b := &binder{src: src, schema: s, now: opt.Now, readable: opt.Readable}
 	p, err := b.bindQuery(q, object)
 	if err != nil {
 		return nil, err
