@@ -265,9 +265,13 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 // worker builds the asynq server and its handlers, with the mappings
 // checked at start-up: one line per flow.
 func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, *asynq.ServeMux, error) {
-	maps, catalogCfg, err := a.forOrg(sf, maps)
-	if err != nil {
-		return nil, nil, err
+	catalogCfg := a.catalogConfig()
+	if fitted, cfg, err := a.forOrg(sf, maps, 15*time.Second); err != nil {
+		// Salesforce down at start-up must not keep the workers (and their
+		// health and metrics endpoints) from starting: jobs wait and retry.
+		a.log.Warn("could not learn whether the Salesforce org has multi-currency: taking it as multi-currency until the next start", "err", err)
+	} else {
+		maps, catalogCfg = fitted, cfg
 	}
 	deps := jobs.FlowDeps{Salesforce: sf, NetSuite: ns, Finder: jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns},
 		Mappings: maps, Redis: a.redis.Client, Logger: a.log}

@@ -11,9 +11,10 @@ import (
 
 // forOrg fits the mappings and the catalog to the org: without
 // multi-currency (most orgs) nothing may read or write CurrencyIsoCode,
-// which such an org refuses with INVALID_FIELD. One describe, at start-up.
-func (a *app) forOrg(sf *salesforce.Client, maps *mapping.Set) (*mapping.Set, catalog.Config, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+// which such an org refuses with INVALID_FIELD. One describe, at start-up,
+// given at most wait.
+func (a *app) forOrg(sf *salesforce.Client, maps *mapping.Set, wait time.Duration) (*mapping.Set, catalog.Config, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	cfg := a.catalogConfig()
 	multi, err := sf.MultiCurrency(ctx)
