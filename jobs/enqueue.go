@@ -69,7 +69,7 @@ func (e *Enqueuer) EnqueueWithClient(ctx context.Context, c *asynq.Client, j Inc
 	}
 	_, err = c.EnqueueContext(ctx, asynq.NewTask(j.Type, payload),
 		asynq.TaskID(j.ID),
-		asynq.Queue(taskQueue(j.Type)),
+		asynq.Queue(TaskQueue(j.Type)),
 		asynq.Retention(DedupRetention),
 		asynq.MaxRetry(e.maxRetry),
 		asynq.Timeout(taskTimeout),
@@ -108,7 +108,7 @@ func (e *Enqueuer) EnqueueAll(ctx context.Context, js []Incoming) (dups int, err
 		if err != nil {
 			return 0, fmt.Errorf("encoding %s payload: %w", j.Type, err)
 		}
-		queue := taskQueue(j.Type)
+		queue := TaskQueue(j.Type)
 		if _, ok := e.queuesAdded.Load(queue); !ok {
 			newQueues = append(newQueues, queue)
 		}

@@ -130,9 +130,9 @@ func TestEnqueueAllCountsDuplicatesAndStoresTheRest(t *testing.T) {
 	insp := asynq.NewInspector(db.AsynqOpt())
 	defer insp.Close()
 	for id, want := range map[string]string{"a": "first", "b": "first", "c": "later", "d": "later"} {
-		queue := taskQueue(TypeOpportunityToSalesOrder)
+		queue := TaskQueue(TypeOpportunityToSalesOrder)
 		if id == "b" || id == "d" {
-			queue = taskQueue(TypeCustomerToAccount)
+			queue = TaskQueue(TypeCustomerToAccount)
 		}
 		info, err := insp.GetTaskInfo(queue, id)
 		if err != nil {

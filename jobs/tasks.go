@@ -135,8 +135,8 @@ func OutboundTaskType(object string) (string, bool) {
 	return SalesforceEventTaskType(object)
 }
 
-// taskQueue is the queue a task type runs on.
-func taskQueue(taskType string) string {
+// TaskQueue is the queue a task type runs on.
+func TaskQueue(taskType string) string {
 	switch taskType {
 	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
 		TypeCatalogItem, TypeOnboarding:

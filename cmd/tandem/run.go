@@ -83,11 +83,11 @@ func startProcess(ctx context.Context, cfg *config.Config, ln net.Listener, log 
 	}
 	p.worker = worker
 	p.closers = append(p.closers, p.app.startPubSub(sf, enq, p.sandboxes, p.sandboxes.pubsubAddr))
-	stopSweep, err := p.app.startSweepScheduler()
+	stopScheduler, err := p.app.startScheduler()
 	if err != nil {
 		return p, err
 	}
-	p.closers = append(p.closers, stopSweep)
+	p.closers = append(p.closers, stopScheduler)
 	p.app.log.Info("tandem running", "addr", ln.Addr().String(), "redis", redisLabel(cfg), "mode", cfg.Mode, "mode_reason", cfg.ModeReason())
 	return p, nil
 }

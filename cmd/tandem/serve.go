@@ -52,12 +52,12 @@ func work(ctx context.Context, cfg *config.Config) error {
 	if err := worker.Start(mux); err != nil {
 		return fmt.Errorf("starting workers: %w", err)
 	}
-	stopSweep, err := a.startSweepScheduler()
+	stopScheduler, err := a.startScheduler()
 	if err != nil {
 		worker.Shutdown()
 		return err
 	}
-	defer stopSweep()
+	defer stopScheduler()
 	defer a.startPubSub(sf, a.enqueuer(), nil, cfg.Sandbox.PubSubAddr)()
 	srv, serveErr, err := a.serveWorkerMetrics()
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 )
 
@@ -19,16 +20,27 @@ func (a *app) sweepOptions() sweep.Options {
 	}
 }
 
-// startSweepScheduler starts this process's scheduler of the NetSuite
-// sweep (none when TANDEM_SWEEP_INTERVAL is 0); stop shuts it down.
-func (a *app) startSweepScheduler() (stop func(), err error) {
-	sched, err := sweep.NewScheduler(a.redis.Asynq, sweep.Schedule{Interval: a.cfg.Worker.SweepInterval, Logger: a.log})
+// scheduled are the tasks this process's scheduler enqueues; an entry
+// with interval 0 is not scheduled. A scheduled flow adds its entry here.
+func (a *app) scheduled() []jobs.Scheduled {
+	return []jobs.Scheduled{sweep.Scheduled(a.cfg.Worker.SweepInterval)}
+}
+
+// startScheduler starts this process's scheduler of the periodic tasks
+// (none when every interval is 0); stop shuts it down.
+func (a *app) startScheduler() (stop func(), err error) {
+	tasks := a.scheduled()
+	sched, err := jobs.NewScheduler(a.redis.Asynq, a.log, tasks...)
 	if err != nil || sched == nil {
 		return func() {}, err
 	}
 	if err := sched.Start(); err != nil {
-		return nil, fmt.Errorf("starting the netsuite sweep scheduler: %w", err)
+		return nil, fmt.Errorf("starting the scheduler: %w", err)
 	}
-	a.log.Info("netsuite sweep scheduled", "interval", a.cfg.Worker.SweepInterval, "record_types", a.cfg.Worker.SweepTypes)
+	for _, t := range tasks {
+		if t.Interval > 0 {
+			a.log.Info("task scheduled", "type", t.Type, "interval", t.Interval)
+		}
+	}
 	return sched.Shutdown, nil
 }

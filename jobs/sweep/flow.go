@@ -23,7 +23,7 @@ func Flow(o Options) jobs.Flow {
 			return nil, errors.New("the netsuite sweep needs NetSuite, Redis and an enqueuer")
 		}
 		s := NewSweeper(d.NetSuite, o.Enqueuer, d.Redis, o.Config, d.Logger)
-		h := &Handler{Sweeper: s, Redis: d.Redis, Interval: o.Interval, Logger: s.log}
+		h := NewHandler(s, o.Interval, s.log)
 		return map[string]asynq.Handler{jobs.TypeNetSuiteSweep: h}, nil
 	}}
 }

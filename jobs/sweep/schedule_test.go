@@ -47,13 +47,13 @@ func (r *runRecorder) snapshot() [][2]time.Time {
 func runTwoWorkers(t *testing.T, b *bench, ns NetSuiteAPI, interval, d time.Duration) {
 	t.Helper()
 	for i := 0; i < 2; i++ {
-		sched, err := NewScheduler(b.db.AsynqOpt(), Schedule{Interval: interval, Logger: slog.Default()})
+		sched, err := jobs.NewScheduler(b.db.AsynqOpt(), slog.Default(), Scheduled(interval))
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := NewSweeper(ns, b.enq, b.db.Client, Config{AccountID: "TSTDRV1", RecordTypes: []string{"customer"}}, slog.Default())
 		mux := asynq.NewServeMux()
-		mux.Handle(jobs.TypeNetSuiteSweep, &Handler{Sweeper: s, Redis: b.db.Client, Interval: interval, Logger: slog.Default()})
+		mux.Handle(jobs.TypeNetSuiteSweep, NewHandler(s, interval, slog.Default()))
 		srv := jobs.NewServer(b.db.AsynqOpt(), jobs.WorkerConfig{Concurrency: 2, Logger: slog.Default()})
 		if err := srv.Start(mux); err != nil {
 			t.Fatal(err)
