@@ -132,6 +132,39 @@ func money(f float64) string { return fmt.Sprintf("%.2f", f) }
 // total; negative = none) leaves. Unapplied lines keep amount 0.
 func completeApply(tx *txn, r *record, customerField string, limit float64) (float64, *apiError) {
 	customer, _ := r.ref(customerField)
+	return walkApply(tx, r, applyRules{
+		docLabel: "Invoice",
+		doc: func(id string) (*record, bool) {
+			inv, ok := tx.s.get(recordTypes["invoice"], id)
+			return inv, ok && sameRef(inv, "entity", customer)
+		},
+		amounts: func(inv *record) (total, left float64) { return inv.number("total"), inv.number("amountRemaining") },
+		defaultAmount: func(due, applied float64) float64 {
+			if limit < 0 {
+				return due
+			}
+			return max(0, min(due, round2(limit-applied)))
+		},
+		// Sandbox wording: Oracle's text for applying more than is due is not captured.
+		excess: "The amount applied to %s (%s) exceeds the amount due (%s).",
+	})
+}
+
+// applyRules are what tells the apply sublists apart: payments and credit
+// memos apply to invoices, refunds to the customer's unapplied credits.
+type applyRules struct {
+	docLabel      string                                  // named when a line has no doc
+	doc           func(id string) (*record, bool)         // the document, if r may apply to it
+	amounts       func(doc *record) (total, left float64) // its original amount and what is left on it
+	defaultAmount func(due, applied float64) float64      // a line's amount when none is given
+	excess        string                                  // the error for more than is due: tranId, amount, due
+}
+
+// walkApply checks and fills r's apply lines by the rules and returns the
+// applied total. A document's due, for r, is what is left on it plus what
+// r itself applied to it before this write; a line that does not apply
+// keeps amount 0.
+func walkApply(tx *txn, r *record, rules applyRules) (float64, *apiError) {
 	before := map[string]float64{}
 	if old, ok := tx.s.get(r.typ, r.id); ok && r.id != "" {
 		before = appliedByDoc(old)
@@ -139,35 +172,30 @@ func completeApply(tx *txn, r *record, customerField string, limit float64) (flo
 	applied := 0.0
 	for i, l := range r.sublist("apply").lines {
 		path := fmt.Sprintf("apply.items[%d]", i)
-		doc, ok := l.fields["doc"].(refValue)
+		ref, ok := l.fields["doc"].(refValue)
 		if !ok {
-			return 0, missingValues("Invoice")
+			return 0, missingValues(rules.docLabel)
 		}
-		inv, ok := tx.s.get(recordTypes["invoice"], doc.id)
-		if !ok || !sameRef(inv, "entity", customer) {
-			return 0, invalidValue(doc.id, "doc", path+".doc")
+		doc, ok := rules.doc(ref.id)
+		if !ok {
+			return 0, invalidValue(ref.id, "doc", path+".doc")
 		}
-		due := round2(inv.number("amountRemaining") + before[doc.id])
-		describeLine(l, inv, inv.number("total"), due)
+		total, left := rules.amounts(doc)
+		due := round2(left + before[ref.id])
+		describeLine(l, doc, total, due)
 		if l.fields["apply"] != true {
 			l.fields["amount"] = 0.0
 			continue
 		}
 		if _, given := l.fields["amount"]; !given {
-			amount := due
-			if limit >= 0 {
-				amount = max(0, min(due, round2(limit-applied)))
-			}
-			l.fields["amount"] = amount
+			l.fields["amount"] = rules.defaultAmount(due, applied)
 		}
 		amount, _ := l.fields["amount"].(float64)
 		switch {
 		case amount < 0:
 			return 0, invalidValue(money(amount), "amount", path+".amount")
 		case amount > due:
-			// Sandbox wording: Oracle's text for applying more than is due is not captured.
-			return 0, userError(fmt.Sprintf("The amount applied to %s (%s) exceeds the amount due (%s).",
-				inv.string("tranId"), money(amount), money(due)))
+			return 0, userError(fmt.Sprintf(rules.excess, doc.string("tranId"), money(amount), money(due)))
 		}
 		applied += amount
 	}

@@ -1,7 +1,5 @@
 package sandbox
 
-import "fmt"
-
 // Customer refunds (netsuite.md §7): a plain POST /record/v1/customerRefund
 // (no transform) whose apply sublist names the credits being paid back to
 // the customer: customer payments with an unapplied amount and credit
@@ -54,38 +52,19 @@ func completeRefund(tx *txn, r *record) *apiError {
 		return nil
 	}
 	customer, _ := r.ref("customer")
-	before := map[string]float64{}
-	if old, ok := tx.s.get(r.typ, r.id); ok && r.id != "" {
-		before = appliedByDoc(old)
-	}
-	total := 0.0
-	for i, l := range r.sublist("apply").lines {
-		path := fmt.Sprintf("apply.items[%d]", i)
-		doc, ok := l.fields["doc"].(refValue)
-		if !ok {
-			return missingValues("Credit")
-		}
-		credit, ok := tx.resolve("refundable", doc.id)
-		if !ok || !sameRef(credit, customerFieldOf(credit), customer) || credit.fields["status"] == voided {
-			return invalidValue(doc.id, "doc", path+".doc")
-		}
-		due := round2(credit.number("unapplied") + before[doc.id])
-		describeLine(l, credit, creditTotal(credit), due)
-		if l.fields["apply"] != true {
-			l.fields["amount"] = 0.0
-			continue
-		}
-		l.fields["amount"] = orDefault(l.fields["amount"], due)
-		amount, _ := l.fields["amount"].(float64)
-		switch {
-		case amount < 0:
-			return invalidValue(money(amount), "amount", path+".amount")
-		case amount > due:
-			// Sandbox wording: Oracle's text for refunding more than is left is not captured.
-			return userError(fmt.Sprintf("The amount refunded from %s (%s) exceeds its unapplied amount (%s).",
-				credit.string("tranId"), money(amount), money(due)))
-		}
-		total += amount
+	total, err := walkApply(tx, r, applyRules{
+		docLabel: "Credit",
+		doc: func(id string) (*record, bool) {
+			credit, ok := tx.resolve("refundable", id)
+			return credit, ok && sameRef(credit, customerFieldOf(credit), customer) && credit.fields["status"] != voided
+		},
+		amounts:       func(credit *record) (total, left float64) { return creditTotal(credit), credit.number("unapplied") },
+		defaultAmount: func(due, _ float64) float64 { return due },
+		// Sandbox wording: Oracle's text for refunding more than is left is not captured.
+		excess: "The amount refunded from %s (%s) exceeds its unapplied amount (%s).",
+	})
+	if err != nil {
+		return err
 	}
 	if total <= 0 {
 		// Sandbox wording: NetSuite refuses a refund of nothing; its REST text is not captured.
