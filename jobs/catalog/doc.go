@@ -11,10 +11,12 @@
 // refuses a custom entry without one), then custom price book entries,
 // each through sObject Collections (200 records a call, a result per
 // record: a record that fails is reported alone and the rest stand).
-// With Config.BulkThreshold set (TANDEM_SF_BULK_THRESHOLD), a sync holds
-// its writes across batches (up to MaxHeld records) and sends a step
-// above the threshold as one Bulk API 2.0 job: a full sync of 10,000
-// items is three jobs, not 200 Collections calls. An item whose product
+// With Config.BulkThreshold set (TANDEM_SF_BULK_THRESHOLD), a sync plans
+// every batch before it writes and sends a step above the threshold as
+// one Bulk API 2.0 load, its records spooled to a temporary file as they
+// are planned (heap bounded by the threshold and a batch, not the
+// catalog): a full sync of 10,000 items is three jobs, not 200
+// Collections calls. An item whose product
 // or standard entry is refused has its later records left out.
 //
 // Rules: one price book per configured NetSuite price level (its name

@@ -73,9 +73,9 @@ type countingSF struct {
 	bulkJobs, upsertCalls int
 }
 
-func (c *countingSF) BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error) {
+func (c *countingSF) NewBulkLoad(object, extField string) (*salesforce.BulkLoad, error) {
 	c.bulkJobs++
-	return c.Client.BulkUpsert(ctx, object, extField, records)
+	return c.Client.NewBulkLoad(object, extField)
 }
 
 func (c *countingSF) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error) {
@@ -272,5 +272,58 @@ func TestEntryCreatedMeanwhileIsUpdated(t *testing.T) {
 		if got, want := len(o.entries(t, catalogID(i))), wantEntries(i, testConfig); got != want {
 			t.Errorf("item %s: %d entries, want %d", catalogID(i), got, want)
 		}
+	}
+}
+
+// TestNetSuiteFailureMidBulkSync: NetSuite failing after the first batch
+// of a Bulk API 2.0 sync fails the run with NetSuite's error, but what
+// was planned from that batch (its products and all their entries) is
+// still written; a re-run once NetSuite answers writes only the rest.
+func TestNetSuiteFailureMidBulkSync(t *testing.T) {
+	n := 1200
+	cfg := testConfig
+	cfg.BulkThreshold = 300
+	o := newOrgs(t, n, cfg)
+	first := BatchSize - seededItems // catalog items in the first batch
+	sum, err := o.syncer.Run(t.Context(), Scope{}, func(items int) {
+		if items == BatchSize {
+			o.ns.SetFaults(nssandbox.Faults{Rate5xx: 1})
+		}
+	})
+	o.ns.SetFaults(nssandbox.Faults{})
+	if err == nil || !strings.Contains(err.Error(), "UNEXPECTED_ERROR") {
+		t.Fatalf("run with NetSuite failing: %v, want NetSuite's UNEXPECTED_ERROR", err)
+	}
+	if sum.Items != BatchSize || sum.Failed != 0 {
+		t.Fatalf("%d items, %d failed (%v), want the first batch of %d, none failed", sum.Items, sum.Failed, sum.Err(), BatchSize)
+	}
+	wantActive := func(upTo int) int {
+		want := seededItems // each seeded item's USD standard price, adopted
+		for i := 1; i <= upTo; i++ {
+			want += wantEntries(i, testConfig)
+		}
+		return want
+	}
+	linked := "SELECT Id FROM Product2 WHERE NetSuite_Item_Id__c != null"
+	active := "SELECT Id FROM PricebookEntry WHERE IsActive = true AND Tandem_Key__c != null"
+	if got := o.count(t, linked); got != seededItems+first {
+		t.Errorf("after the failed run: %d linked products, want the first batch's %d", got, seededItems+first)
+	}
+	if got, want := o.count(t, active), wantActive(first); got != want {
+		t.Errorf("after the failed run: %d active entries, want the first batch's %d", got, want)
+	}
+
+	again, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || again.Failed != 0 {
+		t.Fatalf("re-run: %v %v", err, again.Err())
+	}
+	if got := o.count(t, linked); got != seededItems+n {
+		t.Errorf("after the re-run: %d linked products, want %d", got, seededItems+n)
+	}
+	if got, want := o.count(t, active), wantActive(n); got != want {
+		t.Errorf("after the re-run: %d active entries, want %d", got, want)
+	}
+	if rest := (n - first) + wantActive(n) - wantActive(first); again.Created != rest {
+		t.Errorf("re-run created %d records, want the %d products and entries still missing", again.Created, rest)
 	}
 }
