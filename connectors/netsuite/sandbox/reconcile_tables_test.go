@@ -63,10 +63,10 @@ func TestSuiteQLJoinsOrdersToBillingAndPayments(t *testing.T) {
 	})
 
 	// credits per order through the links, with a pivot by CASE
-	got = l.rows("SELECT so.id, SUM(CASE WHEN l.nexttype = 'CustCred' THEN l.foreignamount ELSE 0 END) AS credited, " +
-		"SUM(CASE WHEN l.nexttype = 'CustPymt' THEN l.foreignamount ELSE 0 END) AS paid " +
-		"FROM transaction so INNER JOIN transaction inv ON inv.createdfrom = so.id " +
-		"INNER JOIN nexttransactionlinelink l ON l.previousdoc = inv.id AND l.linktype = 'Payment' " +
+	got = l.rows("SELECT so.id, SUM(CASE WHEN l.nexttype = 'CustCred' THEN l.foreignamount ELSE 0 END) AS credited, "+
+		"SUM(CASE WHEN l.nexttype = 'CustPymt' THEN l.foreignamount ELSE 0 END) AS paid "+
+		"FROM transaction so INNER JOIN transaction inv ON inv.createdfrom = so.id "+
+		"INNER JOIN nexttransactionlinelink l ON l.previousdoc = inv.id AND l.linktype = 'Payment' "+
 		"WHERE so.externalid IN (?, ?) GROUP BY so.id", "SFOPP-006A", "SFOPP-none")
 	assertRows(t, "credits", got, []map[string]any{{"id": so, "credited": "50", "paid": "250"}})
 
