@@ -5,7 +5,8 @@
 // One Syncer does the work for every trigger: the webhook and the sweep
 // run it for one item (a job per item change), `tandem sync catalog`
 // for every item, 1,000 at a time. For each batch it reads the items
-// (SuiteQL item table) and their prices (pricing table), reads what
+// with their prices (one SuiteQL page: the item table joined to the
+// pricing table, prices pivoted into a row per item), reads what
 // Salesforce holds for them, and writes only what differs: products by
 // NetSuite_Item_Id__c, then standard price book entries (Salesforce
 // refuses a custom entry without one), then custom price book entries,

@@ -9,6 +9,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
@@ -58,7 +59,10 @@ type Config struct {
 	BulkThreshold int
 }
 
-var itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
+var (
+	itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
+	idPattern       = regexp.MustCompile(`^[0-9]+$`) // put into SuiteQL as they are
+)
 
 // Syncer writes NetSuite items and prices to Salesforce.
 type Syncer struct {
@@ -123,6 +127,9 @@ func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
 		}
 	}
 	for _, level := range cfg.PriceLevels {
+		if !idPattern.MatchString(level) {
+			return nil, fmt.Errorf("catalog: price level %q is not a NetSuite internal id like 1", level)
+		}
 		if _, ok := maps.TableValue("price_books", level); !ok {
 			return nil, fmt.Errorf("catalog: price level %s has no price book in the price_books table", level)
 		}
@@ -132,6 +139,9 @@ func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
 		id, ok := maps.TableValue("currencies", iso)
 		if !ok {
 			return nil, fmt.Errorf("catalog: currency %s is not in the currencies table", iso)
+		}
+		if !idPattern.MatchString(fmt.Sprint(id)) {
+			return nil, fmt.Errorf("catalog: currency %s maps to %v in the currencies table, not a NetSuite internal id", iso, id)
 		}
 		out = append(out, currency{iso: iso, nsID: fmt.Sprint(id)})
 	}
@@ -227,8 +237,9 @@ func (s *Summary) Err() error {
 
 // Scope says which items a sync reads.
 type Scope struct {
-	ItemID        string // one item
-	ModifiedSince string // items modified at or after this time (RFC 3339, UTC); "" = all
+	ItemID        string   // one item
+	ItemIDs       []string // these items (at most BatchSize: one IN list)
+	ModifiedSince string   // items modified at or after this time (RFC 3339, UTC); "" = all
 }
 
 // Progress is told after each batch: items done so far.
@@ -244,22 +255,29 @@ const timestampFormat = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`
 // each product before its entries) is still written, then the run fails
 // with the read's error; a re-run writes only what is still missing.
 func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summary, error) {
+	if len(scope.ItemIDs) > BatchSize {
+		return Summary{}, fmt.Errorf("catalog sync: %d items named, at most %d at a time", len(scope.ItemIDs), BatchSize)
+	}
 	quoted := make([]string, len(s.cfg.ItemTypes))
 	for i, t := range s.cfg.ItemTypes {
 		quoted[i] = "'" + t + "'"
 	}
-	q := "SELECT id, itemid, displayname, description, itemtype, isinactive FROM item WHERE itemtype IN (" +
-		strings.Join(quoted, ", ") + ")"
+	where := "item.itemtype IN (" + strings.Join(quoted, ", ") + ")"
 	var params []any
 	switch {
 	case scope.ItemID != "":
-		q += " AND id = ?"
+		where += " AND item.id = ?"
 		params = append(params, scope.ItemID)
+	case len(scope.ItemIDs) > 0:
+		where += " AND item.id IN (" + placeholders(len(scope.ItemIDs)) + ")"
+		for _, id := range scope.ItemIDs {
+			params = append(params, id)
+		}
 	case scope.ModifiedSince != "":
-		q += " AND lastmodifieddate >= TO_TIMESTAMP(?, " + timestampFormat + ")"
+		where += " AND item.lastmodifieddate >= TO_TIMESTAMP(?, " + timestampFormat + ")"
 		params = append(params, scope.ModifiedSince)
 	}
-	q += " ORDER BY id"
+	q := s.itemQuery(where)
 	var sum Summary
 	held := s.newLoad()
 	defer held.discard()
@@ -308,7 +326,7 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 // pages is the calls reading n rows took, at most per a page.
 func pages(n, per int) int { return max(1, (n+per-1)/per) }
 
-// price is the list price of one item in one book and currency.
+// priceKey names the list price of one item at one level in one currency.
 type priceKey struct{ item, level, currency string }
 
 type priceRow struct {
@@ -322,7 +340,7 @@ func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row, out *load) 
 	for i, r := range rows {
 		ids[i] = r.String("id")
 	}
-	prices, calls, err := s.readPrices(ctx, ids)
+	prices, calls, err := s.pivotedPrices(ctx, rows)
 	sum.NetSuiteCalls += calls
 	if err != nil {
 		return sum, err
@@ -375,34 +393,96 @@ func itemRecord(r netsuite.Row) map[string]any {
 	return rec
 }
 
-// readPrices reads the batch's pricing rows of the configured levels and
+// itemColumns are the item table's columns a sync reads.
+const itemColumns = "item.id, item.itemid, item.displayname, item.description, item.itemtype, item.isinactive"
+
+// itemQuery selects the items matching where, each in one row with its
+// prices pivoted into columns (a row per item, so a page of 1,000 rows is
+// 1,000 items, prices included): for each configured level and currency
+// k, qk is its lowest tier's quantity, nk how many of its tiers start at
+// quantity 0 or 1 (NetSuite's first tier) and pk their price. nk = 1
+// makes pk the lowest tier's price; any other shape is read row by row
+// (readPrices).
+func (s *Syncer) itemQuery(where string) string {
+	var cols []string
+	for k, pc := range s.priceColumns() {
+		match := "p.pricelevel = " + pc.level + " AND p.currency = " + pc.currency
+		n := strconv.Itoa(k)
+		cols = append(cols,
+			"MIN(CASE WHEN "+match+" THEN p.quantity END) AS q"+n,
+			"COUNT(CASE WHEN "+match+" AND p.quantity <= 1 THEN 1 END) AS n"+n,
+			"MAX(CASE WHEN "+match+" AND p.quantity <= 1 THEN p.unitprice END) AS p"+n)
+	}
+	return "SELECT " + itemColumns + ", " + strings.Join(cols, ", ") +
+		" FROM item LEFT JOIN pricing p ON p.item = item.id WHERE " + where +
+		" GROUP BY " + itemColumns + " ORDER BY item.id"
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// priceColumn is one configured level and currency (NetSuite ids).
+type priceColumn struct{ level, currency string }
+
+func (s *Syncer) priceColumns() []priceColumn {
+	var out []priceColumn
+	for _, l := range s.cfg.PriceLevels {
+		for _, c := range s.currency {
+			out = append(out, priceColumn{l, c.nsID})
+		}
+	}
+	return out
+}
+
+// pivotedPrices reads a batch's prices from its rows' pivot columns, and
+// those of items whose tiers the pivot cannot settle from the pricing
+// table (one more call).
+func (s *Syncer) pivotedPrices(ctx context.Context, rows []netsuite.Row) (map[priceKey]priceRow, int, error) {
+	out := map[priceKey]priceRow{}
+	var unsettled []string
+	for _, r := range rows {
+		item := r.String("id")
+		settled := true
+		for k, pc := range s.priceColumns() {
+			n := strconv.Itoa(k)
+			if r.String("q"+n) == "" {
+				continue // no price at this level in this currency
+			}
+			if r.Float("n"+n) != 1 {
+				settled = false
+				continue
+			}
+			out[priceKey{item: item, level: pc.level, currency: pc.currency}] = priceRow{qty: r.Float("q" + n), price: r.Float("p" + n)}
+		}
+		if !settled {
+			unsettled = append(unsettled, item)
+		}
+	}
+	if len(unsettled) == 0 {
+		return out, 0, nil
+	}
+	more, calls, err := s.readPrices(ctx, unsettled)
+	maps.Copy(out, more)
+	return out, calls, err
+}
+
+// readPrices reads the pricing rows of items at the configured levels and
 // currencies, keeping per key the row with the lowest quantity.
 func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]priceRow, int, error) {
-	// The batch is a run of the item query's ORDER BY id: its first and
-	// last ids bound it in the database's own order.
-	first, last := ids[0], ids[len(ids)-1]
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
+	params := make([]any, len(ids))
+	want := map[priceKey]bool{}
+	for i, id := range ids {
+		params[i] = id
+		for _, pc := range s.priceColumns() {
+			want[priceKey{item: id, level: pc.level, currency: pc.currency}] = true
+		}
 	}
-	q := "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item BETWEEN ? AND ?"
-	params := []any{first, last}
-	if len(ids) == 1 {
-		q, params = "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item = ?", []any{first}
-	}
-	levels, currencies := map[string]bool{}, map[string]bool{}
-	for _, l := range s.cfg.PriceLevels {
-		levels[l] = true
-	}
-	for _, c := range s.currency {
-		currencies[c.nsID] = true
-	}
+	q := "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item IN (" + placeholders(len(ids)) + ")"
 	out := map[priceKey]priceRow{}
 	n := 0
 	err := s.ns.SuiteQL(ctx, q, params, func(r netsuite.Row) error {
 		n++
 		k := priceKey{item: r.String("item"), level: r.String("pricelevel"), currency: r.String("currency")}
-		if !want[k.item] || !levels[k.level] || !currencies[k.currency] {
+		if !want[k] {
 			return nil
 		}
 		p := priceRow{qty: r.Float("quantity"), price: r.Float("unitprice")}
@@ -412,7 +492,7 @@ func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]pri
 		return nil
 	})
 	if err != nil {
-		return nil, pages(n, netsuite.MaxSuiteQLPage), fmt.Errorf("reading prices of items %s to %s: %w", first, last, err)
+		return nil, pages(n, netsuite.MaxSuiteQLPage), fmt.Errorf("reading the prices of %d items from %s: %w", len(ids), ids[0], err)
 	}
 	return out, pages(n, netsuite.MaxSuiteQLPage), nil
 }

@@ -327,3 +327,34 @@ func TestNetSuiteFailureMidBulkSync(t *testing.T) {
 		t.Errorf("re-run created %d records, want the %d products and entries still missing", again.Created, rest)
 	}
 }
+
+// TestLowestTierIsTheListPrice: the list price is the lowest quantity
+// tier's, whatever quantity it starts at: the item query's pivot settles
+// a first tier at 0 or 1 alone, and other shapes (a first tier at 5; two
+// tiers at 0 and 1) are read from the pricing table.
+func TestLowestTierIsTheListPrice(t *testing.T) {
+	o := newOrgs(t, 3, testConfig)
+	lines := map[int][]map[string]any{
+		1: {nssandbox.PriceLine("1", "1", 0, 10), nssandbox.PriceLine("1", "1", 10, 9)},
+		2: {nssandbox.PriceLine("1", "1", 5, 20), nssandbox.PriceLine("1", "1", 50, 18)},
+		3: {nssandbox.PriceLine("1", "1", 1, 31), nssandbox.PriceLine("1", "1", 0, 30), nssandbox.PriceLine("1", "1", 100, 29)},
+	}
+	for i, l := range lines {
+		if err := o.ns.SetPrices(nssandbox.CatalogItemType(i), catalogID(i), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("%v %v", err, sum.Err())
+	}
+	for i, want := range map[int]float64{1: 10, 2: 20, 3: 30} {
+		e := o.entries(t, catalogID(i))
+		if got := e["Standard Price Book|USD"]["UnitPrice"]; got != want || len(e) != 1 {
+			t.Errorf("item %d: list price %v (%d entries), want %v (1 entry)", i, got, len(e), want)
+		}
+	}
+	if sum.NetSuiteCalls != 2 {
+		t.Errorf("%d NetSuite calls, want 2: the items with their prices, and the pricing rows of items 2 and 3", sum.NetSuiteCalls)
+	}
+}
