@@ -3,8 +3,10 @@
 // only current, ERP-approved prices.
 //
 // One Syncer does the work for every trigger: the webhook and the sweep
-// run it for one item (a job per item change), `tandem sync catalog`
-// for every item, 1,000 at a time. For each batch it reads the items
+// make a job per item change, which puts the item into an asynq task
+// group (jobs/batch's aggregator), so a burst of changes is synced as one
+// batch of the items named (see Flow); `tandem sync catalog` syncs every
+// item, 1,000 at a time. For each batch it reads the items
 // with their prices (one SuiteQL page: the item table joined to the
 // pricing table, prices pivoted into a row per item), reads what
 // Salesforce holds for them, and writes only what differs: products by

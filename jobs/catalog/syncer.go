@@ -57,6 +57,9 @@ type Config struct {
 	// it writes (the loads spooled on disk) to make its jobs few.
 	// 0 = Collections only, a batch written as it is planned.
 	BulkThreshold int
+	// MaxRetry is the retries of an item change a batch sends on alone
+	// (TANDEM_MAX_RETRY).
+	MaxRetry int
 }
 
 var (
