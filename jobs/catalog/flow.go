@@ -160,16 +160,7 @@ func (h *handlers) change(ctx context.Context, ch jobs.Change) error {
 }
 
 func (h *handlers) deactivate(ctx context.Context, ch jobs.Change) error {
-	s, err := h.syncer(ctx)
-	if err != nil {
-		return err
-	}
-	unlock, err := h.lock(ctx, []string{ch.RecordID})
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	sum, err := s.Deactivate(ctx, ch.RecordID)
+	sum, err := h.locked(ctx, []string{ch.RecordID}, func(s *Syncer) (Summary, error) { return s.Deactivate(ctx, ch.RecordID) })
 	if err != nil {
 		return err
 	}
@@ -178,23 +169,30 @@ func (h *handlers) deactivate(ctx context.Context, ch jobs.Change) error {
 
 // syncAlone syncs one item by itself.
 func (h *handlers) syncAlone(ctx context.Context, ch jobs.Change) error {
-	s, err := h.syncer(ctx)
-	if err != nil {
-		return err
-	}
-	unlock, err := h.lock(ctx, []string{ch.RecordID})
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	sum, err := s.Run(ctx, Scope{ItemID: ch.RecordID}, nil)
+	sum, err := h.locked(ctx, []string{ch.RecordID}, func(s *Syncer) (Summary, error) {
+		return s.Run(ctx, Scope{ItemID: ch.RecordID}, nil)
+	})
 	if err != nil {
 		return err
 	}
 	if sum.Items == 0 {
-		s.log.DebugContext(ctx, "catalog: item not of a synced type", "item", ch.RecordID, "record_type", ch.Object)
+		h.Logger.DebugContext(ctx, "catalog: item not of a synced type", "item", ch.RecordID, "record_type", ch.Object)
 	}
 	return sum.Err()
+}
+
+// locked runs fn with the Syncer, holding the locks of items ids.
+func (h *handlers) locked(ctx context.Context, ids []string, fn func(*Syncer) (Summary, error)) (Summary, error) {
+	s, err := h.syncer(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	unlock, err := h.lock(ctx, ids)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer unlock()
+	return fn(s)
 }
 
 // lock takes the per-item locks of ids, in order (two batches sharing
@@ -228,10 +226,6 @@ func (h *handlers) group(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.syncer(ctx)
-	if err != nil {
-		return err
-	}
 	groupID, _ := asynq.GetTaskID(ctx)
 	first := map[string]int{} // item id: the first member naming it
 	changes := make([]jobs.Change, len(members))
@@ -254,7 +248,7 @@ func (h *handlers) group(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	for chunk := range slices.Chunk(ids, BatchSize) {
-		sum, err := h.syncBatch(ctx, s, chunk)
+		sum, err := h.locked(ctx, chunk, func(s *Syncer) (Summary, error) { return s.Run(ctx, Scope{ItemIDs: chunk}, nil) })
 		if err != nil && !connectors.IsPermanent(err) {
 			return fmt.Errorf("syncing %d items of group %s: %w", len(chunk), group, err)
 		}
@@ -284,15 +278,6 @@ func (h *handlers) group(ctx context.Context, t *asynq.Task) error {
 			"salesforce_calls", sum.SalesforceCalls)
 	}
 	return nil
-}
-
-func (h *handlers) syncBatch(ctx context.Context, s *Syncer, ids []string) (Summary, error) {
-	unlock, err := h.lock(ctx, ids)
-	if err != nil {
-		return Summary{}, err
-	}
-	defer unlock()
-	return s.Run(ctx, Scope{ItemIDs: ids}, nil)
 }
 
 // sendOn enqueues member i's change as a TypeItemAlone job: archived at
