@@ -21,7 +21,7 @@ import (
 func (a *app) catalogConfig() catalog.Config {
 	c := a.cfg.Catalog
 	return catalog.Config{ItemTypes: c.ItemTypes, PriceLevels: c.PriceLevels, Currencies: c.Currencies,
-		BulkThreshold: a.cfg.Salesforce.BulkThreshold}
+		BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}
 }
 
 const syncUsage = "usage: tandem sync catalog [--full] [--since 24h]"

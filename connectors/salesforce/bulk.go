@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -8,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +51,7 @@ type bulkJob struct {
 	NumberRecordsFailed    int    `json:"numberRecordsFailed"`
 	ErrorMessage           string `json:"errorMessage"`
 
-	rows []int // the records it carries, by index
+	rows int // the records it carries
 }
 
 // BulkJobError is a Bulk API 2.0 job that failed or was aborted as a
@@ -66,69 +69,278 @@ func (e *BulkJobError) Error() string {
 func (e *BulkJobError) Retryable() bool { return !strings.HasPrefix(e.Message, "InvalidBatch") }
 
 // BulkUpsert upserts records of one object by extField through Bulk API
-// 2.0 ingest jobs: one job per MaxBulkUpload bytes of CSV, each created,
-// uploaded, closed, polled with back-off until it ends, and its results
-// read. The results come in the order of records, matched back by the
-// external id; a record Salesforce refused has Success false and
-// Salesforce's error. Every record must hold its extField value. Field
-// values are written as CSV text: nil sets the field to null (#N/A); a
-// field a record lacks is left as it is; a parent reference by external
-// id, {"Account__r": {"NetSuite_Id__c": "42"}}, becomes the column
-// Account__r.NetSuite_Id__c. A job that fails as a whole is an error
-// (*BulkJobError); upserts by external id make a retry of the whole load
-// safe.
+// 2.0 ingest jobs (a BulkLoad of them): one job per MaxBulkUpload bytes
+// of CSV, each created, uploaded, closed, polled with back-off until it
+// ends, and its results read. The results come in the order of records,
+// matched back by the external id; a record Salesforce refused has
+// Success false and Salesforce's error. Every record must hold its
+// extField value. Field values are written as CSV text: nil sets the
+// field to null (#N/A); a field a record lacks is left as it is; a parent
+// reference by external id, {"Account__r": {"NetSuite_Id__c": "42"}},
+// becomes the column Account__r.NetSuite_Id__c. A job that fails as a
+// whole is an error (*BulkJobError); upserts by external id make a retry
+// of the whole load safe.
 func (c *Client) BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]UpsertResult, error) {
-	op := "bulk upsert " + object + "/" + extField
-	if object == "" || extField == "" {
-		return nil, fmt.Errorf("salesforce: %s: object and external id field must not be empty", op)
-	}
 	if len(records) == 0 {
+		if object == "" || extField == "" {
+			return nil, fmt.Errorf("salesforce: bulk upsert %s/%s: object and external id field must not be empty", object, extField)
+		}
 		return nil, nil
 	}
-	header := bulkHeader(extField, records)
-	uploads, err := bulkUploads(header, records, c.bulkLimit)
+	load, err := c.NewBulkLoad(object, extField)
 	if err != nil {
-		return nil, fmt.Errorf("salesforce: %s: %w", op, err)
+		return nil, err
 	}
-	jobs := make([]*bulkJob, 0, len(uploads))
-	for _, up := range uploads {
-		job, err := c.startBulkJob(ctx, object, extField, up.csv)
-		if err != nil {
-			return nil, fmt.Errorf("salesforce: %s: %w", op, err)
+	defer load.Close()
+	for _, r := range records {
+		if err := load.Add(r); err != nil {
+			return nil, err
 		}
-		job.rows = up.rows
-		jobs = append(jobs, job)
 	}
 	results := make([]UpsertResult, len(records))
-	seen := make([]bool, len(records))
-	for _, job := range jobs {
-		if err := c.waitBulkJob(ctx, job); err != nil {
-			return nil, fmt.Errorf("salesforce: %s: %w", op, err)
-		}
-		if err := c.bulkResults(ctx, job, extField, records, results, seen); err != nil {
-			return nil, fmt.Errorf("salesforce: %s: %w", op, err)
-		}
-	}
-	if missing := len(records) - count(seen); missing > 0 {
-		return nil, fmt.Errorf("salesforce: %s: the jobs gave no result for %d of %d records", op, missing, len(records))
+	err = load.Send(ctx, nil, func(i int, res UpsertResult) error {
+		results[i] = res
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return results, nil
 }
 
-func count(seen []bool) int {
-	n := 0
-	for _, s := range seen {
-		if s {
-			n++
+// BulkLoad is an upsert of one object by external id through Bulk API
+// 2.0 whose records go to a temporary file as they are added, not held
+// in memory: a load of any size costs little heap. Send writes it; Close
+// removes the file. Not safe for concurrent use.
+type BulkLoad struct {
+	c                *Client
+	op               string
+	object, extField string
+	spool            *os.File
+	w                *bufio.Writer
+	enc              *json.Encoder
+	cols             map[string]bool // beside extField; a parent reference as Relationship.Field
+	n                int
+}
+
+// NewBulkLoad starts an empty load of object by extField.
+func (c *Client) NewBulkLoad(object, extField string) (*BulkLoad, error) {
+	op := "bulk upsert " + object + "/" + extField
+	if object == "" || extField == "" {
+		return nil, fmt.Errorf("salesforce: %s: object and external id field must not be empty", op)
+	}
+	f, err := os.CreateTemp("", "tandem-bulk-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("salesforce: %s: spooling the records: %w", op, err)
+	}
+	w := bufio.NewWriter(f)
+	return &BulkLoad{c: c, op: op, object: object, extField: extField, spool: f, w: w, enc: json.NewEncoder(w), cols: map[string]bool{}}, nil
+}
+
+// Add appends a record (see BulkUpsert for its fields); it must hold its
+// external id.
+func (l *BulkLoad) Add(rec map[string]any) error {
+	if csvValue(rec[l.extField]) == "" {
+		return fmt.Errorf("salesforce: %s: record %d has no %s", l.op, l.n, l.extField)
+	}
+	for k, v := range rec {
+		if k == "attributes" || k == l.extField {
+			continue
+		}
+		if ref, ok := v.(map[string]any); ok {
+			for rk := range ref {
+				if rk != "attributes" {
+					l.cols[k+"."+rk] = true
+				}
+			}
+			continue
+		}
+		l.cols[k] = true
+	}
+	if err := l.enc.Encode(rec); err != nil {
+		return fmt.Errorf("salesforce: %s: spooling record %d: %w", l.op, l.n, err)
+	}
+	l.n++
+	return nil
+}
+
+// Len is the records added.
+func (l *BulkLoad) Len() int { return l.n }
+
+// Each reads the records back in the order added. Numbers come back as
+// json.Number.
+func (l *BulkLoad) Each(fn func(i int, rec map[string]any) error) error {
+	if err := l.w.Flush(); err != nil {
+		return fmt.Errorf("salesforce: %s: spooling the records: %w", l.op, err)
+	}
+	dec := json.NewDecoder(io.NewSectionReader(l.spool, 0, math.MaxInt64))
+	dec.UseNumber()
+	for i := 0; i < l.n; i++ {
+		var rec map[string]any
+		if err := dec.Decode(&rec); err != nil {
+			return fmt.Errorf("salesforce: %s: reading back record %d: %w", l.op, i, err)
+		}
+		if err := fn(i, rec); err != nil {
+			return err
 		}
 	}
-	return n
+	return nil
+}
+
+// Close removes the load's file.
+func (l *BulkLoad) Close() error {
+	err := l.spool.Close()
+	if rerr := os.Remove(l.spool.Name()); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// Send writes the load's records that keep accepts (nil: every one)
+// through one job per MaxBulkUpload bytes of CSV, and calls fn with each
+// one's result, by its index, in no particular order. A record left out
+// gets no result.
+func (l *BulkLoad) Send(ctx context.Context, keep func(i int) bool, fn func(i int, res UpsertResult) error) error {
+	if keep == nil {
+		keep = func(int) bool { return true }
+	}
+	data, err := os.CreateTemp("", "tandem-bulk-*.csv")
+	if err != nil {
+		return fmt.Errorf("salesforce: %s: writing the CSV: %w", l.op, err)
+	}
+	defer func() { data.Close(); os.Remove(data.Name()) }()
+	uploads, pending, err := l.writeCSV(data, keep)
+	if err != nil {
+		return fmt.Errorf("salesforce: %s: %w", l.op, err)
+	}
+	jobs := make([]*bulkJob, 0, len(uploads))
+	for _, up := range uploads {
+		body := func() io.Reader { return io.NewSectionReader(data, up.off, up.size) }
+		job, err := l.c.startBulkJob(ctx, l.object, l.extField, body)
+		if err != nil {
+			return fmt.Errorf("salesforce: %s: %w", l.op, err)
+		}
+		job.rows = up.rows
+		jobs = append(jobs, job)
+	}
+	got := 0
+	for _, job := range jobs {
+		if err := l.c.waitBulkJob(ctx, job); err != nil {
+			return fmt.Errorf("salesforce: %s: %w", l.op, err)
+		}
+		n, err := l.c.bulkResults(ctx, job, l.extField, pending, fn)
+		got += n
+		if err != nil {
+			return fmt.Errorf("salesforce: %s: %w", l.op, err)
+		}
+	}
+	sent := 0
+	for _, up := range uploads {
+		sent += up.rows
+	}
+	if got != sent {
+		return fmt.Errorf("salesforce: %s: the jobs gave results for %d of %d records", l.op, got, sent)
+	}
+	return nil
+}
+
+// bulkUpload is one job's part of the CSV file: a header and its rows.
+type bulkUpload struct {
+	off, size int64
+	rows      int
+}
+
+// writeCSV writes the kept records to f as CSV, a new upload (with the
+// header again) starting before one would pass the client's limit, and
+// returns the uploads and, by lowercased external id, the indexes of the
+// records sent, in order (a load may hold an id twice).
+func (l *BulkLoad) writeCSV(f *os.File, keep func(int) bool) ([]bulkUpload, map[string][]int, error) {
+	header := append([]string{l.extField}, slices.Sorted(maps.Keys(l.cols))...)
+	var line bytes.Buffer
+	cw := csv.NewWriter(&line)
+	encode := func(vals []string) ([]byte, error) {
+		line.Reset()
+		if err := cw.Write(vals); err != nil {
+			return nil, err
+		}
+		cw.Flush()
+		return line.Bytes(), cw.Error()
+	}
+	head, err := encode(header)
+	if err != nil {
+		return nil, nil, err
+	}
+	head = slices.Clone(head)
+	bw := bufio.NewWriter(f)
+	var out []bulkUpload
+	var off int64
+	pending := map[string][]int{}
+	vals := make([]string, len(header))
+	limit := int64(l.c.bulkLimit)
+	err = l.Each(func(i int, r map[string]any) error {
+		if !keep(i) {
+			return nil
+		}
+		bulkRow(header, r, vals)
+		b, err := encode(vals)
+		if err != nil {
+			return err
+		}
+		if int64(len(head)+len(b)) > limit {
+			return fmt.Errorf("record %d takes %d bytes of CSV, over the %d-byte upload limit", i, len(b), limit)
+		}
+		if len(out) == 0 || out[len(out)-1].size+int64(len(b)) > limit {
+			out = append(out, bulkUpload{off: off, size: int64(len(head))})
+			if _, err := bw.Write(head); err != nil {
+				return err
+			}
+			off += int64(len(head))
+		}
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+		up := &out[len(out)-1]
+		up.size += int64(len(b))
+		up.rows++
+		off += int64(len(b))
+		key := strings.ToLower(vals[0])
+		pending[key] = append(pending[key], i)
+		return nil
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("writing the CSV: %w", err)
+	}
+	return out, pending, nil
+}
+
+// bulkRow sets vals to the record's values by header: a field it lacks
+// is "" (left as it is), nil is #N/A (set to null).
+func bulkRow(header []string, r map[string]any, vals []string) {
+	for j, h := range header {
+		rel, field, isRef := strings.Cut(h, ".")
+		v, present := r[h]
+		if isRef {
+			ref, _ := r[rel].(map[string]any)
+			v, present = ref[field]
+		}
+		switch {
+		case !present:
+			vals[j] = ""
+		case v == nil:
+			vals[j] = "#N/A"
+		default:
+			vals[j] = csvValue(v)
+		}
+	}
 }
 
 // startBulkJob creates a job, uploads its CSV and closes it. A job that
 // could not be uploaded or closed is aborted (best effort) so that it
 // does not linger Open.
-func (c *Client) startBulkJob(ctx context.Context, object, extField string, data []byte) (*bulkJob, error) {
+func (c *Client) startBulkJob(ctx context.Context, object, extField string, data func() io.Reader) (*bulkJob, error) {
 	base := c.dataPath + "/jobs/ingest"
 	var job bulkJob
 	create := request{op: "create bulk job " + object, method: http.MethodPost, path: base,
@@ -174,21 +386,18 @@ func (c *Client) waitBulkJob(ctx context.Context, job *bulkJob) error {
 	}
 }
 
-// bulkResults reads a finished job's result CSVs into results. Failed and
-// unprocessed results are only asked for when the job's counters say
+// bulkResults reads a finished job's result CSVs, row by row, calling fn
+// with each record's result and taking its index from pending (by
+// lowercased external id, in order). It returns the results read. Failed
+// and unprocessed results are only asked for when the job's counters say
 // there are some.
-func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string, records []map[string]any, results []UpsertResult, seen []bool) error {
-	// The rows of each external id, in record order: a load may hold an id twice.
-	pending := map[string][]int{}
-	for _, i := range job.rows {
-		key := strings.ToLower(csvValue(records[i][extField]))
-		pending[key] = append(pending[key], i)
-	}
+func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string, pending map[string][]int, fn func(int, UpsertResult) error) (int, error) {
+	got := 0
 	kinds := []string{"successfulResults"}
 	if job.NumberRecordsFailed > 0 {
 		kinds = append(kinds, "failedResults")
 	}
-	if job.NumberRecordsProcessed < len(job.rows) {
+	if job.NumberRecordsProcessed < job.rows {
 		kinds = append(kinds, "unprocessedrecords")
 	}
 	for _, kind := range kinds {
@@ -196,7 +405,7 @@ func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string,
 			header: map[string]string{"Accept": "text/csv"}, idempotent: true}
 		resp, err := c.do(ctx, req)
 		if err != nil {
-			return err
+			return got, err
 		}
 		// Row by row: a job's results can be tens of thousands of rows.
 		rd := csv.NewReader(bytes.NewReader(resp.Body()))
@@ -206,14 +415,14 @@ func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string,
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
+			return got, fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
 		}
 		col := func(name string) int {
 			return slices.IndexFunc(head, func(h string) bool { return strings.EqualFold(h, name) })
 		}
 		idCol, createdCol, errCol, keyCol := col("sf__Id"), col("sf__Created"), col("sf__Error"), col(extField)
 		if keyCol < 0 {
-			return fmt.Errorf("the %s of bulk job %s have no %s column", kind, job.ID, extField)
+			return got, fmt.Errorf("the %s of bulk job %s have no %s column", kind, job.ID, extField)
 		}
 		for {
 			row, err := rd.Read()
@@ -221,16 +430,18 @@ func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string,
 				break
 			}
 			if err != nil {
-				return fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
+				return got, fmt.Errorf("reading the %s of bulk job %s: %w", kind, job.ID, err)
 			}
 			key := strings.ToLower(row[keyCol])
 			idx := pending[key]
 			if len(idx) == 0 {
-				return fmt.Errorf("the %s of bulk job %s name %s %q, which the job was not sent (or sent fewer times)", kind, job.ID, extField, row[keyCol])
+				return got, fmt.Errorf("the %s of bulk job %s name %s %q, which the job was not sent (or sent fewer times)", kind, job.ID, extField, row[keyCol])
 			}
 			i := idx[0]
-			pending[key] = idx[1:]
-			seen[i] = true
+			if pending[key] = idx[1:]; len(idx) == 1 {
+				delete(pending, key)
+			}
+			got++
 			res := UpsertResult{}
 			if idCol >= 0 {
 				res.ID = row[idCol]
@@ -244,10 +455,12 @@ func (c *Client) bulkResults(ctx context.Context, job *bulkJob, extField string,
 			default:
 				res.Errors = []RecordError{{StatusCode: CodeUnprocessed, Message: "bulk job " + job.ID + " ended before processing this record", Fields: []string{}}}
 			}
-			results[i] = res
+			if err := fn(i, res); err != nil {
+				return got, err
+			}
 		}
 	}
-	return nil
+	return got, nil
 }
 
 // parseBulkError reads an sf__Error: "CODE:message:Field1,Field2 --".
@@ -263,88 +476,6 @@ func parseBulkError(s string) RecordError {
 		}
 	}
 	return e
-}
-
-// bulkHeader is the CSV header of a load: extField, then every other
-// field any record sets, sorted; a parent reference is Relationship.Field.
-func bulkHeader(extField string, records []map[string]any) []string {
-	cols := map[string]bool{}
-	for _, r := range records {
-		for k, v := range r {
-			if k == "attributes" || k == extField {
-				continue
-			}
-			if ref, ok := v.(map[string]any); ok {
-				for rk := range ref {
-					if rk != "attributes" {
-						cols[k+"."+rk] = true
-					}
-				}
-				continue
-			}
-			cols[k] = true
-		}
-	}
-	return append([]string{extField}, slices.Sorted(maps.Keys(cols))...)
-}
-
-// bulkUpload is one job's CSV and the records in it.
-type bulkUpload struct {
-	csv  []byte
-	rows []int
-}
-
-// bulkUploads writes the records as CSV, starting a new upload (with the
-// header again) before one would pass limit bytes.
-func bulkUploads(header []string, records []map[string]any, limit int) ([]bulkUpload, error) {
-	line := func(vals []string) ([]byte, error) {
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		if err := w.Write(vals); err != nil {
-			return nil, err
-		}
-		w.Flush()
-		return b.Bytes(), w.Error()
-	}
-	head, err := line(header)
-	if err != nil {
-		return nil, err
-	}
-	var out []bulkUpload
-	var cur *bulkUpload
-	for i, r := range records {
-		vals := make([]string, len(header))
-		for j, h := range header {
-			rel, field, isRef := strings.Cut(h, ".")
-			v, present := r[h]
-			if isRef {
-				ref, _ := r[rel].(map[string]any)
-				v, present = ref[field]
-			}
-			switch {
-			case !present:
-				vals[j] = "" // left as it is
-			case v == nil:
-				vals[j] = "#N/A"
-			default:
-				vals[j] = csvValue(v)
-			}
-		}
-		b, err := line(vals)
-		if err != nil {
-			return nil, err
-		}
-		if len(head)+len(b) > limit {
-			return nil, fmt.Errorf("record %d takes %d bytes of CSV, over the %d-byte upload limit", i, len(b), limit)
-		}
-		if cur == nil || len(cur.csv)+len(b) > limit {
-			out = append(out, bulkUpload{csv: slices.Clone(head)})
-			cur = &out[len(out)-1]
-		}
-		cur.csv = append(cur.csv, b...)
-		cur.rows = append(cur.rows, i)
-	}
-	return out, nil
 }
 
 // csvValue is a field value as Bulk API CSV text.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -277,8 +278,12 @@ func (c *Client) send(ctx context.Context, req request) (*resty.Response, *token
 	r := c.http.R().SetContext(actx).
 		SetHeader("Authorization", "Bearer "+tok.access).
 		SetQueryParamsFromValues(req.query)
-	if req.body != nil {
-		r.SetBody(req.body)
+	switch body := req.body.(type) {
+	case nil:
+	case func() io.Reader: // streamed from a file; a fresh reader each attempt
+		r.SetBody(body())
+	default:
+		r.SetBody(body)
 	}
 	r.SetHeaders(req.header)
 	start := time.Now()

@@ -133,8 +133,9 @@ type groupPayload struct {
 	Records []json.RawMessage `json:"records"`
 }
 
-// Aggregator turns a group's tasks into one TypeUpsertGroup task with
-// maxRetry retries.
+// Aggregator turns a group's tasks into one task of GroupTaskType(their
+// type) with maxRetry retries (TypeUpsert tasks into a TypeUpsertGroup;
+// other flows group tasks of their own, e.g. the catalog's items).
 func Aggregator(maxRetry int) asynq.GroupAggregator {
 	return asynq.GroupAggregatorFunc(func(group string, tasks []*asynq.Task) *asynq.Task {
 		p := groupPayload{Group: group, Records: make([]json.RawMessage, len(tasks))}
@@ -142,8 +143,23 @@ func Aggregator(maxRetry int) asynq.GroupAggregator {
 			p.Records[i] = json.RawMessage(t.Payload())
 		}
 		payload, _ := json.Marshal(p) // raw messages and a string: cannot fail
-		return asynq.NewTask(TypeUpsertGroup, payload, asynq.MaxRetry(maxRetry), asynq.Timeout(taskTimeout))
+		return asynq.NewTask(GroupTaskType(tasks[0].Type()), payload, asynq.MaxRetry(maxRetry), asynq.Timeout(taskTimeout))
 	})
+}
+
+// GroupTaskType is the type of the task a group of member tasks of type
+// member becomes: member + "_group". A group holds tasks of one type:
+// each flow names its own groups.
+func GroupTaskType(member string) string { return member + "_group" }
+
+// DecodeGroup reads an aggregated task: its group and its members'
+// payloads, as enqueued.
+func DecodeGroup(t *asynq.Task) (group string, members []json.RawMessage, err error) {
+	var p groupPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return "", nil, permanent(fmt.Errorf("decoding %s payload: %w", t.Type(), err))
+	}
+	return p.Group, p.Records, nil
 }
 
 // Groups is the worker's group configuration for batched upserts: a group
@@ -213,24 +229,24 @@ type writer struct {
 
 // group writes a group's records and sends on the ones Salesforce refused.
 func (w *writer) group(ctx context.Context, t *asynq.Task) error {
-	var p groupPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil {
-		return permanent(fmt.Errorf("decoding %s payload: %w", t.Type(), err))
+	group, members, err := DecodeGroup(t)
+	if err != nil {
+		return err
 	}
 	taskID, _ := asynq.GetTaskID(ctx)
 	var recs []Record
 	var raws []json.RawMessage
-	for i, raw := range p.Records {
+	for i, raw := range members {
 		var r Record
 		err := json.Unmarshal(raw, &r)
 		if err == nil {
 			err = r.check()
 		}
 		if err == nil && len(recs) > 0 && (r.Object != recs[0].Object || r.ExtField != recs[0].ExtField) {
-			err = fmt.Errorf("record of %s/%s in group %s", r.Object, r.ExtField, p.Group)
+			err = fmt.Errorf("record of %s/%s in group %s", r.Object, r.ExtField, group)
 		}
 		if err != nil { // on alone, to be archived with the reason
-			if err := w.sendOn(ctx, taskID, i, raw, fmt.Sprintf("decoding a record of group %s: %v", p.Group, err)); err != nil {
+			if err := w.sendOn(ctx, taskID, i, raw, fmt.Sprintf("decoding a record of group %s: %v", group, err)); err != nil {
 				return err
 			}
 			continue
@@ -307,16 +323,41 @@ func (w *writer) sendOn(ctx context.Context, groupID string, i int, raw json.Raw
 			payload = b
 		}
 	}
-	opts := []asynq.Option{asynq.Queue(Queue), asynq.MaxRetry(w.MaxRetry), asynq.Timeout(time.Minute)}
+	return SendOn(ctx, w.enqueue.client, TypeUpsertRecord, Queue, groupID, i, payload, why != "", w.MaxRetry)
+}
+
+// SendOn enqueues member i of group job groupID as a task of its own,
+// of taskType on queue, with payload: at once when archive (its handler
+// archives it with the reason the payload carries, see ArchiveFirst),
+// else a second later, with retries of its own. The task id makes a
+// retried group job send each member on once.
+func SendOn(ctx context.Context, c *asynq.Client, taskType, queue, groupID string, i int, payload []byte, archive bool, maxRetry int) error {
+	opts := []asynq.Option{asynq.Queue(queue), asynq.MaxRetry(maxRetry), asynq.Timeout(time.Minute)}
 	if groupID != "" {
-		opts = append(opts, asynq.TaskID(fmt.Sprintf("%s:%s:%d", TypeUpsertRecord, groupID, i)))
+		opts = append(opts, asynq.TaskID(fmt.Sprintf("%s:%s:%d", taskType, groupID, i)))
 	}
-	if why == "" {
+	if !archive {
 		opts = append(opts, asynq.ProcessIn(time.Second))
 	}
-	_, err := w.enqueue.client.EnqueueContext(ctx, asynq.NewTask(TypeUpsertRecord, payload), opts...)
+	_, err := c.EnqueueContext(ctx, asynq.NewTask(taskType, payload), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("sending on record %d of batch %s: %w", i, groupID, err)
+		return fmt.Errorf("sending on member %d of batch %s: %w", i, groupID, err)
+	}
+	return nil
+}
+
+// ArchiveFirst is what a member sent on with a permanent error does: the
+// first run archives it at once with why; a run after that (an operator's
+// replay, in Asynqmon or tandem replay: same task, same payload) returns
+// nil, and the member is written alone.
+func ArchiveFirst(ctx context.Context, rdb redis.UniversalClient, why string) error {
+	id, _ := asynq.GetTaskID(ctx)
+	first, err := rdb.SetNX(ctx, "tandem:batch:archived:{"+id+"}", 1, jobs.DedupRetention*7).Result()
+	if err != nil {
+		return fmt.Errorf("marking batched task %s archived: %w", id, err)
+	}
+	if first {
+		return permanent(errors.New(why))
 	}
 	return nil
 }
@@ -329,15 +370,8 @@ func (w *writer) record(ctx context.Context, t *asynq.Task) error {
 		return permanent(fmt.Errorf("decoding %s payload: %w", t.Type(), err))
 	}
 	if r.Err != "" {
-		// Archived at once the first time; run again by an operator
-		// (Asynqmon, tandem replay: same task, same payload), written alone.
-		id, _ := asynq.GetTaskID(ctx)
-		first, err := w.Redis.SetNX(ctx, "tandem:batch:archived:{"+id+"}", 1, jobs.DedupRetention*7).Result()
-		if err != nil {
-			return fmt.Errorf("marking batched upsert %s archived: %w", id, err)
-		}
-		if first {
-			return permanent(errors.New(r.Err))
+		if err := ArchiveFirst(ctx, w.Redis, r.Err); err != nil {
+			return err
 		}
 	}
 	if err := r.check(); err != nil {

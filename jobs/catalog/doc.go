@@ -3,18 +3,23 @@
 // only current, ERP-approved prices.
 //
 // One Syncer does the work for every trigger: the webhook and the sweep
-// run it for one item (a job per item change), `tandem sync catalog`
-// for every item, 1,000 at a time. For each batch it reads the items
-// (SuiteQL item table) and their prices (pricing table), reads what
+// make a job per item change, which puts the item into an asynq task
+// group (jobs/batch's aggregator), so a burst of changes is synced as one
+// batch of the items named (see Flow); `tandem sync catalog` syncs every
+// item, 1,000 at a time. For each batch it reads the items
+// with their prices (one SuiteQL page: the item table joined to the
+// pricing table, prices pivoted into a row per item), reads what
 // Salesforce holds for them, and writes only what differs: products by
 // NetSuite_Item_Id__c, then standard price book entries (Salesforce
 // refuses a custom entry without one), then custom price book entries,
 // each through sObject Collections (200 records a call, a result per
 // record: a record that fails is reported alone and the rest stand).
-// With Config.BulkThreshold set (TANDEM_SF_BULK_THRESHOLD), a sync holds
-// its writes across batches (up to MaxHeld records) and sends a step
-// above the threshold as one Bulk API 2.0 job: a full sync of 10,000
-// items is three jobs, not 200 Collections calls. An item whose product
+// With Config.BulkThreshold set (TANDEM_SF_BULK_THRESHOLD), a sync plans
+// every batch before it writes and sends a step above the threshold as
+// one Bulk API 2.0 load, its records spooled to a temporary file as they
+// are planned (heap bounded by the threshold and a batch, not the
+// catalog): a full sync of 10,000 items is three jobs, not 200
+// Collections calls. An item whose product
 // or standard entry is refused has its later records left out.
 //
 // Rules: one price book per configured NetSuite price level (its name

@@ -9,6 +9,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
@@ -27,14 +28,14 @@ const BatchSize = netsuite.MaxSuiteQLPage
 
 // Salesforce is what the catalog needs of Salesforce; *salesforce.Client
 // implements it. Writes go through sObject Collections (UpsertCollection,
-// UpdateCollection), or Bulk API 2.0 (BulkUpsert) for a load above
+// UpdateCollection), or Bulk API 2.0 (NewBulkLoad) for a load above
 // Config.BulkThreshold.
 type Salesforce interface {
 	Query(ctx context.Context, soql string) ([]salesforce.Record, error)
 	Create(ctx context.Context, object string, fields map[string]any) (string, error)
 	UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error)
 	UpdateCollection(ctx context.Context, object string, records []map[string]any) ([]salesforce.UpsertResult, error)
-	BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error)
+	NewBulkLoad(object, extField string) (*salesforce.BulkLoad, error)
 }
 
 // NetSuite is what the catalog needs of NetSuite; *netsuite.Client implements it.
@@ -52,17 +53,19 @@ type Config struct {
 	SingleCurrency bool
 	// BulkThreshold: the upserts of one step (products, standard entries,
 	// custom entries) above this many records go through one Bulk API 2.0
-	// job, not Collections calls; a sync then holds its writes (up to
-	// MaxHeld records) to make its jobs few. 0 = Collections only.
+	// load, not Collections calls; a sync then plans every batch before
+	// it writes (the loads spooled on disk) to make its jobs few.
+	// 0 = Collections only, a batch written as it is planned.
 	BulkThreshold int
+	// MaxRetry is the retries of an item change a batch sends on alone
+	// (TANDEM_MAX_RETRY).
+	MaxRetry int
 }
 
-// MaxHeld bounds the records a sync with Bulk API 2.0 holds before it
-// writes them: about 30 MiB of heap; a larger catalog takes several
-// rounds of jobs.
-const MaxHeld = 50000
-
-var itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
+var (
+	itemTypePattern = regexp.MustCompile(`^[A-Za-z]+$`)
+	idPattern       = regexp.MustCompile(`^[0-9]+$`) // put into SuiteQL as they are
+)
 
 // Syncer writes NetSuite items and prices to Salesforce.
 type Syncer struct {
@@ -127,6 +130,9 @@ func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
 		}
 	}
 	for _, level := range cfg.PriceLevels {
+		if !idPattern.MatchString(level) {
+			return nil, fmt.Errorf("catalog: price level %q is not a NetSuite internal id like 1", level)
+		}
 		if _, ok := maps.TableValue("price_books", level); !ok {
 			return nil, fmt.Errorf("catalog: price level %s has no price book in the price_books table", level)
 		}
@@ -136,6 +142,9 @@ func checkConfig(maps *mapping.Set, cfg Config) ([]currency, error) {
 		id, ok := maps.TableValue("currencies", iso)
 		if !ok {
 			return nil, fmt.Errorf("catalog: currency %s is not in the currencies table", iso)
+		}
+		if !idPattern.MatchString(fmt.Sprint(id)) {
+			return nil, fmt.Errorf("catalog: currency %s maps to %v in the currencies table, not a NetSuite internal id", iso, id)
 		}
 		out = append(out, currency{iso: iso, nsID: fmt.Sprint(id)})
 	}
@@ -231,8 +240,9 @@ func (s *Summary) Err() error {
 
 // Scope says which items a sync reads.
 type Scope struct {
-	ItemID        string // one item
-	ModifiedSince string // items modified at or after this time (RFC 3339, UTC); "" = all
+	ItemID        string   // one item
+	ItemIDs       []string // these items (at most BatchSize: one IN list)
+	ModifiedSince string   // items modified at or after this time (RFC 3339, UTC); "" = all
 }
 
 // Progress is told after each batch: items done so far.
@@ -241,27 +251,39 @@ type Progress func(items int)
 const timestampFormat = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`
 
 // Run syncs the items in scope, a batch of BatchSize items at a time: the
-// whole catalog is never held. A failed record does not stop the sync;
-// an error reading or calling does.
+// whole catalog is never held (with Bulk API 2.0, the planned records are
+// spooled on disk). A failed record does not stop the sync; an error
+// reading or calling does. A read that fails mid-sync stops the reading,
+// not the writing: what was planned from the batches read (whole items,
+// each product before its entries) is still written, then the run fails
+// with the read's error; a re-run writes only what is still missing.
 func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summary, error) {
+	if len(scope.ItemIDs) > BatchSize {
+		return Summary{}, fmt.Errorf("catalog sync: %d items named, at most %d at a time", len(scope.ItemIDs), BatchSize)
+	}
 	quoted := make([]string, len(s.cfg.ItemTypes))
 	for i, t := range s.cfg.ItemTypes {
 		quoted[i] = "'" + t + "'"
 	}
-	q := "SELECT id, itemid, displayname, description, itemtype, isinactive FROM item WHERE itemtype IN (" +
-		strings.Join(quoted, ", ") + ")"
+	where := "item.itemtype IN (" + strings.Join(quoted, ", ") + ")"
 	var params []any
 	switch {
 	case scope.ItemID != "":
-		q += " AND id = ?"
+		where += " AND item.id = ?"
 		params = append(params, scope.ItemID)
+	case len(scope.ItemIDs) > 0:
+		where += " AND item.id IN (" + placeholders(len(scope.ItemIDs)) + ")"
+		for _, id := range scope.ItemIDs {
+			params = append(params, id)
+		}
 	case scope.ModifiedSince != "":
-		q += " AND lastmodifieddate >= TO_TIMESTAMP(?, " + timestampFormat + ")"
+		where += " AND item.lastmodifieddate >= TO_TIMESTAMP(?, " + timestampFormat + ")"
 		params = append(params, scope.ModifiedSince)
 	}
-	q += " ORDER BY id"
+	q := s.itemQuery(where)
 	var sum Summary
 	held := s.newLoad()
+	defer held.discard()
 	batch := make([]netsuite.Row, 0, BatchSize)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -270,8 +292,11 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 		b, err := s.syncBatch(ctx, batch, held)
 		sum.add(b)
 		batch = batch[:0]
-		if err == nil && (s.cfg.BulkThreshold <= 0 || held.size() >= MaxHeld) {
+		if err == nil && s.cfg.BulkThreshold <= 0 {
 			err = s.writeLoad(ctx, held, &sum)
+		}
+		if err == nil && s.cfg.BulkThreshold > 0 {
+			err = held.spill(s.sf, s.cfg.BulkThreshold)
 		}
 		if progress != nil {
 			progress(sum.Items)
@@ -291,8 +316,9 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 	if err == nil {
 		err = flush()
 	}
-	if err == nil {
-		err = s.writeLoad(ctx, held, &sum)
+	// After a failed write the load is empty: this writes nothing more.
+	if werr := s.writeLoad(ctx, held, &sum); werr != nil {
+		err = errors.Join(err, werr)
 	}
 	if err != nil {
 		return sum, fmt.Errorf("catalog sync: %w", err)
@@ -303,7 +329,7 @@ func (s *Syncer) Run(ctx context.Context, scope Scope, progress Progress) (Summa
 // pages is the calls reading n rows took, at most per a page.
 func pages(n, per int) int { return max(1, (n+per-1)/per) }
 
-// price is the list price of one item in one book and currency.
+// priceKey names the list price of one item at one level in one currency.
 type priceKey struct{ item, level, currency string }
 
 type priceRow struct {
@@ -317,7 +343,7 @@ func (s *Syncer) syncBatch(ctx context.Context, rows []netsuite.Row, out *load) 
 	for i, r := range rows {
 		ids[i] = r.String("id")
 	}
-	prices, calls, err := s.readPrices(ctx, ids)
+	prices, calls, err := s.pivotedPrices(ctx, rows)
 	sum.NetSuiteCalls += calls
 	if err != nil {
 		return sum, err
@@ -370,34 +396,96 @@ func itemRecord(r netsuite.Row) map[string]any {
 	return rec
 }
 
-// readPrices reads the batch's pricing rows of the configured levels and
+// itemColumns are the item table's columns a sync reads.
+const itemColumns = "item.id, item.itemid, item.displayname, item.description, item.itemtype, item.isinactive"
+
+// itemQuery selects the items matching where, each in one row with its
+// prices pivoted into columns (a row per item, so a page of 1,000 rows is
+// 1,000 items, prices included): for each configured level and currency
+// k, qk is its lowest tier's quantity, nk how many of its tiers start at
+// quantity 0 or 1 (NetSuite's first tier) and pk their price. nk = 1
+// makes pk the lowest tier's price; any other shape is read row by row
+// (readPrices).
+func (s *Syncer) itemQuery(where string) string {
+	var cols []string
+	for k, pc := range s.priceColumns() {
+		match := "p.pricelevel = " + pc.level + " AND p.currency = " + pc.currency
+		n := strconv.Itoa(k)
+		cols = append(cols,
+			"MIN(CASE WHEN "+match+" THEN p.quantity END) AS q"+n,
+			"COUNT(CASE WHEN "+match+" AND p.quantity <= 1 THEN 1 END) AS n"+n,
+			"MAX(CASE WHEN "+match+" AND p.quantity <= 1 THEN p.unitprice END) AS p"+n)
+	}
+	return "SELECT " + itemColumns + ", " + strings.Join(cols, ", ") +
+		" FROM item LEFT JOIN pricing p ON p.item = item.id WHERE " + where +
+		" GROUP BY " + itemColumns + " ORDER BY item.id"
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// priceColumn is one configured level and currency (NetSuite ids).
+type priceColumn struct{ level, currency string }
+
+func (s *Syncer) priceColumns() []priceColumn {
+	var out []priceColumn
+	for _, l := range s.cfg.PriceLevels {
+		for _, c := range s.currency {
+			out = append(out, priceColumn{l, c.nsID})
+		}
+	}
+	return out
+}
+
+// pivotedPrices reads a batch's prices from its rows' pivot columns, and
+// those of items whose tiers the pivot cannot settle from the pricing
+// table (one more call).
+func (s *Syncer) pivotedPrices(ctx context.Context, rows []netsuite.Row) (map[priceKey]priceRow, int, error) {
+	out := map[priceKey]priceRow{}
+	var unsettled []string
+	for _, r := range rows {
+		item := r.String("id")
+		settled := true
+		for k, pc := range s.priceColumns() {
+			n := strconv.Itoa(k)
+			if r.String("q"+n) == "" {
+				continue // no price at this level in this currency
+			}
+			if r.Float("n"+n) != 1 {
+				settled = false
+				continue
+			}
+			out[priceKey{item: item, level: pc.level, currency: pc.currency}] = priceRow{qty: r.Float("q" + n), price: r.Float("p" + n)}
+		}
+		if !settled {
+			unsettled = append(unsettled, item)
+		}
+	}
+	if len(unsettled) == 0 {
+		return out, 0, nil
+	}
+	more, calls, err := s.readPrices(ctx, unsettled)
+	maps.Copy(out, more)
+	return out, calls, err
+}
+
+// readPrices reads the pricing rows of items at the configured levels and
 // currencies, keeping per key the row with the lowest quantity.
 func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]priceRow, int, error) {
-	// The batch is a run of the item query's ORDER BY id: its first and
-	// last ids bound it in the database's own order.
-	first, last := ids[0], ids[len(ids)-1]
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
+	params := make([]any, len(ids))
+	want := map[priceKey]bool{}
+	for i, id := range ids {
+		params[i] = id
+		for _, pc := range s.priceColumns() {
+			want[priceKey{item: id, level: pc.level, currency: pc.currency}] = true
+		}
 	}
-	q := "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item BETWEEN ? AND ?"
-	params := []any{first, last}
-	if len(ids) == 1 {
-		q, params = "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item = ?", []any{first}
-	}
-	levels, currencies := map[string]bool{}, map[string]bool{}
-	for _, l := range s.cfg.PriceLevels {
-		levels[l] = true
-	}
-	for _, c := range s.currency {
-		currencies[c.nsID] = true
-	}
+	q := "SELECT item, pricelevel, currency, quantity, unitprice FROM pricing WHERE item IN (" + placeholders(len(ids)) + ")"
 	out := map[priceKey]priceRow{}
 	n := 0
 	err := s.ns.SuiteQL(ctx, q, params, func(r netsuite.Row) error {
 		n++
 		k := priceKey{item: r.String("item"), level: r.String("pricelevel"), currency: r.String("currency")}
-		if !want[k.item] || !levels[k.level] || !currencies[k.currency] {
+		if !want[k] {
 			return nil
 		}
 		p := priceRow{qty: r.Float("quantity"), price: r.Float("unitprice")}
@@ -407,7 +495,7 @@ func (s *Syncer) readPrices(ctx context.Context, ids []string) (map[priceKey]pri
 		return nil
 	})
 	if err != nil {
-		return nil, pages(n, netsuite.MaxSuiteQLPage), fmt.Errorf("reading prices of items %s to %s: %w", first, last, err)
+		return nil, pages(n, netsuite.MaxSuiteQLPage), fmt.Errorf("reading the prices of %d items from %s: %w", len(ids), ids[0], err)
 	}
 	return out, pages(n, netsuite.MaxSuiteQLPage), nil
 }
@@ -588,16 +676,19 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// load is the writes a sync holds, in the order Salesforce needs them:
+// load is the writes a sync plans, in the order Salesforce needs them:
 // products, standard price book entries, custom ones.
 type load struct{ steps [3]step }
 
 // step is the records of one object to write; an update that carries an
 // Id (an entry adopted from before Tandem) goes by Id, the rest are
-// upserts by extField.
+// upserts by extField. Once its upserts pass Config.BulkThreshold they
+// go to a Bulk API 2.0 load spooled on disk (bulk), not held.
 type step struct {
 	object, extField string
 	upserts, byID    []planned
+	bulk             *salesforce.BulkLoad
+	bulkItems        []string // the item of each record in bulk, by index
 }
 
 // planned is one record and the NetSuite item it is for.
@@ -619,25 +710,58 @@ func (st *step) add(item string, rec map[string]any) {
 	}
 }
 
-func (l *load) size() int {
-	n := 0
-	for _, st := range l.steps {
-		n += len(st.upserts) + len(st.byID)
+// spill moves the upserts of each step past threshold (and of a step
+// already spooled) to its Bulk API 2.0 load, so a sync holds at most
+// threshold records a step plus one batch.
+func (l *load) spill(sf Salesforce, threshold int) error {
+	for i := range l.steps {
+		st := &l.steps[i]
+		if st.bulk == nil && len(st.upserts) <= threshold {
+			continue
+		}
+		if st.bulk == nil {
+			b, err := sf.NewBulkLoad(st.object, st.extField)
+			if err != nil {
+				return err
+			}
+			st.bulk = b
+		}
+		for _, p := range st.upserts {
+			if err := st.bulk.Add(p.rec); err != nil {
+				return err
+			}
+			st.bulkItems = append(st.bulkItems, p.item)
+		}
+		st.upserts = nil
 	}
-	return n
+	return nil
+}
+
+// discard drops what the load still holds, its spooled files included.
+func (l *load) discard() {
+	for i := range l.steps {
+		st := &l.steps[i]
+		if st.bulk != nil {
+			_ = st.bulk.Close()
+		}
+		*st = step{object: st.object, extField: st.extField}
+	}
 }
 
 // writeLoad writes the load's steps in order and empties it. An item
 // whose product (or standard entry) Salesforce refused has its later
-// records left out: they could only fail for want of it.
+// records left out: they could only fail for want of it. After an error
+// the rest of the load is dropped, not written out of order.
 func (s *Syncer) writeLoad(ctx context.Context, l *load, sum *Summary) error {
+	defer l.discard()
+	if s.cfg.BulkThreshold > 0 {
+		if err := l.spill(s.sf, s.cfg.BulkThreshold); err != nil {
+			return fmt.Errorf("spooling the Bulk API 2.0 loads: %w", err)
+		}
+	}
 	failed := map[string]bool{}
 	for i := range l.steps {
-		st := &l.steps[i]
-		keep := func(p planned) bool { return !failed[p.item] }
-		upserts, byID := filter(st.upserts, keep), filter(st.byID, keep)
-		st.upserts, st.byID = nil, nil
-		if err := s.write(ctx, st.object, st.extField, upserts, byID, sum, failed); err != nil {
+		if err := s.write(ctx, &l.steps[i], sum, failed); err != nil {
 			return err
 		}
 	}
@@ -654,74 +778,105 @@ func filter(ps []planned, keep func(planned) bool) []planned {
 	return out
 }
 
-// write sends upserts by extField and updates by Id, counting each
-// record's outcome. Upserts above Config.BulkThreshold go through one
-// Bulk API 2.0 job, the rest through Collections calls of 200. A record
+// outcome counts each record's result of one step into sum. A record
 // Salesforce refuses is counted and reported alone, its item marked in
 // failed; the rest stand.
-func (s *Syncer) write(ctx context.Context, object, extField string, upserts, byID []planned, sum *Summary, failed map[string]bool) error {
-	var retry []planned
-	tally := func(chunk []planned, results []salesforce.UpsertResult) {
-		for i, res := range results {
-			p := chunk[i]
-			switch {
-			case !res.Success && object == "PricebookEntry" && hasCreateOnly(p.rec) && refusedCreateOnly(res):
-				// The entry exists by now (an earlier attempt's write whose
-				// answer was lost, or another job's): update it instead.
-				retry = append(retry, planned{p.item, withoutCreateOnly(p.rec)})
-			case !res.Success:
-				failed[p.item] = true
-				sum.Failed++
-				sum.Failures = append(sum.Failures, Failure{Item: p.item, Object: object, Key: fmt.Sprint(p.rec[extField]), Err: res.Err()})
-			case res.Created:
-				sum.Created++
-			case p.rec["IsActive"] == false:
-				sum.Deactivated++
-			default:
-				sum.Updated++
-			}
-		}
+type outcome struct {
+	object, extField string
+	sum              *Summary
+	failed           map[string]bool
+	retry            []planned // entries to update, not create: see add
+}
+
+func (o *outcome) add(p planned, res salesforce.UpsertResult) {
+	switch {
+	case !res.Success && o.object == "PricebookEntry" && hasCreateOnly(p.rec) && refusedCreateOnly(res):
+		// The entry exists by now (an earlier attempt's write whose
+		// answer was lost, or another job's): update it instead.
+		o.retry = append(o.retry, planned{p.item, withoutCreateOnly(p.rec)})
+	case !res.Success:
+		o.failed[p.item] = true
+		o.sum.Failed++
+		o.sum.Failures = append(o.sum.Failures, Failure{Item: p.item, Object: o.object, Key: fmt.Sprint(p.rec[o.extField]), Err: res.Err()})
+	case res.Created:
+		o.sum.Created++
+	case p.rec["IsActive"] == false:
+		o.sum.Deactivated++
+	default:
+		o.sum.Updated++
 	}
-	send := func(ps []planned, size int, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
-		for chunk := range slices.Chunk(ps, size) {
-			recs := make([]map[string]any, len(chunk))
-			for i, p := range chunk {
-				recs[i] = p.rec
-			}
-			results, err := call(recs)
-			sum.SalesforceCalls++
-			sum.SalesforceWrites++
-			if err != nil {
-				return fmt.Errorf("writing %d %s records: %w", len(chunk), object, err)
-			}
-			tally(chunk, results)
-		}
-		return nil
-	}
-	upsert := func(c []map[string]any) ([]salesforce.UpsertResult, error) {
-		return s.sf.UpsertCollection(ctx, object, extField, c, false)
-	}
-	size := salesforce.MaxCollectionSize
-	if s.cfg.BulkThreshold > 0 && len(upserts) > s.cfg.BulkThreshold {
-		size = len(upserts) // one job; BulkUpsert splits it only past 100 MB of CSV
-		upsert = func(c []map[string]any) ([]salesforce.UpsertResult, error) {
-			return s.sf.BulkUpsert(ctx, object, extField, c)
-		}
-	}
-	if err := send(upserts, size, upsert); err != nil {
-		return err
-	}
-	if len(retry) > 0 {
-		again := retry
-		retry = nil
-		if err := send(again, salesforce.MaxCollectionSize, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
-			return s.sf.UpsertCollection(ctx, object, extField, c, false)
-		}); err != nil {
+}
+
+// write sends a step: its Bulk API 2.0 load if it has one, its upserts
+// by extField and updates by Id through Collections calls of 200,
+// leaving out the records of items in failed.
+func (s *Syncer) write(ctx context.Context, st *step, sum *Summary, failed map[string]bool) error {
+	o := &outcome{object: st.object, extField: st.extField, sum: sum, failed: failed}
+	keep := func(p planned) bool { return !failed[p.item] }
+	upserts, byID := filter(st.upserts, keep), filter(st.byID, keep)
+	if st.bulk != nil {
+		if err := s.sendBulk(ctx, st, o); err != nil {
 			return err
 		}
 	}
-	return send(byID, salesforce.MaxCollectionSize, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
-		return s.sf.UpdateCollection(ctx, object, c)
+	upsert := func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+		return s.sf.UpsertCollection(ctx, st.object, st.extField, c, false)
+	}
+	if err := s.send(o, upserts, upsert); err != nil {
+		return err
+	}
+	if len(o.retry) > 0 {
+		again := o.retry
+		o.retry = nil
+		if err := s.send(o, again, upsert); err != nil {
+			return err
+		}
+	}
+	return s.send(o, byID, func(c []map[string]any) ([]salesforce.UpsertResult, error) {
+		return s.sf.UpdateCollection(ctx, st.object, c)
+	})
+}
+
+// send writes ps in calls of 200 through call.
+func (s *Syncer) send(o *outcome, ps []planned, call func([]map[string]any) ([]salesforce.UpsertResult, error)) error {
+	for chunk := range slices.Chunk(ps, salesforce.MaxCollectionSize) {
+		recs := make([]map[string]any, len(chunk))
+		for i, p := range chunk {
+			recs[i] = p.rec
+		}
+		results, err := call(recs)
+		o.sum.SalesforceCalls++
+		o.sum.SalesforceWrites++
+		if err != nil {
+			return fmt.Errorf("writing %d %s records: %w", len(chunk), o.object, err)
+		}
+		for i, res := range results {
+			o.add(chunk[i], res)
+		}
+	}
+	return nil
+}
+
+// sendBulk writes the step's Bulk API 2.0 load (counted as one call),
+// then reads its records back from the spool to count their results.
+func (s *Syncer) sendBulk(ctx context.Context, st *step, o *outcome) error {
+	skip := maps.Clone(o.failed) // as sent: a refusal in this step must not hide its later results
+	keep := func(i int) bool { return !skip[st.bulkItems[i]] }
+	results := make([]salesforce.UpsertResult, st.bulk.Len())
+	err := st.bulk.Send(ctx, keep, func(i int, res salesforce.UpsertResult) error {
+		results[i] = res
+		return nil
+	})
+	o.sum.SalesforceCalls++
+	o.sum.SalesforceWrites++
+	if err != nil {
+		return fmt.Errorf("writing %d %s records through Bulk API 2.0: %w", st.bulk.Len(), st.object, err)
+	}
+	return st.bulk.Each(func(i int, rec map[string]any) error {
+		if keep(i) {
+			o.add(planned{st.bulkItems[i], rec}, results[i])
+		}
+		return nil
 	})
 }
 
@@ -734,19 +889,20 @@ func (s *Syncer) Deactivate(ctx context.Context, itemID string) (Summary, error)
 	if err != nil {
 		return sum, err
 	}
-	// The entries go out of quoting even if the product could not.
-	failed := map[string]bool{}
+	l := s.newLoad()
 	if p, ok := h.products[itemID]; ok && p["IsActive"] == true {
-		rec := planned{itemID, map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false}}
-		if err := s.write(ctx, "Product2", "NetSuite_Item_Id__c", []planned{rec}, nil, &sum, failed); err != nil {
+		l.steps[0].add(itemID, map[string]any{"NetSuite_Item_Id__c": itemID, "IsActive": false})
+	}
+	for _, e := range h.entries[itemID] {
+		if e["IsActive"] == true {
+			l.steps[1].add(itemID, map[string]any{"Id": e.String("Id"), "IsActive": false})
+		}
+	}
+	// The entries go out of quoting even if the product could not.
+	for i := range l.steps {
+		if err := s.write(ctx, &l.steps[i], &sum, map[string]bool{}); err != nil {
 			return sum, err
 		}
 	}
-	var entries []planned
-	for _, e := range h.entries[itemID] {
-		if e["IsActive"] == true {
-			entries = append(entries, planned{itemID, map[string]any{"Id": e.String("Id"), "IsActive": false}})
-		}
-	}
-	return sum, s.write(ctx, "PricebookEntry", "Tandem_Key__c", nil, entries, &sum, failed)
+	return sum, nil
 }

@@ -73,9 +73,9 @@ type countingSF struct {
 	bulkJobs, upsertCalls int
 }
 
-func (c *countingSF) BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error) {
+func (c *countingSF) NewBulkLoad(object, extField string) (*salesforce.BulkLoad, error) {
 	c.bulkJobs++
-	return c.Client.BulkUpsert(ctx, object, extField, records)
+	return c.Client.NewBulkLoad(object, extField)
 }
 
 func (c *countingSF) UpsertCollection(ctx context.Context, object, extField string, records []map[string]any, allOrNone bool) ([]salesforce.UpsertResult, error) {
@@ -272,5 +272,89 @@ func TestEntryCreatedMeanwhileIsUpdated(t *testing.T) {
 		if got, want := len(o.entries(t, catalogID(i))), wantEntries(i, testConfig); got != want {
 			t.Errorf("item %s: %d entries, want %d", catalogID(i), got, want)
 		}
+	}
+}
+
+// TestNetSuiteFailureMidBulkSync: NetSuite failing after the first batch
+// of a Bulk API 2.0 sync fails the run with NetSuite's error, but what
+// was planned from that batch (its products and all their entries) is
+// still written; a re-run once NetSuite answers writes only the rest.
+func TestNetSuiteFailureMidBulkSync(t *testing.T) {
+	n := 1200
+	cfg := testConfig
+	cfg.BulkThreshold = 300
+	o := newOrgs(t, n, cfg)
+	first := BatchSize - seededItems // catalog items in the first batch
+	sum, err := o.syncer.Run(t.Context(), Scope{}, func(items int) {
+		if items == BatchSize {
+			o.ns.SetFaults(nssandbox.Faults{Rate5xx: 1})
+		}
+	})
+	o.ns.SetFaults(nssandbox.Faults{})
+	if err == nil || !strings.Contains(err.Error(), "UNEXPECTED_ERROR") {
+		t.Fatalf("run with NetSuite failing: %v, want NetSuite's UNEXPECTED_ERROR", err)
+	}
+	if sum.Items != BatchSize || sum.Failed != 0 {
+		t.Fatalf("%d items, %d failed (%v), want the first batch of %d, none failed", sum.Items, sum.Failed, sum.Err(), BatchSize)
+	}
+	wantActive := func(upTo int) int {
+		want := seededItems // each seeded item's USD standard price, adopted
+		for i := 1; i <= upTo; i++ {
+			want += wantEntries(i, testConfig)
+		}
+		return want
+	}
+	linked := "SELECT Id FROM Product2 WHERE NetSuite_Item_Id__c != null"
+	active := "SELECT Id FROM PricebookEntry WHERE IsActive = true AND Tandem_Key__c != null"
+	if got := o.count(t, linked); got != seededItems+first {
+		t.Errorf("after the failed run: %d linked products, want the first batch's %d", got, seededItems+first)
+	}
+	if got, want := o.count(t, active), wantActive(first); got != want {
+		t.Errorf("after the failed run: %d active entries, want the first batch's %d", got, want)
+	}
+
+	again, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || again.Failed != 0 {
+		t.Fatalf("re-run: %v %v", err, again.Err())
+	}
+	if got := o.count(t, linked); got != seededItems+n {
+		t.Errorf("after the re-run: %d linked products, want %d", got, seededItems+n)
+	}
+	if got, want := o.count(t, active), wantActive(n); got != want {
+		t.Errorf("after the re-run: %d active entries, want %d", got, want)
+	}
+	if rest := (n - first) + wantActive(n) - wantActive(first); again.Created != rest {
+		t.Errorf("re-run created %d records, want the %d products and entries still missing", again.Created, rest)
+	}
+}
+
+// TestLowestTierIsTheListPrice: the list price is the lowest quantity
+// tier's, whatever quantity it starts at: the item query's pivot settles
+// a first tier at 0 or 1 alone, and other shapes (a first tier at 5; two
+// tiers at 0 and 1) are read from the pricing table.
+func TestLowestTierIsTheListPrice(t *testing.T) {
+	o := newOrgs(t, 3, testConfig)
+	lines := map[int][]map[string]any{
+		1: {nssandbox.PriceLine("1", "1", 0, 10), nssandbox.PriceLine("1", "1", 10, 9)},
+		2: {nssandbox.PriceLine("1", "1", 5, 20), nssandbox.PriceLine("1", "1", 50, 18)},
+		3: {nssandbox.PriceLine("1", "1", 1, 31), nssandbox.PriceLine("1", "1", 0, 30), nssandbox.PriceLine("1", "1", 100, 29)},
+	}
+	for i, l := range lines {
+		if err := o.ns.SetPrices(nssandbox.CatalogItemType(i), catalogID(i), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := o.syncer.Run(t.Context(), Scope{}, nil)
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("%v %v", err, sum.Err())
+	}
+	for i, want := range map[int]float64{1: 10, 2: 20, 3: 30} {
+		e := o.entries(t, catalogID(i))
+		if got := e["Standard Price Book|USD"]["UnitPrice"]; got != want || len(e) != 1 {
+			t.Errorf("item %d: list price %v (%d entries), want %v (1 entry)", i, got, len(e), want)
+		}
+	}
+	if sum.NetSuiteCalls != 2 {
+		t.Errorf("%d NetSuite calls, want 2: the items with their prices, and the pricing rows of items 2 and 3", sum.NetSuiteCalls)
 	}
 }

@@ -108,6 +108,49 @@ func concat(parts ...[]column) []column {
 
 // suiteqlTable builds a table's rows from the current records (under the store lock).
 func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
+	if build, ok := cachedTables[name]; ok {
+		return s.cachedTable(name, build), true
+	}
+	return s.buildTable(name)
+}
+
+// cachedTables are the tables big enough that a query must not rebuild
+// them (a reconciliation joins 100,000 orders with their invoices): they
+// are built once per store version and day (customers' overdue figures
+// and revenue recognised so far follow the day) and shared, read-only, by
+// the queries that follow.
+var cachedTables = map[string]func(s *store) *suiteql.Table{
+	"transaction":                 func(s *store) *suiteql.Table { t, _ := s.buildTable("transaction"); return t },
+	"customer":                    func(s *store) *suiteql.Table { t, _ := s.buildTable("customer"); return t },
+	"transactionline":             (*store).transactionLineTable,
+	"nexttransactionlinelink":     func(s *store) *suiteql.Table { return s.linkTable("nexttransactionlinelink") },
+	"previoustransactionlinelink": func(s *store) *suiteql.Table { return s.linkTable("previoustransactionlinelink") },
+	"currencyrate":                (*store).currencyRateTable,
+	"revenueplan":                 (*store).revenuePlanTable,
+}
+
+// cachedTable is a table as it was at a store version on a day.
+type cachedTable struct {
+	version uint64
+	day     string
+	table   *suiteql.Table
+}
+
+func (s *store) cachedTable(name string, build func(*store) *suiteql.Table) *suiteql.Table {
+	day := s.today()
+	if c, ok := s.tables[name]; ok && c.version == s.version && c.day == day {
+		return c.table
+	}
+	if s.tables == nil {
+		s.tables = map[string]cachedTable{}
+	}
+	t := build(s)
+	s.tables[name] = cachedTable{version: s.version, day: day, table: t}
+	return t
+}
+
+// buildTable builds a table that is not cached.
+func (s *store) buildTable(name string) (*suiteql.Table, bool) {
 	if cols, ok := addressTables[name]; ok {
 		return s.addressTable(name, cols), true
 	}

@@ -24,9 +24,13 @@ import (
 // once, close it, and the org processes it in the background through the
 // same write path as the REST API (every rule, external-id reference and
 // change event applies), record by record, in internal batches of
-// BulkBatchSize. Error codes and texts for job-level failures come from
-// Bulk API 1.0 and public client code where 2.0's are not documented
-// (INVALIDJOB, INVALIDJOBSTATE, InvalidBatch …: wording unconfirmed).
+// BulkBatchSize. Job-level errors: the codes (InvalidBatch, InvalidJob,
+// InvalidJobState, ExceededQuota …) and the job states are Salesforce's
+// documented ones (Bulk API 2.0 guide, "Errors" and "Job States"); a
+// failed job's errorMessage "InvalidBatch : Field name not found :
+// <column>" and the upper-case HTTP errorCode (INVALIDJOB) are as public
+// client code and user reports show them, not documented; the other
+// messages' wording is unconfirmed.
 
 // Bulk job states.
 const (
