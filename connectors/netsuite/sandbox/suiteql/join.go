@@ -1,6 +1,7 @@
 package suiteql
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,12 +50,13 @@ func (q *Query) scan(sc *scope, params []Value) ([]row, error) {
 		rows[k] = make(row, n)
 		rows[k][0] = m
 	}
-	for k, p := range plans {
-		right, err := e.filterTable(sc, k+1, filters[k+1])
+	for k := range plans {
+		p := &plans[k]
+		match, err := e.matcher(sc, k+1, p, filters[k+1])
 		if err != nil {
 			return nil, err
 		}
-		if rows, err = e.join(rows, right, k+1, p); err != nil {
+		if rows, err = e.join(rows, k+1, p, match); err != nil {
 			return nil, err
 		}
 	}
@@ -111,22 +113,34 @@ func equiKey(sc *scope, c Expr, i int) (left, right Expr, ok bool) {
 	return nil, nil, false
 }
 
-// filterTable keeps the rows of source i that pass every condition.
+// filterTable keeps the rows of source i that pass every condition,
+// reading only those an index picks when one can.
 func (e *env) filterTable(sc *scope, i int, conds []Expr) ([]map[string]Value, error) {
-	all := sc.sources[i].table.Rows
+	t := sc.sources[i].table
 	if len(conds) == 0 {
-		return all, nil
+		return t.Rows, nil
 	}
 	scratch := e.at(make(row, len(sc.sources)))
 	var kept []map[string]Value
-	for _, m := range all {
+	keep := func(m map[string]Value) error {
 		scratch.row[i] = m
 		ok, err := scratch.all(conds)
-		if err != nil {
-			return nil, err
-		}
 		if ok {
 			kept = append(kept, m)
+		}
+		return err
+	}
+	if positions, ok := e.indexed(sc, i, conds); ok {
+		for _, pos := range positions {
+			if err := keep(t.Rows[pos]); err != nil {
+				return nil, err
+			}
+		}
+		return kept, nil
+	}
+	for _, m := range t.Rows {
+		if err := keep(m); err != nil {
+			return nil, err
 		}
 	}
 	return kept, nil
@@ -143,28 +157,65 @@ func (e *env) all(conds []Expr) (bool, error) {
 	return true, nil
 }
 
-// join pairs each row so far with the matching rows of source i.
-func (e *env) join(rows []row, right []map[string]Value, i int, p joinPlan) ([]row, error) {
-	var index map[string][]map[string]Value
-	if len(p.rightKey) > 0 {
-		var err error
-		if index, err = e.hashIndex(right, i, p.rightKey); err != nil {
-			return nil, err
+// matcher finds the rows of source i that may pair with a row so far;
+// they must still pass the plan's rest.
+type matcher func(r row) ([]map[string]Value, error)
+
+// matcher chooses how source i is matched: by the table's index on its
+// key column (the table's own conditions then join the rest), by a hash
+// of its filtered rows on the key, or, with no equality to go by, every
+// filtered row.
+func (e *env) matcher(sc *scope, i int, p *joinPlan, filters []Expr) (matcher, error) {
+	t := sc.sources[i].table
+	if len(p.rightKey) == 1 {
+		if col, ok := sc.columnOf(p.rightKey[0], i); ok {
+			if ix := t.index(col); ix.exact {
+				p.rest = append(slices.Clone(filters), p.rest...)
+				return e.indexMatcher(t, ix, p.leftKey), nil
+			}
 		}
 	}
+	right, err := e.filterTable(sc, i, filters)
+	if err != nil || len(p.rightKey) == 0 {
+		return func(row) ([]map[string]Value, error) { return right, nil }, err
+	}
+	byKey, err := e.hashIndex(right, i, p.rightKey)
+	if err != nil {
+		return nil, err
+	}
+	return func(r row) ([]map[string]Value, error) {
+		probe := e.at(r)
+		key, ok, err := probe.key(p.leftKey)
+		if !ok { // a NULL key equals nothing
+			return nil, err
+		}
+		return byKey[key], nil
+	}, nil
+}
+
+func (e *env) indexMatcher(t *Table, ix *index, leftKey []Expr) matcher {
+	return func(r row) ([]map[string]Value, error) {
+		probe := e.at(r)
+		v, err := probe.eval(leftKey[0])
+		if err != nil || v == nil {
+			return nil, err
+		}
+		positions := ix.rows[keyText(v)]
+		out := make([]map[string]Value, len(positions))
+		for k, pos := range positions {
+			out[k] = t.Rows[pos]
+		}
+		return out, nil
+	}
+}
+
+// join pairs each row so far with the matching rows of source i.
+func (e *env) join(rows []row, i int, p *joinPlan, match matcher) ([]row, error) {
 	var out []row
 	for _, r := range rows {
-		candidates := right
-		if index != nil {
-			probe := e.at(r)
-			key, ok, err := probe.key(p.leftKey)
-			if err != nil {
-				return nil, err
-			}
-			candidates = nil // none when the key has a NULL
-			if ok {
-				candidates = index[key]
-			}
+		candidates, err := match(r)
+		if err != nil {
+			return nil, err
 		}
 		matched := false
 		for _, m := range candidates {

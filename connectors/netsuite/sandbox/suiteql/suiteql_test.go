@@ -168,6 +168,8 @@ func TestQueries(t *testing.T) {
 			"FROM transaction", nil, "160,75.25,INV1"},
 		{"case over an aggregate", "SELECT entity, CASE WHEN COUNT(*) > 1 THEN 'many' ELSE 'one' END FROM transaction GROUP BY entity ORDER BY entity",
 			nil, "101,many;102,one;103,one"},
+		{"text equals a number column", "SELECT id FROM customer WHERE balance = '35'", nil, "103"},
+		{"text in a number column", "SELECT id FROM customer WHERE balance IN ('35', '0') ORDER BY id", nil, "102;103"},
 		{"coalesce", "SELECT COALESCE(email, NULL, 'none') FROM customer WHERE id = '102'", nil, "none"},
 	}
 	for _, tt := range tests {
