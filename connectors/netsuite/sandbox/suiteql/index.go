@@ -5,13 +5,108 @@ import (
 	"sync"
 )
 
-// A query that picks rows by a column's text value (col = 'x', col IN
-// ('x', 'y'), or a join's key col = other.col) looks them up in an index
-// of the table by that column instead of reading every row, when the
-// column only holds text and references: those equal a text value exactly
-// when their text (a reference's id, or a status's compound id) is that
-// value. Columns with numbers or dates convert on comparison, so they are
-// always read row by row.
+// Lookups by constant values. A query that picks rows by a column's value
+// (col = 'x', col IN (1, 2), or a join's key col = other.col) looks them
+// up in an index of the table by that column instead of reading every
+// row, and an IN list of constants is a set, when the values compare
+// exactly by their text: text against text or references (a reference
+// equals its id, a status its compound id too), numbers against numbers.
+// Anything else converts on comparison (text to number or date), so it is
+// compared value by value.
+
+// kind is what a set of values holds, for exact lookups.
+type kind byte
+
+const (
+	kindMixed  kind = iota // nothing exact: compare one by one
+	kindText               // text and references
+	kindNumber             // numbers
+)
+
+// lookupKey is v's key and kind in a set or index.
+func lookupKey(v Value) (string, kind) {
+	switch x := v.(type) {
+	case string:
+		return x, kindText
+	case Ref:
+		return x.ID, kindText
+	case float64:
+		return formatNumber(x), kindNumber
+	}
+	return "", kindMixed
+}
+
+// inSet is an IN list of constants as a set, so a long list of ids costs
+// one lookup a row. It is filled for each run (prepareIn): parameters
+// change between runs.
+type inSet struct {
+	m    map[string]bool
+	kind kind
+}
+
+// lookup reports whether v is in the set; ok is false where the list
+// must be walked instead.
+func (s *inSet) lookup(v Value) (found, ok bool) {
+	if s == nil || s.m == nil {
+		return false, false
+	}
+	key, k := lookupKey(v)
+	if k != s.kind {
+		return false, false
+	}
+	if r, isRef := v.(Ref); isRef && r.CF != "" && s.m[r.CF] {
+		return true, true
+	}
+	return s.m[key], true
+}
+
+// prepareIn fills the set of every IN list made only of constants of one
+// kind.
+func (q *Query) prepareIn(sel []SelectItem, params []Value) {
+	exprs := []Expr{q.Where}
+	for _, s := range sel {
+		exprs = append(exprs, s.Expr)
+	}
+	for _, j := range q.Joins {
+		exprs = append(exprs, j.On)
+	}
+	for _, x := range exprs {
+		walk(x, func(n Expr) {
+			if list, ok := n.(in); ok && list.set != nil {
+				list.set.m, list.set.kind = constantSet(list.list, params)
+			}
+		})
+	}
+}
+
+func constantSet(list []Expr, params []Value) (map[string]bool, kind) {
+	m := make(map[string]bool, len(list))
+	setKind := kindMixed
+	for _, item := range list {
+		v, ok := constant(item, params)
+		if !ok {
+			return nil, kindMixed
+		}
+		key, k := lookupKey(v)
+		if _, isRef := v.(Ref); isRef || k == kindMixed || setKind != kindMixed && k != setKind {
+			return nil, kindMixed
+		}
+		setKind = k
+		m[key] = true
+	}
+	return m, setKind
+}
+
+// constant is the value of a literal or bound parameter.
+func constant(x Expr, params []Value) (Value, bool) {
+	switch n := x.(type) {
+	case literal:
+		return n.v, true
+	case param:
+		return params[n.index], true
+	}
+	return nil, false
+}
 
 // indexes are a table's column indexes, built on first use.
 type indexes struct {
@@ -19,12 +114,12 @@ type indexes struct {
 	byName map[string]*index
 }
 
-// index maps a column's text values to the positions of the rows that
-// hold them, in table order; exact is false when the column holds other
-// kinds of values and cannot be used.
+// index maps a column's value keys to the positions of the rows that
+// hold them, in table order. Its kind is kindMixed, and it has no rows, when
+// the column holds values of both kinds or dates.
 type index struct {
-	rows  map[string][]int
-	exact bool
+	rows map[string][]int
+	kind kind
 }
 
 func (t *Table) index(col string) *index {
@@ -33,24 +128,7 @@ func (t *Table) index(col string) *index {
 	if ix, ok := t.indexes.byName[col]; ok {
 		return ix
 	}
-	ix := &index{rows: map[string][]int{}, exact: true}
-	for i, r := range t.Rows {
-		switch v := r[col].(type) {
-		case nil:
-		case string:
-			ix.rows[v] = append(ix.rows[v], i)
-		case Ref:
-			ix.rows[v.ID] = append(ix.rows[v.ID], i)
-			if v.CF != "" {
-				ix.rows[v.CF] = append(ix.rows[v.CF], i)
-			}
-		default:
-			ix.exact = false
-		}
-	}
-	if !ix.exact {
-		ix.rows = nil
-	}
+	ix := buildIndex(t.Rows, col)
 	if t.indexes.byName == nil {
 		t.indexes.byName = map[string]*index{}
 	}
@@ -58,23 +136,50 @@ func (t *Table) index(col string) *index {
 	return ix
 }
 
+func buildIndex(rows []map[string]Value, col string) *index {
+	ix := &index{rows: map[string][]int{}}
+	for i, r := range rows {
+		v := r[col]
+		if v == nil {
+			continue
+		}
+		key, k := lookupKey(v)
+		if k == kindMixed || ix.kind != kindMixed && k != ix.kind {
+			return &index{kind: kindMixed}
+		}
+		ix.kind = k
+		ix.rows[key] = append(ix.rows[key], i)
+		if ref, ok := v.(Ref); ok && ref.CF != "" {
+			ix.rows[ref.CF] = append(ix.rows[ref.CF], i)
+		}
+	}
+	if ix.kind == kindMixed { // an all-NULL column: any constant finds nothing
+		ix.kind = kindText
+	}
+	return ix
+}
+
 // lookup returns the positions of the rows holding any of the values, in
-// table order, each once.
-func (ix *index) lookup(values ...string) []int {
-	if len(values) == 1 {
-		return ix.rows[values[0]]
-	}
-	var out []int
+// table order, each once; ok is false when the values are not of the
+// index's kind.
+func (ix *index) lookup(values ...Value) (positions []int, ok bool) {
 	for _, v := range values {
-		out = append(out, ix.rows[v]...)
+		key, k := lookupKey(v)
+		if _, isRef := v.(Ref); isRef || k != ix.kind {
+			return nil, false
+		}
+		positions = append(positions, ix.rows[key]...)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	if len(values) > 1 {
+		slices.Sort(positions)
+		positions = slices.Compact(positions)
+	}
+	return positions, true
 }
 
 // indexed picks, among conditions on source i that an index answers
-// (the column must equal one of some text values), the one that leaves
-// the fewest rows, and returns those rows' positions. ok is false when no
+// (the column must equal one of some constants), the one that leaves the
+// fewest rows, and returns those rows' positions. ok is false when no
 // condition can use an index.
 func (e *env) indexed(sc *scope, i int, conds []Expr) (positions []int, ok bool) {
 	t := sc.sources[i].table
@@ -83,20 +188,17 @@ func (e *env) indexed(sc *scope, i int, conds []Expr) (positions []int, ok bool)
 		if !can {
 			continue
 		}
-		ix := t.index(col)
-		if !ix.exact {
-			continue
-		}
-		if found := ix.lookup(values...); !ok || len(found) < len(positions) {
+		found, exact := t.index(col).lookup(values...)
+		if exact && (!ok || len(found) < len(positions)) {
 			positions, ok = found, true
 		}
 	}
 	return positions, ok
 }
 
-// indexable reports whether c is col = 'text' or col IN ('text', …) on
-// a column of source i, and the values.
-func (e *env) indexable(sc *scope, i int, c Expr) (col string, values []string, ok bool) {
+// indexable reports whether c is col = constant or col IN (constants, …)
+// on a column of source i, and the constants.
+func (e *env) indexable(sc *scope, i int, c Expr) (col string, values []Value, ok bool) {
 	switch n := c.(type) {
 	case binary:
 		if n.op != "=" {
@@ -104,19 +206,24 @@ func (e *env) indexable(sc *scope, i int, c Expr) (col string, values []string, 
 		}
 		for _, pair := range [][2]Expr{{n.l, n.r}, {n.r, n.l}} {
 			if name, ok := sc.columnOf(pair[0], i); ok {
-				if v, ok := e.constantText(pair[1]); ok {
-					return name, []string{v}, true
+				if v, ok := constant(pair[1], e.params); ok && v != nil {
+					return name, []Value{v}, true
 				}
 			}
 		}
 	case in:
-		if name, ok := sc.columnOf(n.x, i); ok && !n.negate && n.set != nil && n.set.m != nil {
-			values := make([]string, 0, len(n.set.m))
-			for v := range n.set.m {
-				values = append(values, v)
-			}
-			return name, values, true
+		name, isCol := sc.columnOf(n.x, i)
+		if !isCol || n.negate || len(n.list) == 0 {
+			return "", nil, false
 		}
+		for _, item := range n.list {
+			v, ok := constant(item, e.params)
+			if !ok || v == nil {
+				return "", nil, false
+			}
+			values = append(values, v)
+		}
+		return name, values, true
 	}
 	return "", nil, false
 }
@@ -129,19 +236,4 @@ func (sc *scope) columnOf(x Expr, i int) (string, bool) {
 	}
 	s, bound := sc.cols[c]
 	return c.name, bound && s == i
-}
-
-// constantText is the value of a text literal or text parameter.
-func (e *env) constantText(x Expr) (string, bool) {
-	var v Value
-	switch n := x.(type) {
-	case literal:
-		v = n.v
-	case param:
-		v = e.params[n.index]
-	default:
-		return "", false
-	}
-	s, ok := v.(string)
-	return s, ok
 }

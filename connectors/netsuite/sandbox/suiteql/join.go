@@ -17,7 +17,7 @@ type joinPlan struct {
 	left     bool
 	leftKey  []Expr // over the rows so far
 	rightKey []Expr // over the joined table, pairwise equal to leftKey
-	rest     []Expr // the rest of ON, over the pair
+	rest     []Expr // all of ON but the joined table's own conditions, over the pair
 }
 
 // scan produces the rows of the FROM clause that pass WHERE.
@@ -80,9 +80,8 @@ func planJoin(sc *scope, i int, j Join, filters *[]Expr) (joinPlan, error) {
 		}
 		if l, r, ok := equiKey(sc, c, i); ok {
 			p.leftKey, p.rightKey = append(p.leftKey, l), append(p.rightKey, r)
-			continue
 		}
-		p.rest = append(p.rest, c)
+		p.rest = append(p.rest, c) // keys only find candidates: each pair is compared as SQL does
 	}
 	return p, nil
 }
@@ -169,7 +168,7 @@ func (e *env) matcher(sc *scope, i int, p *joinPlan, filters []Expr) (matcher, e
 	t := sc.sources[i].table
 	if len(p.rightKey) == 1 {
 		if col, ok := sc.columnOf(p.rightKey[0], i); ok {
-			if ix := t.index(col); ix.exact {
+			if ix := t.index(col); ix.kind != kindMixed {
 				p.rest = append(slices.Clone(filters), p.rest...)
 				return e.indexMatcher(t, ix, p.leftKey), nil
 			}
@@ -200,10 +199,14 @@ func (e *env) indexMatcher(t *Table, ix *index, leftKey []Expr) matcher {
 		if err != nil || v == nil {
 			return nil, err
 		}
-		positions := ix.rows[keyText(v)]
+		key, k := lookupKey(v)
+		if k == kindMixed { // a date: compared with each row by the rest
+			return t.Rows, nil
+		}
+		positions := ix.rows[key] // text and numbers meet by their text; the rest compares exactly
 		out := make([]map[string]Value, len(positions))
-		for k, pos := range positions {
-			out[k] = t.Rows[pos]
+		for n, pos := range positions {
+			out[n] = t.Rows[pos]
 		}
 		return out, nil
 	}
@@ -273,14 +276,11 @@ func (e *env) key(exprs []Expr) (string, bool, error) {
 // keyText is how a join key value hashes: what it compares equal as, so
 // a reference matches its id and a text id matches the same number.
 func keyText(v Value) string {
-	switch x := v.(type) {
-	case Ref:
-		return x.ID
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
 	}
-	s, _ := Text(v)
-	return s
+	key, _ := lookupKey(v)
+	return key
 }
 
 // keep filters joined rows by the conditions left over from WHERE.
@@ -322,63 +322,4 @@ func only(used map[int]bool) (int, bool) {
 		return i, true
 	}
 	return 0, false
-}
-
-// inSet is an IN list of text values as a set, so a long list of ids
-// costs one lookup a row.
-type inSet struct {
-	m map[string]bool
-}
-
-// lookup reports whether v is in the set; ok is false where the list
-// must be walked instead (no set, or a value that converts).
-func (s *inSet) lookup(v Value) (found, ok bool) {
-	if s == nil || s.m == nil {
-		return false, false
-	}
-	switch x := v.(type) {
-	case string:
-		return s.m[x], true
-	case Ref: // a reference equals its id, and a status its compound id too
-		return s.m[x.ID] || x.CF != "" && s.m[x.CF], true
-	}
-	return false, false
-}
-
-// prepareIn builds the set of every IN list made only of text literals
-// and text parameters.
-func (q *Query) prepareIn(sel []SelectItem, params []Value) {
-	exprs := []Expr{q.Where}
-	for _, s := range sel {
-		exprs = append(exprs, s.Expr)
-	}
-	for _, j := range q.Joins {
-		exprs = append(exprs, j.On)
-	}
-	for _, x := range exprs {
-		walk(x, func(n Expr) {
-			if list, ok := n.(in); ok && list.set != nil {
-				list.set.m = textSet(list.list, params)
-			}
-		})
-	}
-}
-
-func textSet(list []Expr, params []Value) map[string]bool {
-	m := make(map[string]bool, len(list))
-	for _, item := range list {
-		var v Value
-		switch x := item.(type) {
-		case literal:
-			v = x.v
-		case param:
-			v = params[x.index]
-		}
-		s, ok := v.(string)
-		if !ok {
-			return nil
-		}
-		m[s] = true
-	}
-	return m
 }

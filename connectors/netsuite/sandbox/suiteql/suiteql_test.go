@@ -170,6 +170,9 @@ func TestQueries(t *testing.T) {
 			nil, "101,many;102,one;103,one"},
 		{"text equals a number column", "SELECT id FROM customer WHERE balance = '35'", nil, "103"},
 		{"text in a number column", "SELECT id FROM customer WHERE balance IN ('35', '0') ORDER BY id", nil, "102;103"},
+		{"numbers in a number column", "SELECT id FROM customer WHERE balance IN (35, 0, ?) ORDER BY id", []Value{1200.5}, "101;102;103"},
+		{"numbers in a text column", "SELECT id FROM customer WHERE id IN (101, 103) ORDER BY id", nil, "101;103"},
+		{"number equals a text column", "SELECT tranid FROM transaction WHERE id = 5003 AND type = 'CustInvc'", nil, "INV1"},
 		{"coalesce", "SELECT COALESCE(email, NULL, 'none') FROM customer WHERE id = '102'", nil, "none"},
 	}
 	for _, tt := range tests {
