@@ -40,28 +40,28 @@ func lookupKey(v Value) (string, kind) {
 // one lookup a row. It is filled for each run (prepareIn): parameters
 // change between runs.
 type inSet struct {
-	m    map[string]bool
-	kind kind
+	text    map[string]bool // the values, when all are text
+	numbers map[string]bool // the values as numbers' keys, when all are or read as numbers
 }
 
 // lookup reports whether v is in the set; ok is false where the list
 // must be walked instead.
 func (s *inSet) lookup(v Value) (found, ok bool) {
-	if s == nil || s.m == nil {
+	if s == nil {
 		return false, false
 	}
 	key, k := lookupKey(v)
-	if k != s.kind {
-		return false, false
+	switch {
+	case k == kindText && s.text != nil:
+		r, isRef := v.(Ref)
+		return s.text[key] || isRef && r.CF != "" && s.text[r.CF], true
+	case k == kindNumber && s.numbers != nil:
+		return s.numbers[key], true
 	}
-	if r, isRef := v.(Ref); isRef && r.CF != "" && s.m[r.CF] {
-		return true, true
-	}
-	return s.m[key], true
+	return false, false
 }
 
-// prepareIn fills the set of every IN list made only of constants of one
-// kind.
+// prepareIn fills the set of every IN list made only of constants.
 func (q *Query) prepareIn(sel []SelectItem, params []Value) {
 	exprs := []Expr{q.Where}
 	for _, s := range sel {
@@ -73,28 +73,47 @@ func (q *Query) prepareIn(sel []SelectItem, params []Value) {
 	for _, x := range exprs {
 		walk(x, func(n Expr) {
 			if list, ok := n.(in); ok && list.set != nil {
-				list.set.m, list.set.kind = constantSet(list.list, params)
+				list.set.text, list.set.numbers = constantSets(list.list, params)
 			}
 		})
 	}
 }
 
-func constantSet(list []Expr, params []Value) (map[string]bool, kind) {
-	m := make(map[string]bool, len(list))
-	setKind := kindMixed
+// constantSets are an IN list's values as text (when all are text) and as
+// numbers (when all are numbers or text that reads as one, as Oracle
+// converts text compared with a number).
+func constantSets(list []Expr, params []Value) (text, numbers map[string]bool) {
+	text, numbers = map[string]bool{}, map[string]bool{}
 	for _, item := range list {
 		v, ok := constant(item, params)
 		if !ok {
-			return nil, kindMixed
+			return nil, nil
 		}
-		key, k := lookupKey(v)
-		if _, isRef := v.(Ref); isRef || k == kindMixed || setKind != kindMixed && k != setKind {
-			return nil, kindMixed
+		if s, isText := v.(string); isText && text != nil {
+			text[s] = true
+		} else {
+			text = nil
 		}
-		setKind = k
-		m[key] = true
+		if key, ok := numberKey(v); ok && numbers != nil {
+			numbers[key] = true
+		} else {
+			numbers = nil
+		}
 	}
-	return m, setKind
+	return text, numbers
+}
+
+// numberKey is the key of a number, or of text that reads as one.
+func numberKey(v Value) (string, bool) {
+	switch x := v.(type) {
+	case float64:
+		return formatNumber(x), true
+	case string:
+		if f, err := toNumber(x); err == nil {
+			return formatNumber(f), true
+		}
+	}
+	return "", false
 }
 
 // constant is the value of a literal or bound parameter.
@@ -160,12 +179,20 @@ func buildIndex(rows []map[string]Value, col string) *index {
 }
 
 // lookup returns the positions of the rows holding any of the values, in
-// table order, each once; ok is false when the values are not of the
-// index's kind.
+// table order, each once; ok is false when a value cannot be looked up
+// exactly: text in a number column must read as a number.
 func (ix *index) lookup(values ...Value) (positions []int, ok bool) {
 	for _, v := range values {
+		if _, isRef := v.(Ref); isRef {
+			return nil, false
+		}
 		key, k := lookupKey(v)
-		if _, isRef := v.(Ref); isRef || k != ix.kind {
+		if ix.kind == kindNumber {
+			var reads bool
+			if key, reads = numberKey(v); !reads {
+				return nil, false
+			}
+		} else if k != ix.kind {
 			return nil, false
 		}
 		positions = append(positions, ix.rows[key]...)
