@@ -85,6 +85,10 @@ func TestCancelledOrderStatus(t *testing.T) {
 	l.patch("salesOrder", so, map[string]any{"orderStatus": map[string]any{"id": "C"}})
 	got := l.rows("SELECT status, BUILTIN.DF(status) AS label FROM transaction WHERE id = ? AND status = 'SalesOrd:C'", so)
 	assertRows(t, "cancelled", got, []map[string]any{{"status": "C", "label": "Sales Order : Cancelled"}})
+	res := l.do(http.MethodPost, recordPath+"salesOrder/"+so+"/!transform/invoice", nil)
+	if res.status != http.StatusBadRequest {
+		t.Errorf("billing a cancelled order: %d %s", res.status, res.raw)
+	}
 }
 
 // TestCurrencyRatesAndRevenueStandIn reads currencyrate and the revenue
