@@ -297,6 +297,18 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+func TestInListLimit(t *testing.T) {
+	list := func(n int) string { return strings.TrimSuffix(strings.Repeat("'x', ", n), ", ") }
+	if _, err := Parse("SELECT id FROM customer WHERE id IN (" + list(MaxInList) + ")"); err != nil {
+		t.Errorf("%d items: %v", MaxInList, err)
+	}
+	_, err := Parse("SELECT id FROM customer WHERE id IN (" + list(MaxInList+1) + ")")
+	var qe *Error
+	if !errors.As(err, &qe) || !strings.Contains(qe.Reason, "ORA-01795") {
+		t.Errorf("%d items: %v, want ORA-01795", MaxInList+1, err)
+	}
+}
+
 func TestDeepNestingIsRefused(t *testing.T) {
 	q := "SELECT id FROM customer WHERE " + strings.Repeat("(", 5000) + "1=1" + strings.Repeat(")", 5000)
 	if _, err := Parse(q); err == nil {
