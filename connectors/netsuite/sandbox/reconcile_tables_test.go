@@ -140,3 +140,27 @@ func assertRows(t *testing.T, what string, got, want []map[string]any) {
 		}
 	}
 }
+
+// TestLoadOrders: the bulk loader makes the same orders, invoices and
+// payments the REST flows do, as SuiteQL reads them.
+func TestLoadOrders(t *testing.T) {
+	l := newLedger(t, Config{})
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	ids, err := l.srv.LoadOrders([]OrderSpec{
+		{ExternalID: "SFOPP-1", Customer: "102", Date: day, Amount: 100, Billed: 100, Paid: 40},
+		{ExternalID: "SFOPP-2", Customer: "102", Currency: "2", Date: day, Amount: 50, Status: "H"},
+	})
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("LoadOrders: %v %v", ids, err)
+	}
+	got := l.rows("SELECT so.externalid, so.status, so.currency, so.foreigntotal, inv.foreigntotal AS billed, "+
+		"inv.foreignamountpaid AS paid, inv.status AS invstatus FROM transaction so "+
+		"LEFT JOIN transaction inv ON inv.createdfrom = so.id WHERE so.id IN (?, ?) ORDER BY so.id", ids[0], ids[1])
+	assertRows(t, "loaded", got, []map[string]any{
+		{"externalid": "SFOPP-1", "status": "B", "currency": "1", "foreigntotal": "100", "billed": "100", "paid": "40", "invstatus": "A"},
+		{"externalid": "SFOPP-2", "status": "H", "currency": "2", "foreigntotal": "50"},
+	})
+	if _, err := l.srv.LoadOrders([]OrderSpec{{Customer: "999", Date: day, Amount: 1}}); err == nil {
+		t.Error("an order for a customer that does not exist: no error")
+	}
+}
