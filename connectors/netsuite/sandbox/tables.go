@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,14 @@ func fieldColumns(names ...string) []column {
 }
 
 var (
-	idColumn      = column{"id", func(_ *store, r *record) suiteql.Value { return r.id }}
+	// idColumn is a number, as NetSuite's internal ids are: ORDER BY id
+	// and id > ? go by number, not text (id 10000 after 9999).
+	idColumn = column{"id", func(_ *store, r *record) suiteql.Value {
+		if n, err := strconv.Atoi(r.id); err == nil {
+			return float64(n)
+		}
+		return r.id
+	}}
 	createdColumn = func(name string) column {
 		return column{name, func(_ *store, r *record) suiteql.Value { return r.created }}
 	}

@@ -68,7 +68,7 @@ type (
 		x      Expr
 		list   []Expr
 		negate bool
-		set    *inSet // the list as a set, when every item is text (see prepareIn)
+		set    *inSet // the list as a set, when every item is a text or a number (see prepareIn)
 	}
 	between struct {
 		x, lo, hi Expr

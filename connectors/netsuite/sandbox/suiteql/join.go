@@ -1,6 +1,7 @@
 package suiteql
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,7 +17,7 @@ type joinPlan struct {
 	left     bool
 	leftKey  []Expr // over the rows so far
 	rightKey []Expr // over the joined table, pairwise equal to leftKey
-	rest     []Expr // the rest of ON, over the pair
+	rest     []Expr // all of ON but the joined table's own conditions, over the pair
 }
 
 // scan produces the rows of the FROM clause that pass WHERE.
@@ -49,12 +50,13 @@ func (q *Query) scan(sc *scope, params []Value) ([]row, error) {
 		rows[k] = make(row, n)
 		rows[k][0] = m
 	}
-	for k, p := range plans {
-		right, err := e.filterTable(sc, k+1, filters[k+1])
+	for k := range plans {
+		p := &plans[k]
+		match, err := e.matcher(sc, k+1, p, filters[k+1])
 		if err != nil {
 			return nil, err
 		}
-		if rows, err = e.join(rows, right, k+1, p); err != nil {
+		if rows, err = e.join(rows, k+1, p, match); err != nil {
 			return nil, err
 		}
 	}
@@ -78,9 +80,8 @@ func planJoin(sc *scope, i int, j Join, filters *[]Expr) (joinPlan, error) {
 		}
 		if l, r, ok := equiKey(sc, c, i); ok {
 			p.leftKey, p.rightKey = append(p.leftKey, l), append(p.rightKey, r)
-			continue
 		}
-		p.rest = append(p.rest, c)
+		p.rest = append(p.rest, c) // keys only find candidates: each pair is compared as SQL does
 	}
 	return p, nil
 }
@@ -111,22 +112,34 @@ func equiKey(sc *scope, c Expr, i int) (left, right Expr, ok bool) {
 	return nil, nil, false
 }
 
-// filterTable keeps the rows of source i that pass every condition.
+// filterTable keeps the rows of source i that pass every condition,
+// reading only those an index picks when one can.
 func (e *env) filterTable(sc *scope, i int, conds []Expr) ([]map[string]Value, error) {
-	all := sc.sources[i].table.Rows
+	t := sc.sources[i].table
 	if len(conds) == 0 {
-		return all, nil
+		return t.Rows, nil
 	}
 	scratch := e.at(make(row, len(sc.sources)))
 	var kept []map[string]Value
-	for _, m := range all {
+	keep := func(m map[string]Value) error {
 		scratch.row[i] = m
 		ok, err := scratch.all(conds)
-		if err != nil {
-			return nil, err
-		}
 		if ok {
 			kept = append(kept, m)
+		}
+		return err
+	}
+	if positions, ok := e.indexed(sc, i, conds); ok {
+		for _, pos := range positions {
+			if err := keep(t.Rows[pos]); err != nil {
+				return nil, err
+			}
+		}
+		return kept, nil
+	}
+	for _, m := range t.Rows {
+		if err := keep(m); err != nil {
+			return nil, err
 		}
 	}
 	return kept, nil
@@ -143,28 +156,69 @@ func (e *env) all(conds []Expr) (bool, error) {
 	return true, nil
 }
 
-// join pairs each row so far with the matching rows of source i.
-func (e *env) join(rows []row, right []map[string]Value, i int, p joinPlan) ([]row, error) {
-	var index map[string][]map[string]Value
-	if len(p.rightKey) > 0 {
-		var err error
-		if index, err = e.hashIndex(right, i, p.rightKey); err != nil {
-			return nil, err
+// matcher finds the rows of source i that may pair with a row so far;
+// they must still pass the plan's rest.
+type matcher func(r row) ([]map[string]Value, error)
+
+// matcher chooses how source i is matched: by the table's index on its
+// key column (the table's own conditions then join the rest), by a hash
+// of its filtered rows on the key, or, with no equality to go by, every
+// filtered row.
+func (e *env) matcher(sc *scope, i int, p *joinPlan, filters []Expr) (matcher, error) {
+	t := sc.sources[i].table
+	if len(p.rightKey) == 1 {
+		if col, ok := sc.columnOf(p.rightKey[0], i); ok {
+			if ix := t.index(col); ix.kind != kindMixed {
+				p.rest = append(slices.Clone(filters), p.rest...)
+				return e.indexMatcher(t, ix, p.leftKey), nil
+			}
 		}
 	}
+	right, err := e.filterTable(sc, i, filters)
+	if err != nil || len(p.rightKey) == 0 {
+		return func(row) ([]map[string]Value, error) { return right, nil }, err
+	}
+	byKey, err := e.hashIndex(right, i, p.rightKey)
+	if err != nil {
+		return nil, err
+	}
+	return func(r row) ([]map[string]Value, error) {
+		probe := e.at(r)
+		key, ok, err := probe.key(p.leftKey)
+		if !ok { // a NULL key equals nothing
+			return nil, err
+		}
+		return byKey[key], nil
+	}, nil
+}
+
+func (e *env) indexMatcher(t *Table, ix *index, leftKey []Expr) matcher {
+	return func(r row) ([]map[string]Value, error) {
+		probe := e.at(r)
+		v, err := probe.eval(leftKey[0])
+		if err != nil || v == nil {
+			return nil, err
+		}
+		key, k := lookupKey(v)
+		if k == kindMixed { // a date: compared with each row by the rest
+			return t.Rows, nil
+		}
+		positions := ix.rows[key] // text and numbers meet by their text; the rest compares exactly
+		out := make([]map[string]Value, len(positions))
+		for n, pos := range positions {
+			out[n] = t.Rows[pos]
+		}
+		return out, nil
+	}
+}
+
+// join pairs each row so far with the matching rows of source i.
+func (e *env) join(rows []row, i int, p *joinPlan, match matcher) ([]row, error) {
 	var out []row
 	for _, r := range rows {
-		candidates := right
-		if index != nil {
-			probe := e.at(r)
-			key, ok, err := probe.key(p.leftKey)
-			if err != nil {
-				return nil, err
-			}
-			candidates = nil // none when the key has a NULL
-			if ok {
-				candidates = index[key]
-			}
+		candidates, err := match(r)
+		if err != nil {
+			return nil, err
 		}
 		matched := false
 		for _, m := range candidates {
@@ -222,14 +276,11 @@ func (e *env) key(exprs []Expr) (string, bool, error) {
 // keyText is how a join key value hashes: what it compares equal as, so
 // a reference matches its id and a text id matches the same number.
 func keyText(v Value) string {
-	switch x := v.(type) {
-	case Ref:
-		return x.ID
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
 	}
-	s, _ := Text(v)
-	return s
+	key, _ := lookupKey(v)
+	return key
 }
 
 // keep filters joined rows by the conditions left over from WHERE.
@@ -271,63 +322,4 @@ func only(used map[int]bool) (int, bool) {
 		return i, true
 	}
 	return 0, false
-}
-
-// inSet is an IN list of text values as a set, so a long list of ids
-// costs one lookup a row.
-type inSet struct {
-	m map[string]bool
-}
-
-// lookup reports whether v is in the set; ok is false where the list
-// must be walked instead (no set, or a value that converts).
-func (s *inSet) lookup(v Value) (found, ok bool) {
-	if s == nil || s.m == nil {
-		return false, false
-	}
-	switch x := v.(type) {
-	case string:
-		return s.m[x], true
-	case Ref: // a reference equals its id, and a status its compound id too
-		return s.m[x.ID] || x.CF != "" && s.m[x.CF], true
-	}
-	return false, false
-}
-
-// prepareIn builds the set of every IN list made only of text literals
-// and text parameters.
-func (q *Query) prepareIn(sel []SelectItem, params []Value) {
-	exprs := []Expr{q.Where}
-	for _, s := range sel {
-		exprs = append(exprs, s.Expr)
-	}
-	for _, j := range q.Joins {
-		exprs = append(exprs, j.On)
-	}
-	for _, x := range exprs {
-		walk(x, func(n Expr) {
-			if list, ok := n.(in); ok && list.set != nil {
-				list.set.m = textSet(list.list, params)
-			}
-		})
-	}
-}
-
-func textSet(list []Expr, params []Value) map[string]bool {
-	m := make(map[string]bool, len(list))
-	for _, item := range list {
-		var v Value
-		switch x := item.(type) {
-		case literal:
-			v = x.v
-		case param:
-			v = params[x.index]
-		}
-		s, ok := v.(string)
-		if !ok {
-			return nil
-		}
-		m[s] = true
-	}
-	return m
 }

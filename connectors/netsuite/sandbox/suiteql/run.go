@@ -7,6 +7,8 @@ import (
 )
 
 // Table is what a query reads: rows keyed by lower-case column name.
+// A table may serve several queries, one after the other or at once: a
+// query never changes it, and builds the indexes it wants (index.go) once.
 type Table struct {
 	Name    string
 	Columns []string // lower case, in SELECT * order
@@ -14,6 +16,8 @@ type Table struct {
 	// Custom reports whether a column missing from Columns still exists
 	// (custom fields): it reads as NULL where a row has no value.
 	Custom func(column string) bool
+
+	indexes indexes
 }
 
 func (t *Table) has(col string) bool {
