@@ -268,4 +268,3 @@ func checkScreenshot(t *testing.T, shot []byte) {
 	}
 	t.Logf("screenshot: %s", path)
 }
-
