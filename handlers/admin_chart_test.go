@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -114,5 +115,47 @@ func TestChartRoutesOffWithoutData(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("status %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestChartRoutesMatchTheSpec: every answer of the chart routes, good or
+// refused, is what api/openapi.yaml says.
+func TestChartRoutesMatchTheSpec(t *testing.T) {
+	v := specValidator(t)
+	srv := chartServer(t, func(ctx context.Context, period string) (string, []reconcile.MonthTotals, error) {
+		if period == "2031-Q1" {
+			return "", nil, errors.New("SOQL: 503 SERVER_UNAVAILABLE")
+		}
+		return fixedChartData(ctx, period)
+	})
+	for _, path := range []string{PathAdminBookingsChart, PathAdminBookingsPage} {
+		for query, want := range map[string]int{"?period=2026-Q4": 200, "?period=2026-11": 200, "?period=Q4": 400, "?period=2031-Q1": 502, "": 400} {
+			for _, token := range []string{testAdminToken, ""} {
+				req, _ := http.NewRequest(http.MethodGet, srv.URL+path+query, nil)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				} else {
+					want = http.StatusUnauthorized
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					t.Errorf("GET %s%s: status %d, want %d", path, query, resp.StatusCode, want)
+				}
+				resp.Body = io.NopCloser(bytes.NewReader(body))
+				if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
+					t.Errorf("GET %s%s (%d): the answer does not match the spec:\n%s", path, query, resp.StatusCode, specErrors(errs))
+				}
+				if want == 200 {
+					if ok, errs := v.ValidateHttpRequest(req); !ok {
+						t.Errorf("GET %s%s: the request does not match the spec:\n%s", path, query, specErrors(errs))
+					}
+				}
+			}
+		}
 	}
 }
