@@ -22,13 +22,13 @@ const (
 // from F6's report.
 type ChartData func(ctx context.Context, period string) (currency string, months []reconcile.MonthTotals, err error)
 
-// periodSyntax is a fiscal quarter or month as users type it. Whether it
+// chartPeriodSyntax is a fiscal quarter or month as users type it. Whether it
 // exists in the org's fiscal calendar is the report's to say.
-var periodSyntax = regexp.MustCompile(`^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$`)
+var chartPeriodSyntax = regexp.MustCompile(`^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$`)
 
-// pageSecurity lets the page show its inline SVG and styles and nothing
+// chartPageSecurity lets the page show its inline SVG and styles and nothing
 // else: no scripts, no outside requests.
-const pageSecurity = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+const chartPageSecurity = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // ChartHandler serves the bookings-vs-billings chart: the SVG alone at
 // PathAdminBookingsChart and a page with the SVG inline and a table of
@@ -55,7 +55,7 @@ type chartRoutes struct{ data ChartData }
 // failed read it has answered already and returns ok false.
 func (c chartRoutes) chartFor(w http.ResponseWriter, r *http.Request) (period, currency string, months []reconcile.MonthTotals, svg []byte, ok bool) {
 	period = r.URL.Query().Get("period")
-	if !periodSyntax.MatchString(period) {
+	if !chartPeriodSyntax.MatchString(period) {
 		writeAdminError(w, http.StatusBadRequest, "period must be a fiscal quarter or month, e.g. 2026-Q4 or 2026-11; got "+strconv.Quote(period))
 		return "", "", nil, nil, false
 	}
@@ -74,7 +74,7 @@ func (c chartRoutes) svg(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Security-Policy", pageSecurity)
+	w.Header().Set("Content-Security-Policy", chartPageSecurity)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(svg)
 }
@@ -99,7 +99,7 @@ func (c chartRoutes) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", pageSecurity)
+	w.Header().Set("Content-Security-Policy", chartPageSecurity)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(out.Bytes())
 }
@@ -114,7 +114,7 @@ type chartPage struct {
 type chartPageRow struct{ Month, Booked, Billed, Gap string }
 
 func chartRow(currency, month string, booked, billed float64) chartPageRow {
-	return chartPageRow{month, reconcile.Money(currency, booked), reconcile.Money(currency, billed), reconcile.Money(currency, booked-billed)}
+	return chartPageRow{month, reconcile.FormatMoney(currency, booked), reconcile.FormatMoney(currency, billed), reconcile.FormatMoney(currency, booked-billed)}
 }
 
 var chartPageTemplate = template.Must(template.New("page").Parse(`<!doctype html>

@@ -19,13 +19,13 @@ type MonthTotals struct {
 
 // Totals are the month's booked and billed amounts over every category.
 func (m MonthTotals) Totals() (booked, billed float64) {
-	return total(m.Booked), total(m.Billed)
+	return sumByCategory(m.Booked), sumByCategory(m.Billed)
 }
 
-func total(byCategory map[string]float64) float64 {
+func sumByCategory(byCategory map[string]float64) float64 {
 	var sum float64
 	for _, v := range byCategory {
-		sum += finite(v)
+		sum += finiteOr0(v)
 	}
 	return sum
 }
@@ -33,19 +33,19 @@ func total(byCategory map[string]float64) float64 {
 // finite drops NaN and infinities, which have no bar: a chart cannot
 // refuse its input, and a zero is visibly wrong where a NaN would break
 // every coordinate.
-func finite(v float64) float64 {
+func finiteOr0(v float64) float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0
 	}
 	return v
 }
 
-// ForecastCategories are Salesforce's forecast categories, most certain
+// forecastCategoryOrder are Salesforce's forecast categories, most certain
 // first: bars stack in this order from the axis up. A closed-won deal is
 // normally Closed, but a user may have overridden it.
-var ForecastCategories = []string{"Closed", "Commit", "Best Case", "Pipeline", "Omitted"}
+var forecastCategoryOrder = []string{"Closed", "Commit", "Best Case", "Pipeline", "Omitted"}
 
-// categoryColours go with ForecastCategories; categories Salesforce does
+// categoryColours go with forecastCategoryOrder; categories Salesforce does
 // not ship (custom picklist values, "" for none) take extraColours in
 // name order.
 var (
@@ -57,23 +57,23 @@ var (
 
 // Chart geometry, in SVG user units (pixels at 100%).
 const (
-	chartWidth   = 960
-	chartHeight  = 520
-	plotLeft     = 96
-	plotRight    = 730
-	plotTop      = 64
-	plotBottom   = 444
-	legendLeft   = 760
-	maxBarWidth  = 56
-	barGap       = 4 // between a month's booked and billed bars
-	yTickTarget  = 5 // about this many gridlines
-	minLabelBar  = 30
-	monthLayout  = "2006-01"
-	monthDisplay = "Jan 2006"
+	chartWidth        = 960
+	chartHeight       = 520
+	plotLeft          = 96
+	plotRight         = 730
+	plotTop           = 64
+	plotBottom        = 444
+	legendLeft        = 760
+	maxBarWidth       = 56
+	barGap            = 4 // between a month's booked and billed bars
+	yTickTarget       = 5 // about this many gridlines
+	minLabelBar       = 30
+	chartMonthLayout  = "2006-01"
+	chartMonthDisplay = "Jan 2006"
 )
 
-// series are the two bars of a month, left to right.
-var series = []struct{ key, label string }{{"booked", "Booked"}, {"billed", "Billed"}}
+// chartSeries are the two bars of a month, left to right.
+var chartSeries = []struct{ key, label string }{{"booked", "Booked"}, {"billed", "Billed"}}
 
 // ChartSVG draws bookings against billings per month, each month a booked
 // and a billed bar side by side, each stacked by forecast category, in the
@@ -108,26 +108,26 @@ type chart struct {
 
 func newChart(period, currency string, months []MonthTotals) *chart {
 	c := &chart{period: period, currency: currency, months: months, money: newMoneyFormat(currency)}
-	c.categories, c.colours = categoriesOf(months)
-	c.lo, c.hi, c.step = yScale(months)
+	c.categories, c.colours = chartCategories(months)
+	c.lo, c.hi, c.step = chartScale(months)
 	return c
 }
 
 // categoriesOf lists the categories with an amount in any month: the
 // shipped ones in their order, then the others by name.
-func categoriesOf(months []MonthTotals) ([]string, map[string]string) {
+func chartCategories(months []MonthTotals) ([]string, map[string]string) {
 	seen := map[string]bool{}
 	for _, m := range months {
 		for _, byCat := range []map[string]float64{m.Booked, m.Billed} {
 			for cat, v := range byCat {
-				if finite(v) != 0 {
+				if finiteOr0(v) != 0 {
 					seen[cat] = true
 				}
 			}
 		}
 	}
 	var cats, extra []string
-	for _, cat := range ForecastCategories {
+	for _, cat := range forecastCategoryOrder {
 		if seen[cat] {
 			cats = append(cats, cat)
 		}
@@ -150,7 +150,7 @@ func categoriesOf(months []MonthTotals) ([]string, map[string]string) {
 
 // yScale is the axis range, rounded out to whole steps of a nice size
 // (1, 2, 2.5 or 5 times a power of ten), always including zero.
-func yScale(months []MonthTotals) (lo, hi, step float64) {
+func chartScale(months []MonthTotals) (lo, hi, step float64) {
 	for _, m := range months {
 		for _, byCat := range []map[string]float64{m.Booked, m.Billed} {
 			up, down := stackExtent(byCat)
@@ -167,7 +167,7 @@ func yScale(months []MonthTotals) (lo, hi, step float64) {
 // stackExtent is how far a stack reaches above and below zero.
 func stackExtent(byCat map[string]float64) (up, down float64) {
 	for _, v := range byCat {
-		if v = finite(v); v > 0 {
+		if v = finiteOr0(v); v > 0 {
 			up += v
 		} else {
 			down += v
@@ -216,7 +216,7 @@ func (c *chart) description() string {
 	parts := make([]string, len(c.months))
 	for i, m := range c.months {
 		booked, billed := m.Totals()
-		parts[i] = fmt.Sprintf("%s: booked %s, billed %s", monthLabel(m.Month), c.money.full(booked), c.money.full(billed))
+		parts[i] = fmt.Sprintf("%s: booked %s, billed %s", chartMonthLabel(m.Month), c.money.full(booked), c.money.full(billed))
 	}
 	return "Each month, booked and billed amounts side by side, stacked by forecast category. " + strings.Join(parts, "; ") + "."
 }
@@ -229,13 +229,13 @@ func (c *chart) axis(b *svgBuilder) {
 		if v > c.hi+c.step/2 {
 			break
 		}
-		y := num(c.y(v))
+		y := svgNum(c.y(v))
 		b.raw(fmt.Sprintf(`<line x1="%d" x2="%d" y1="%s" y2="%s" stroke="#e4e7eb"/>`, plotLeft, plotRight, y, y))
 		b.el("text", fmt.Sprintf(`class="tick" x="%d" y="%s" dy="4"`, plotLeft-8, y), c.money.compact(v))
 		b.raw("\n")
 	}
 	b.raw("</g>\n")
-	zero := num(c.y(0))
+	zero := svgNum(c.y(0))
 	b.raw(fmt.Sprintf(`<line class="zero" x1="%d" x2="%d" y1="%s" y2="%s" stroke="#52606d"/>`+"\n", plotLeft, plotRight, zero, zero))
 	b.el("text", fmt.Sprintf(`class="axis-label" transform="translate(20 %d) rotate(-90)" text-anchor="middle" font-size="11"`, (plotTop+plotBottom)/2), c.currency)
 	b.raw("\n")
@@ -257,17 +257,17 @@ func (c *chart) month(b *svgBuilder, i int, m MonthTotals) {
 	slot := float64(plotRight-plotLeft) / float64(len(c.months))
 	centre := plotLeft + slot*(float64(i)+0.5)
 	w := c.barWidth()
-	b.raw(fmt.Sprintf(`<g class="month" data-month="%s">`+"\n", attr(m.Month)))
-	for j, s := range series {
+	b.raw(fmt.Sprintf(`<g class="month" data-month="%s">`+"\n", svgEscape(m.Month)))
+	for j, s := range chartSeries {
 		x := centre - w - barGap/2 + float64(j)*(w+barGap)
 		byCat := m.Booked
 		if s.key == "billed" {
 			byCat = m.Billed
 		}
 		c.stack(b, m.Month, s.key, s.label, x, w, byCat)
-		b.el("text", fmt.Sprintf(`class="series-label" x="%s" y="%d" text-anchor="middle" font-size="10" fill="#52606d"`, num(x+w/2), plotBottom+16), s.label)
+		b.el("text", fmt.Sprintf(`class="series-label" x="%s" y="%d" text-anchor="middle" font-size="10" fill="#52606d"`, svgNum(x+w/2), plotBottom+16), s.label)
 	}
-	b.el("text", fmt.Sprintf(`class="month-label" x="%s" y="%d" text-anchor="middle" font-weight="600"`, num(centre), plotBottom+34), monthLabel(m.Month))
+	b.el("text", fmt.Sprintf(`class="month-label" x="%s" y="%d" text-anchor="middle" font-weight="600"`, svgNum(centre), plotBottom+34), chartMonthLabel(m.Month))
 	b.raw("\n</g>\n")
 }
 
@@ -276,7 +276,7 @@ func (c *chart) month(b *svgBuilder, i int, m MonthTotals) {
 func (c *chart) stack(b *svgBuilder, month, key, label string, x, w float64, byCat map[string]float64) {
 	var up, down float64
 	for _, cat := range c.categories {
-		v := finite(byCat[cat])
+		v := finiteOr0(byCat[cat])
 		if v == 0 {
 			continue
 		}
@@ -286,19 +286,19 @@ func (c *chart) stack(b *svgBuilder, month, key, label string, x, w float64, byC
 		}
 		top, bottom := c.y(*from+max(v, 0)), c.y(*from+min(v, 0))
 		*from += v
-		text := fmt.Sprintf("%s %s, %s: %s", monthLabel(month), strings.ToLower(label), categoryLabel(cat), c.money.full(v))
+		text := fmt.Sprintf("%s %s, %s: %s", chartMonthLabel(month), strings.ToLower(label), chartCategoryLabel(cat), c.money.full(v))
 		b.raw(fmt.Sprintf(`<rect class="bar" data-series="%s" data-category="%s" data-value="%s" x="%s" y="%s" width="%s" height="%s" fill="%s" aria-label="%s">`,
-			key, attr(cat), strconv.FormatFloat(v, 'f', -1, 64), num(x), num(top), num(w), num(bottom-top), c.colours[cat], attr(text)))
+			key, svgEscape(cat), strconv.FormatFloat(v, 'f', -1, 64), svgNum(x), svgNum(top), svgNum(w), svgNum(bottom-top), c.colours[cat], svgEscape(text)))
 		b.el("title", "", text)
 		b.raw("</rect>")
 		if key == "billed" {
 			b.raw(fmt.Sprintf(`<rect class="hatch" x="%s" y="%s" width="%s" height="%s" fill="url(#bvb-hatch)" pointer-events="none"/>`,
-				num(x), num(top), num(w), num(bottom-top)))
+				svgNum(x), svgNum(top), svgNum(w), svgNum(bottom-top)))
 		}
 		b.raw("\n")
 	}
 	if w >= minLabelBar && (up != 0 || down != 0) {
-		b.el("text", fmt.Sprintf(`class="bar-total" x="%s" y="%s" text-anchor="middle" font-size="10"`, num(x+w/2), num(c.y(up)-4)),
+		b.el("text", fmt.Sprintf(`class="bar-total" x="%s" y="%s" text-anchor="middle" font-size="10"`, svgNum(x+w/2), svgNum(c.y(up)-4)),
 			c.money.compact(up+down))
 		b.raw("\n")
 	}
@@ -311,8 +311,8 @@ func (c *chart) legend(b *svgBuilder) {
 	b.raw("\n")
 	y := 14
 	for _, cat := range c.categories {
-		b.raw(fmt.Sprintf(`<g class="legend-item" data-category="%s"><rect y="%d" width="14" height="14" fill="%s"/>`, attr(cat), y, c.colours[cat]))
-		b.el("text", fmt.Sprintf(`x="20" y="%d"`, y+11), categoryLabel(cat))
+		b.raw(fmt.Sprintf(`<g class="legend-item" data-category="%s"><rect y="%d" width="14" height="14" fill="%s"/>`, svgEscape(cat), y, c.colours[cat]))
+		b.el("text", fmt.Sprintf(`x="20" y="%d"`, y+11), chartCategoryLabel(cat))
 		b.raw("</g>\n")
 		y += 22
 	}
@@ -327,7 +327,7 @@ func (c *chart) legend(b *svgBuilder) {
 }
 
 // categoryLabel shows an opportunity without a forecast category.
-func categoryLabel(cat string) string {
+func chartCategoryLabel(cat string) string {
 	if cat == "" {
 		return "(no category)"
 	}
@@ -335,17 +335,17 @@ func categoryLabel(cat string) string {
 }
 
 // monthLabel is "Oct 2026" for "2026-10", or the text as given.
-func monthLabel(month string) string {
-	t, err := time.Parse(monthLayout, month)
+func chartMonthLabel(month string) string {
+	t, err := time.Parse(chartMonthLayout, month)
 	if err != nil {
 		return month
 	}
-	return t.Format(monthDisplay)
+	return t.Format(chartMonthDisplay)
 }
 
 // num prints a coordinate with at most two decimals, so goldens do not
 // churn on float noise.
-func num(v float64) string {
+func svgNum(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "-0" {
@@ -355,7 +355,7 @@ func num(v float64) string {
 }
 
 // attr escapes text for an attribute value (quotes included).
-func attr(s string) string {
+func svgEscape(s string) string {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
 	return b.String()
@@ -371,5 +371,5 @@ func (b *svgBuilder) el(name, attrs, text string) {
 	if attrs != "" {
 		attrs = " " + attrs
 	}
-	b.WriteString("<" + name + attrs + ">" + attr(text) + "</" + name + ">")
+	b.WriteString("<" + name + attrs + ">" + svgEscape(text) + "</" + name + ">")
 }

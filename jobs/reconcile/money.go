@@ -27,7 +27,7 @@ func newMoneyFormat(code string) moneyFormat {
 
 // Money writes an amount in full, e.g. "$ 1,234.50", "CHF 1,234.50";
 // an unknown currency code is written as given before the number.
-func Money(code string, v float64) string { return newMoneyFormat(code).full(v) }
+func FormatMoney(code string, v float64) string { return newMoneyFormat(code).full(v) }
 
 func (m moneyFormat) full(v float64) string {
 	sign := ""
