@@ -52,6 +52,9 @@ type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
 	Logger *slog.Logger
+	// BookingsChart, when set, serves the bookings-vs-billings chart
+	// routes (ChartHandler).
+	BookingsChart http.Handler
 }
 
 // JobList is the answer of GET /admin/jobs. Truncated says more jobs
@@ -83,6 +86,21 @@ func NewAdmin(d AdminDeps) http.Handler {
 	if a.Logger == nil {
 		a.Logger = slog.New(slog.DiscardHandler)
 	}
+	r := newAdminMux()
+	r.Get(PathAdminJobs, a.listJobs)
+	r.Post(PathAdminReplay, a.replay)
+	r.Get(PathAdminReview, a.listReview)
+	r.Get(PathAdminReviewItem, a.getReview)
+	r.Post(PathAdminReviewResolve, a.resolveReview)
+	if d.BookingsChart != nil {
+		r.Method(http.MethodGet, PathAdminBookingsChart, d.BookingsChart)
+		r.Method(http.MethodGet, PathAdminBookingsPage, d.BookingsChart)
+	}
+	return adminRouter{r}
+}
+
+// newAdminMux is a router whose refusals are admin JSON errors.
+func newAdminMux() *chi.Mux {
 	r := chi.NewRouter()
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
 		writeAdminError(w, http.StatusNotFound, "no such admin route")
@@ -90,12 +108,7 @@ func NewAdmin(d AdminDeps) http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, "method not allowed on this admin route")
 	})
-	r.Get(PathAdminJobs, a.listJobs)
-	r.Post(PathAdminReplay, a.replay)
-	r.Get(PathAdminReview, a.listReview)
-	r.Get(PathAdminReviewItem, a.getReview)
-	r.Post(PathAdminReviewResolve, a.resolveReview)
-	return adminRouter{r}
+	return r
 }
 
 // adminRouter routes on the whole URL path: a parent chi router that
