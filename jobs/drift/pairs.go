@@ -20,6 +20,7 @@ import (
 type twoWayPair struct {
 	name           string
 	fields         []string // NetSuite fields read (REST names)
+	refs           []string // those of them that are references
 	lookup         prefetchSpec
 	fromSalesforce string
 	fromNetSuite   string
@@ -28,11 +29,13 @@ type twoWayPair struct {
 var twoWayPairs = []twoWayPair{
 	{name: accountsync.PairAccountCustomer,
 		fields: []string{"entityId", "companyName", "firstName", "lastName", "phone", "url", "currency", "terms", "salesRep"},
+		refs:   []string{"currency", "terms", "salesRep"},
 		// OwnerId: the user with the sales rep's email.
 		lookup:         prefetchSpec{object: "User", field: "Email", foldCase: true},
 		fromSalesforce: jobs.TypeAccountToCustomer, fromNetSuite: jobs.TypeCustomerToAccount},
 	{name: accountsync.PairContact,
 		fields: []string{"entityId", "firstName", "lastName", "email", "phone", "company"},
+		refs:   []string{"company"},
 		// AccountId: the account whose NetSuite id is the contact's company.
 		lookup:         prefetchSpec{object: "Account", field: "NetSuite_Id__c"},
 		fromSalesforce: jobs.TypeContactToNSContact, fromNetSuite: jobs.TypeNSContactToContact},
@@ -158,16 +161,20 @@ func (p *pairType) judge(ctx context.Context, sess *mapping.Session, sf salesfor
 	if err != nil {
 		return accountsync.Judgement{}, err
 	}
-	return p.audit.Judge(ctx, sf, asSF, row.String("modified"))
+	return p.audit.Judge(ctx, sess, sf, rec, asSF, row.String("modified"))
 }
 
 // record is a SuiteQL row in the shape the REST record has for the
-// fields read: a reference is its id, which the mapping's table() and
-// lookup() take as the REST reference.
+// fields read: a reference ({"id": …}) for a reference field.
 func (p *pairType) record(row netsuite.Row) map[string]any {
 	rec := map[string]any{"id": row.String("id")}
 	for _, f := range p.fields {
-		if v, ok := row[strings.ToLower(f)]; ok && v != nil {
+		v, ok := row[strings.ToLower(f)]
+		switch {
+		case !ok || v == nil || v == "":
+		case slices.Contains(p.refs, f):
+			rec[f] = map[string]any{"id": row.String(strings.ToLower(f))}
+		default:
 			rec[f] = v
 		}
 	}

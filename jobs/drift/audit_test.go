@@ -1,0 +1,95 @@
+package drift
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/accountsync"
+)
+
+// TestAuditFindsAndHealsACustomerChangedWithoutWebhook: a customer's web
+// address changed in NetSuite while no webhook was sent is found by the
+// audit; with healing off it is only reported (Salesforce unchanged, no
+// job); with healing on the customer's sync job is stored, and once it
+// runs the account has the NetSuite value and the next audit finds
+// nothing. Pairs in step are never reported.
+func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
+	o := newOrgs(t)
+	ctx := context.Background()
+	ids := o.linkedCustomers(t, 3)
+
+	r, err := o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pair := range []string{accountsync.PairAccountCustomer, accountsync.PairContact} {
+		if c := r.Counts(pair); c.Compared != 3 || c.Differing != 0 || c.Missing != 0 {
+			t.Fatalf("pairs in step: %s counts %+v, want 3 compared and nothing else; differences %+v", pair, c, r.Differences)
+		}
+	}
+
+	changed := ids[1]
+	before := o.account(t, changed)
+	if err := o.ns.PutFields("customer", changed, map[string]any{"url": "https://moved.example"}); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err = o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Counts(accountsync.PairAccountCustomer); c.Compared != 3 || c.Differing != 1 || c.Healed != 0 {
+		t.Errorf("report only: counts %+v, want 3 compared, 1 differing, none healed", c)
+	}
+	want := Difference{Pair: accountsync.PairAccountCustomer, SalesforceID: before.String("Id"), NetSuiteID: changed, Field: "Website",
+		Salesforce: before.String("Website"), NetSuite: "https://moved.example", Right: "netsuite"}
+	if len(r.Differences) != 1 || !sameDifference(r.Differences[0], want) {
+		t.Fatalf("differences %+v, want only %+v", r.Differences, want)
+	}
+	if got := o.account(t, changed).String("Website"); got != before.String("Website") {
+		t.Errorf("report only: the account's Website is %q, want it unchanged (%q)", got, before.String("Website"))
+	}
+	if n := len(o.pending(t, jobs.QueueNetSuiteToSalesforce)) + len(o.pending(t, jobs.QueueSalesforceToNetSuite)); n != 0 {
+		t.Errorf("report only: %d jobs stored, want none", n)
+	}
+
+	r, err = o.auditor(t, true).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Counts(accountsync.PairAccountCustomer); c.Differing != 1 || c.Healed != 1 {
+		t.Errorf("healing: counts %+v, want 1 differing, 1 healed", c)
+	}
+	tasks := o.pending(t, jobs.QueueNetSuiteToSalesforce)
+	if len(tasks) != 1 || tasks[0].Type != jobs.TypeCustomerToAccount {
+		t.Fatalf("healing stored %d jobs (%v), want the customer's one %s job", len(tasks), tasks, jobs.TypeCustomerToAccount)
+	}
+	var ch jobs.Change
+	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != changed || ch.Object != "customer" {
+		t.Fatalf("heal job payload %+v (%v), want customer %s", ch, err, changed)
+	}
+	o.run(t, tasks[0].Type, ch)
+	if got := o.account(t, changed).String("Website"); got != "https://moved.example" {
+		t.Errorf("after the heal job the account's Website is %q, want NetSuite's https://moved.example", got)
+	}
+
+	r, err = o.auditor(t, true).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Counts(accountsync.PairAccountCustomer); c.Differing != 0 {
+		t.Errorf("after healing: %+v, differences %+v; want none", c, r.Differences)
+	}
+	last, err := LastRun(ctx, o.db.Client)
+	if err != nil || last == nil || last.RunID != r.RunID {
+		t.Errorf("last run stored: %+v, %v; want run %s", last, err, r.RunID)
+	}
+}
+
+func sameDifference(got, want Difference) bool {
+	got.Why = ""
+	return got.Pair == want.Pair && got.SalesforceID == want.SalesforceID && got.NetSuiteID == want.NetSuiteID &&
+		got.Field == want.Field && got.Salesforce == want.Salesforce && got.NetSuite == want.NetSuite && got.Right == want.Right
+}
