@@ -51,6 +51,7 @@ type ReviewStore interface {
 type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
+	Drift  DriftReports // nil: GET /admin/drift is not served
 	Logger *slog.Logger
 }
 
@@ -95,6 +96,9 @@ func NewAdmin(d AdminDeps) http.Handler {
 	r.Get(PathAdminReview, a.listReview)
 	r.Get(PathAdminReviewItem, a.getReview)
 	r.Post(PathAdminReviewResolve, a.resolveReview)
+	if a.Drift != nil {
+		r.Get(PathAdminDrift, a.drift)
+	}
 	return adminRouter{r}
 }
 
