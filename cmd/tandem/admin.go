@@ -57,6 +57,7 @@ func (a *app) adminRoutes() (admin, monitoring http.Handler, auth func(http.Hand
 	admin = handlers.NewAdmin(handlers.AdminDeps{
 		Jobs:   jobs.NewReplayer(asynq.NewInspectorFromRedisClient(a.redis.Client)),
 		Review: jobs.NewReviewStore(a.redis.Client),
+		Drift:  a.lastDrift,
 		Logger: a.log,
 	})
 	monitoring = asynqmon.New(asynqmon.Options{
