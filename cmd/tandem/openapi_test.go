@@ -27,6 +27,7 @@ import (
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/drift"
 )
 
 // Credentials of the process under test.
@@ -62,6 +63,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	down := httptest.NewServer(redisDownTandem(t, h.p.app.cfg))
 	defer down.Close()
 	review := seedReviewItem(t, h)
+	seedDriftRun(t, h)
 
 	for _, x := range specExchanges(h, review) {
 		t.Run(x.name, func(t *testing.T) {
@@ -368,6 +370,24 @@ func seedReviewItem(t *testing.T, h *harness) jobs.ReviewItem {
 		t.Fatal(err)
 	}
 	return item
+}
+
+// seedDriftRun stores a drift audit run with a difference as the last
+// one (the key drift.LastRun reads), so GET /admin/drift answers a report.
+func seedDriftRun(t *testing.T, h *harness) {
+	t.Helper()
+	started := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	r := drift.Report{RunID: "1796612400000", Started: started, Ended: started.Add(2 * time.Second), Heal: true,
+		Pairs: []*drift.PairCounts{{Pair: "account_customer", Compared: 3, Differing: 1, Healed: 1}, {Pair: "contact", Compared: 3}},
+		Differences: []drift.Difference{{Pair: "account_customer", SalesforceID: "0015e00000SPEC2AAA", NetSuiteID: "1207", Field: "Website",
+			Salesforce: "https://old.example", NetSuite: "https://new.example", Right: "netsuite", Why: "changed in netsuite"}}}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.p.app.redis.Client.Set(context.Background(), "tandem:drift:last", b, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func basicAuth(user, password string) string {
