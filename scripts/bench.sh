@@ -36,4 +36,6 @@ echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms
 bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/
 echo "## F5: credit hold events evaluated per second; Salesforce calls per hold event and per episode (issue 12)"
 bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
+echo "## drift audit: linked account and contact pairs compared per second; API calls per 1,000 pairs on each side (issue 15)"
+bench -bench=BenchmarkDriftAudit -benchtime=1x ./jobs/drift/
 exit $status

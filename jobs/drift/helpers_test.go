@@ -36,7 +36,7 @@ type orgs struct {
 	mux  *asynq.ServeMux
 }
 
-func newOrgs(t *testing.T) *orgs {
+func newOrgs(t testing.TB) *orgs {
 	t.Helper()
 	o := &orgs{db: testredis.New(t)}
 	o.enq = jobs.NewEnqueuer(o.db.Client, 3)
@@ -77,7 +77,7 @@ func (o *orgs) flowDeps() jobs.FlowDeps {
 		Mappings: o.maps, Redis: o.db.Client, Logger: slog.Default()}
 }
 
-func (o *orgs) auditor(t *testing.T, heal bool) *Auditor {
+func (o *orgs) auditor(t testing.TB, heal bool) *Auditor {
 	t.Helper()
 	d := o.flowDeps()
 	a, err := NewAuditor(Deps{Salesforce: o.sfc, NetSuite: o.nsc, Finder: d.Finder, Mappings: o.maps, Enqueuer: o.enq,
@@ -89,7 +89,7 @@ func (o *orgs) auditor(t *testing.T, heal bool) *Auditor {
 }
 
 // run runs a job of the flow as a worker would.
-func (o *orgs) run(t *testing.T, taskType string, ch jobs.Change) {
+func (o *orgs) run(t testing.TB, taskType string, ch jobs.Change) {
 	t.Helper()
 	ch.CorrelationID = "test-" + ch.RecordID
 	payload, err := json.Marshal(ch)
@@ -104,7 +104,7 @@ func (o *orgs) run(t *testing.T, taskType string, ch jobs.Change) {
 // linkedCustomers puts n customers in NetSuite, each with a contact, and
 // syncs them to Salesforce as the webhooks' jobs would: n linked account
 // pairs and n linked contact pairs, in step. It returns the customer ids.
-func (o *orgs) linkedCustomers(t *testing.T, n int) []string {
+func (o *orgs) linkedCustomers(t testing.TB, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
