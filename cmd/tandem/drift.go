@@ -91,9 +91,9 @@ func driftCommand(ctx context.Context, cfg *config.Config, args []string, out io
 
 func printDriftSummary(out io.Writer, r *drift.Report) {
 	fmt.Fprintf(out, "drift audit %s (%s, heal %t)\n", r.RunID, r.Ended.Sub(r.Started).Round(time.Millisecond), r.Heal)
-	fmt.Fprintf(out, "  %-18s %9s %9s %7s %7s\n", "pair", "compared", "differing", "healed", "missing")
+	fmt.Fprintf(out, "  %-18s %9s %9s %7s %7s %7s\n", "pair", "compared", "differing", "healed", "missing", "failed")
 	for _, p := range r.Pairs {
-		fmt.Fprintf(out, "  %-18s %9d %9d %7d %7d\n", p.Pair, p.Compared, p.Differing, p.Healed, p.Missing)
+		fmt.Fprintf(out, "  %-18s %9d %9d %7d %7d %7d\n", p.Pair, p.Compared, p.Differing, p.Healed, p.Missing, p.Failed)
 	}
 	for _, d := range r.Differences {
 		fmt.Fprintf(out, "  %s %s / %s %s: salesforce %v, netsuite %v (%s is right: %s)\n",

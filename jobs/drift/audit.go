@@ -143,7 +143,7 @@ func (a *Auditor) Run(ctx context.Context) (*Report, error) {
 func (a *Auditor) log(ctx context.Context, r *Report, err error) {
 	for _, p := range r.Pairs {
 		a.Logger.InfoContext(ctx, "drift audit", "pair", p.Pair, "compared", p.Compared, "differing", p.Differing,
-			"healed", p.Healed, "missing", p.Missing)
+			"healed", p.Healed, "missing", p.Missing, "failed", p.Failed)
 	}
 	if err != nil {
 		a.Logger.ErrorContext(ctx, "drift audit failed", "error", err)
@@ -194,7 +194,11 @@ func (a *Auditor) auditPage(ctx context.Context, p *pairType, page []salesforce.
 		}
 		j, err := p.judge(ctx, sess, sf, ns, twins)
 		if err != nil {
-			return fmt.Errorf("judging %s %s and NetSuite %s %s: %w", p.audit.SalesforceObject(), sfID, p.audit.NetSuiteType(), nsID, err)
+			// One record the mapping refuses (an ambiguous lookup, say)
+			// must not stop the audit of the others.
+			counts.Failed++
+			a.Logger.WarnContext(ctx, "drift audit could not judge a pair", "pair", p.name, "salesforce_id", sfID, "netsuite_id", nsID, "error", err)
+			continue
 		}
 		if len(j.Differences) == 0 {
 			continue

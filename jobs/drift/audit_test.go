@@ -93,3 +93,47 @@ func sameDifference(got, want Difference) bool {
 	return got.Pair == want.Pair && got.SalesforceID == want.SalesforceID && got.NetSuiteID == want.NetSuiteID &&
 		got.Field == want.Field && got.Salesforce == want.Salesforce && got.NetSuite == want.NetSuite && got.Right == want.Right
 }
+
+// TestAuditHealsAContactChangedInSalesforce: a contact's phone changed in
+// Salesforce with no event sent is healed from the Salesforce side (the
+// contact's own sync job), so NetSuite gets the new phone; an account
+// linked to a customer that does not exist is counted missing, not healed.
+func TestAuditHealsAContactChangedInSalesforce(t *testing.T) {
+	o := newOrgs(t)
+	ctx := context.Background()
+	ids := o.linkedCustomers(t, 2)
+	contacts, err := o.sfc.Query(ctx, "SELECT Id, NetSuite_Id__c FROM Contact WHERE Account.NetSuite_Id__c = '"+ids[0]+"'")
+	if err != nil || len(contacts) != 1 {
+		t.Fatalf("the contact of customer %s: %v, %v", ids[0], contacts, err)
+	}
+	sfID, nsID := contacts[0].String("Id"), contacts[0].String("NetSuite_Id__c")
+	if err := o.sf.Update("Contact", sfID, map[string]any{"Phone": "+1 212 555 0199"}, o.sf.SalesUser()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.sf.Create("Account", map[string]any{"Name": "Twin Gone", "NetSuite_Id__c": "999999"}, o.sf.SalesUser()); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := o.auditor(t, true).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Counts(accountsync.PairContact); c.Differing != 1 || c.Healed != 1 {
+		t.Errorf("contacts: %+v, want 1 differing, 1 healed; differences %+v", c, r.Differences)
+	}
+	if c := r.Counts(accountsync.PairAccountCustomer); c.Missing != 1 || c.Healed != 0 {
+		t.Errorf("accounts: %+v, want 1 missing, none healed", c)
+	}
+	tasks := o.pending(t, jobs.QueueSalesforceToNetSuite)
+	if len(tasks) != 1 || tasks[0].Type != jobs.TypeContactToNSContact {
+		t.Fatalf("healing stored %v, want the contact's one %s job", tasks, jobs.TypeContactToNSContact)
+	}
+	var ch jobs.Change
+	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != sfID {
+		t.Fatalf("heal job payload %+v (%v), want contact %s", ch, err, sfID)
+	}
+	o.run(t, tasks[0].Type, ch)
+	if rec, _ := o.ns.Get("contact", nsID); rec["phone"] != "+1 212 555 0199" {
+		t.Errorf("after the heal job the NetSuite contact's phone is %v, want Salesforce's +1 212 555 0199", rec["phone"])
+	}
+}

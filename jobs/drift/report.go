@@ -36,6 +36,7 @@ type PairCounts struct {
 	Differing int    `json:"differing"` // pairs with at least one differing field
 	Healed    int    `json:"healed"`    // sync jobs newly stored for them
 	Missing   int    `json:"missing"`   // linked Salesforce records whose NetSuite twin was not found
+	Failed    int    `json:"failed"`    // pairs that could not be judged (a mapping error; see the log)
 }
 
 // Difference is one field of one pair whose two values differ.
