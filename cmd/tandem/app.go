@@ -49,6 +49,20 @@ func (a *app) loadMappings() (*mapping.Set, error) {
 	return set, nil
 }
 
+// mappedConnectors are the checked mappings and the clients of both
+// systems (sandboxBase: where the sandboxes are served in sandbox mode).
+func (a *app) mappedConnectors(ctx context.Context, sandboxBase string) (*mapping.Set, *salesforce.Client, *netsuite.Client, error) {
+	maps, err := a.loadMappings()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sf, ns, err := a.connectors(ctx, sandboxBase)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return maps, sf, ns, nil
+}
+
 // redisUse says what a command needs of Redis.
 type redisUse int
 

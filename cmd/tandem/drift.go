@@ -64,11 +64,7 @@ func driftCommand(ctx context.Context, cfg *config.Config, args []string, out io
 		return err
 	}
 	defer a.close()
-	maps, err := a.loadMappings()
-	if err != nil {
-		return err
-	}
-	sf, ns, err := a.connectors(ctx, cfg.BaseURL())
+	maps, sf, ns, err := a.mappedConnectors(ctx, cfg.BaseURL())
 	if err != nil {
 		return err
 	}

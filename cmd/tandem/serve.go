@@ -37,11 +37,7 @@ func work(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer a.close()
-	maps, err := a.loadMappings()
-	if err != nil {
-		return err
-	}
-	sf, ns, err := a.connectors(ctx, "http://"+cfg.Sandbox.Addr)
+	maps, sf, ns, err := a.mappedConnectors(ctx, "http://"+cfg.Sandbox.Addr)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/hibiken/asynq"
@@ -15,6 +14,7 @@ import (
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/internal/testorgs"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
@@ -40,29 +40,13 @@ func newOrgs(t testing.TB) *orgs {
 	t.Helper()
 	o := &orgs{db: testredis.New(t)}
 	o.enq = jobs.NewEnqueuer(o.db.Client, 3)
-	nsSrv := httptest.NewUnstartedServer(nil)
-	var err error
-	if o.ns, err = nssandbox.New(nssandbox.Config{BaseURL: "http://" + nsSrv.Listener.Addr().String(), ConcurrencyLimit: -1}); err != nil {
+	ns, nsURL, sf, sfURL, stop, err := testorgs.Serve(nssandbox.Config{ConcurrencyLimit: -1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	nsSrv.Config.Handler = o.ns.Handler()
-	nsSrv.Start()
-	sfSrv := httptest.NewUnstartedServer(nil)
-	if o.sf, err = sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + sfSrv.Listener.Addr().String()}); err != nil {
-		t.Fatal(err)
-	}
-	sfSrv.Config.Handler = o.sf.Handler()
-	sfSrv.Start()
-	t.Cleanup(func() { sfSrv.Close(); o.sf.Close(); nsSrv.Close(); o.ns.Close() })
-	if o.nsc, err = netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsSrv.URL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}}); err != nil {
-		t.Fatal(err)
-	}
-	if o.sfc, err = salesforce.New(salesforce.Config{LoginURL: sfSrv.URL, ClientID: sfsandbox.DefaultClientID,
-		ClientSecret: sfsandbox.DefaultClientSecret}); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(stop)
+	o.ns, o.sf = ns, sf
+	o.nsc, o.sfc = testorgs.Clients(t, nsURL, sfURL)
 	if o.maps, err = mapping.Load(mapping.Config{}); err != nil {
 		t.Fatal(err)
 	}

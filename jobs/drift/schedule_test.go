@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -42,21 +40,11 @@ func TestTwoWorkersAuditOncePerTick(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		a := o.auditor(t, false)
 		a.Salesforce = rec
-		sched, err := jobs.NewScheduler(o.db.AsynqOpt(), slog.Default(), Scheduled(interval))
+		stop, err := jobs.RunScheduled(o.db.AsynqOpt(), slog.Default(), Scheduled(interval), NewHandler(a, interval))
 		if err != nil {
 			t.Fatal(err)
 		}
-		mux := asynq.NewServeMux()
-		mux.Handle(jobs.TypeDriftAudit, NewHandler(a, interval))
-		srv := jobs.NewServer(o.db.AsynqOpt(), jobs.WorkerConfig{Concurrency: 2, Logger: slog.Default()})
-		if err := srv.Start(mux); err != nil {
-			t.Fatal(err)
-		}
-		if err := sched.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Shutdown()
-		defer sched.Shutdown()
+		defer stop()
 		time.Sleep(300 * time.Millisecond) // the two schedulers tick out of phase
 	}
 	time.Sleep(4 * time.Second)
