@@ -76,7 +76,23 @@ type Deps struct {
 type Auditor struct {
 	Deps
 	cfg   Config
-	pairs []*pairType
+	pairs []pairAudit
+}
+
+// pairAudit is how one pair type is read and judged.
+type pairAudit interface {
+	pairName() string
+	sfObject() string
+	linkField() string // the Salesforce field holding the NetSuite twin's internal id
+	linkedSOQL() string
+	// readTwins reads a page's NetSuite twins (SuiteQL, by internal id).
+	readTwins(ctx context.Context, ns NetSuiteAPI, page []salesforce.Record) (twins, error)
+	// finder answers the page's lookups, in bulk where it can.
+	finder(ctx context.Context, fallback mapping.Finder, sf SalesforceAPI, t twins) mapping.Finder
+	judge(ctx context.Context, sess *mapping.Session, sf salesforce.Record, row netsuite.Row, t twins) (accountsync.Judgement, error)
+	// healTask is the task type and object of a change job of the pair's
+	// record on side from.
+	healTask(from accountsync.Side, row netsuite.Row) (taskType, object string)
 }
 
 // NewAuditor builds the audit of every pair type it knows.
@@ -104,6 +120,11 @@ func NewAuditor(d Deps, cfg Config) (*Auditor, error) {
 		}
 		a.pairs = append(a.pairs, p)
 	}
+	items, err := newItemPair(d.Mappings)
+	if err != nil {
+		return nil, fmt.Errorf("drift audit of %s: %w", PairItemProduct, err)
+	}
+	a.pairs = append(a.pairs, items)
 	return a, nil
 }
 
@@ -118,7 +139,7 @@ func (a *Auditor) Run(ctx context.Context) (*Report, error) {
 	var errs []error
 	for _, p := range a.pairs {
 		if err := a.auditPair(ctx, p, r); err != nil {
-			errs = append(errs, fmt.Errorf("drift audit of %s pairs: %w", p.name, err))
+			errs = append(errs, fmt.Errorf("drift audit of %s pairs: %w", p.pairName(), err))
 		}
 	}
 	switch {
@@ -151,8 +172,8 @@ func (a *Auditor) log(ctx context.Context, r *Report, err error) {
 }
 
 // auditPair pages through the linked records of one pair type.
-func (a *Auditor) auditPair(ctx context.Context, p *pairType, r *Report) error {
-	counts := r.pair(p.name)
+func (a *Auditor) auditPair(ctx context.Context, p pairAudit, r *Report) error {
+	counts := r.pair(p.pairName())
 	page := make([]salesforce.Record, 0, a.cfg.PageSize)
 	flush := func() error {
 		defer func() { page = page[:0] }()
@@ -166,7 +187,7 @@ func (a *Auditor) auditPair(ctx context.Context, p *pairType, r *Report) error {
 		return flush()
 	})
 	if err != nil {
-		return fmt.Errorf("reading linked %s records: %w", p.audit.SalesforceObject(), err)
+		return fmt.Errorf("reading linked %s records: %w", p.sfObject(), err)
 	}
 	if len(page) > 0 {
 		return flush()
@@ -176,16 +197,17 @@ func (a *Auditor) auditPair(ctx context.Context, p *pairType, r *Report) error {
 
 // auditPage judges one page of pairs and enqueues their heal jobs in one
 // round trip.
-func (a *Auditor) auditPage(ctx context.Context, p *pairType, page []salesforce.Record, r *Report, counts *PairCounts) error {
+func (a *Auditor) auditPage(ctx context.Context, p pairAudit, page []salesforce.Record, r *Report, counts *PairCounts) error {
 	twins, err := p.readTwins(ctx, a.NetSuite, page)
 	if err != nil {
 		return err
 	}
-	sess := &mapping.Session{Finder: prefetch(ctx, a.Finder, a.Salesforce, p, twins), Rates: a.Rates}
+	sess := &mapping.Session{Finder: p.finder(ctx, a.Finder, a.Salesforce, twins), Rates: a.Rates}
+	name := p.pairName()
 	var heal []jobs.Incoming
 	found := 0
 	for _, sf := range page {
-		sfID, nsID := sf.String("Id"), sf.String("NetSuite_Id__c")
+		sfID, nsID := sf.String("Id"), sf.String(p.linkField())
 		counts.Compared++
 		ns, ok := twins.rows[nsID]
 		if !ok {
@@ -197,7 +219,7 @@ func (a *Auditor) auditPage(ctx context.Context, p *pairType, page []salesforce.
 			// One record the mapping refuses (an ambiguous lookup, say)
 			// must not stop the audit of the others.
 			counts.Failed++
-			a.Logger.WarnContext(ctx, "drift audit could not judge a pair", "pair", p.name, "salesforce_id", sfID, "netsuite_id", nsID, "error", err)
+			a.Logger.WarnContext(ctx, "drift audit could not judge a pair", "pair", name, "salesforce_id", sfID, "netsuite_id", nsID, "error", err)
 			continue
 		}
 		if len(j.Differences) == 0 {
@@ -206,26 +228,26 @@ func (a *Auditor) auditPage(ctx context.Context, p *pairType, page []salesforce.
 		found++
 		counts.Differing++
 		for _, d := range j.Differences {
-			r.add(Difference{Pair: p.name, SalesforceID: sfID, NetSuiteID: nsID, Field: d.Field,
+			r.add(Difference{Pair: name, SalesforceID: sfID, NetSuiteID: nsID, Field: d.Field,
 				Salesforce: d.Salesforce, NetSuite: d.NetSuite, Right: string(d.Right), Why: d.Why})
 		}
 		if a.cfg.Heal {
-			heal = append(heal, a.healJob(p, r.RunID, j.HealFrom, sfID, nsID, r.Started))
+			heal = append(heal, a.healJob(p, r.RunID, j.HealFrom, sfID, ns, r.Started))
 		}
 	}
 	if a.Observer != nil && found > 0 {
-		a.Observer.DriftFound(p.name, found)
+		a.Observer.DriftFound(name, found)
 	}
 	if len(heal) == 0 {
 		return nil
 	}
 	dups, err := a.Enqueuer.EnqueueAll(ctx, heal)
 	if err != nil {
-		return fmt.Errorf("storing the sync jobs of %d drifted %s pairs: %w", len(heal), p.name, err)
+		return fmt.Errorf("storing the sync jobs of %d drifted %s pairs: %w", len(heal), name, err)
 	}
 	counts.Healed += len(heal) - dups
 	if a.Observer != nil {
-		a.Observer.DriftHealed(p.name, len(heal)-dups)
+		a.Observer.DriftHealed(name, len(heal)-dups)
 	}
 	return nil
 }
@@ -233,17 +255,18 @@ func (a *Auditor) auditPage(ctx context.Context, p *pairType, page []salesforce.
 // healJob is the job a change of the pair's record on side from would
 // make (the webhook's or the change event's task type), so the flow
 // merges the pair and writes the side that is wrong.
-func (a *Auditor) healJob(p *pairType, runID string, from accountsync.Side, sfID, nsID string, at time.Time) jobs.Incoming {
+func (a *Auditor) healJob(p pairAudit, runID string, from accountsync.Side, sfID string, row netsuite.Row, at time.Time) jobs.Incoming {
 	version := "drift:" + runID
-	ch := jobs.Change{Source: jobs.SourceDriftAudit, EventID: version, ChangeType: jobs.ChangeUpdate, ReceivedAt: at}
+	taskType, object := p.healTask(from, row)
+	ch := jobs.Change{Source: jobs.SourceDriftAudit, Object: object, EventID: version, ChangeType: jobs.ChangeUpdate, ReceivedAt: at}
+	system, scope := "sf", a.cfg.OrgID
+	ch.OrgID, ch.RecordID = a.cfg.OrgID, sfID
 	if from == accountsync.SideNetSuite {
-		ch.OrgID, ch.Object, ch.RecordID = a.cfg.AccountID, p.audit.NetSuiteType(), nsID
-		ch.CorrelationID = "drift-" + runID + "-" + nsID
-		return jobs.Incoming{Type: p.fromNetSuite, ID: jobs.EventTaskID(p.fromNetSuite, "ns", a.cfg.AccountID, nsID, version), Change: ch}
+		system, scope = "ns", a.cfg.AccountID
+		ch.OrgID, ch.RecordID = a.cfg.AccountID, row.String("id")
 	}
-	ch.OrgID, ch.Object, ch.RecordID = a.cfg.OrgID, p.audit.SalesforceObject(), sfID
-	ch.CorrelationID = "drift-" + runID + "-" + sfID
-	return jobs.Incoming{Type: p.fromSalesforce, ID: jobs.EventTaskID(p.fromSalesforce, "sf", a.cfg.OrgID, sfID, version), Change: ch}
+	ch.CorrelationID = "drift-" + runID + "-" + ch.RecordID
+	return jobs.Incoming{Type: taskType, ID: jobs.EventTaskID(taskType, system, scope, ch.RecordID, version), Change: ch}
 }
 
 // runID names a run by its start, for task ids and the report.

@@ -45,13 +45,13 @@ func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
 	}
 	want := Difference{Pair: accountsync.PairAccountCustomer, SalesforceID: before.String("Id"), NetSuiteID: changed, Field: "Website",
 		Salesforce: before.String("Website"), NetSuite: "https://moved.example", Right: "netsuite"}
-	if len(r.Differences) != 1 || !sameDifference(r.Differences[0], want) {
-		t.Fatalf("differences %+v, want only %+v", r.Differences, want)
+	if diffs := differencesOf(r, accountsync.PairAccountCustomer); len(diffs) != 1 || !sameDifference(diffs[0], want) {
+		t.Fatalf("differences %+v, want only %+v", diffs, want)
 	}
 	if got := o.account(t, changed).String("Website"); got != before.String("Website") {
 		t.Errorf("report only: the account's Website is %q, want it unchanged (%q)", got, before.String("Website"))
 	}
-	if n := len(o.pending(t, jobs.QueueNetSuiteToSalesforce)) + len(o.pending(t, jobs.QueueSalesforceToNetSuite)); n != 0 {
+	if n := len(o.pending(t, jobs.QueueNetSuiteToSalesforce, "")) + len(o.pending(t, jobs.QueueSalesforceToNetSuite, "")); n != 0 {
 		t.Errorf("report only: %d jobs stored, want none", n)
 	}
 
@@ -62,9 +62,11 @@ func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
 	if c := r.Counts(accountsync.PairAccountCustomer); c.Differing != 1 || c.Healed != 1 {
 		t.Errorf("healing: counts %+v, want 1 differing, 1 healed", c)
 	}
-	tasks := o.pending(t, jobs.QueueNetSuiteToSalesforce)
-	if len(tasks) != 1 || tasks[0].Type != jobs.TypeCustomerToAccount {
-		t.Fatalf("healing stored %d jobs (%v), want the customer's one %s job", len(tasks), tasks, jobs.TypeCustomerToAccount)
+	// (The sandbox's seeded demo products differ from their items: their
+	// catalog jobs are stored beside it.)
+	tasks := o.pending(t, jobs.QueueNetSuiteToSalesforce, jobs.TypeCustomerToAccount)
+	if len(tasks) != 1 {
+		t.Fatalf("healing stored %d %s jobs (%v), want the customer's one", len(tasks), jobs.TypeCustomerToAccount, tasks)
 	}
 	var ch jobs.Change
 	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != changed || ch.Object != "customer" {
@@ -86,6 +88,17 @@ func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
 	if err != nil || last == nil || last.RunID != r.RunID {
 		t.Errorf("last run stored: %+v, %v; want run %s", last, err, r.RunID)
 	}
+}
+
+// differencesOf are the differences of one pair type.
+func differencesOf(r *Report, pair string) []Difference {
+	var out []Difference
+	for _, d := range r.Differences {
+		if d.Pair == pair {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func sameDifference(got, want Difference) bool {
@@ -124,7 +137,7 @@ func TestAuditHealsAContactChangedInSalesforce(t *testing.T) {
 	if c := r.Counts(accountsync.PairAccountCustomer); c.Missing != 1 || c.Healed != 0 {
 		t.Errorf("accounts: %+v, want 1 missing, none healed", c)
 	}
-	tasks := o.pending(t, jobs.QueueSalesforceToNetSuite)
+	tasks := o.pending(t, jobs.QueueSalesforceToNetSuite, "")
 	if len(tasks) != 1 || tasks[0].Type != jobs.TypeContactToNSContact {
 		t.Fatalf("healing stored %v, want the contact's one %s job", tasks, jobs.TypeContactToNSContact)
 	}
@@ -135,5 +148,49 @@ func TestAuditHealsAContactChangedInSalesforce(t *testing.T) {
 	o.run(t, tasks[0].Type, ch)
 	if rec, _ := o.ns.Get("contact", nsID); rec["phone"] != "+1 212 555 0199" {
 		t.Errorf("after the heal job the NetSuite contact's phone is %v, want Salesforce's +1 212 555 0199", rec["phone"])
+	}
+}
+
+// TestAuditHealsAProductFromItsItem: the Salesforce sandbox's seeded demo
+// products were never synced from their NetSuite items; the audit reports
+// each differing field with NetSuite right, heals with the item's catalog
+// job, and once that runs the product is in step.
+func TestAuditHealsAProductFromItsItem(t *testing.T) {
+	o := newOrgs(t)
+	ctx := context.Background()
+	r, err := o.auditor(t, true).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item string
+	for _, d := range differencesOf(r, PairItemProduct) {
+		if d.Right != "netsuite" {
+			t.Errorf("%+v: want NetSuite right (the catalog is one way)", d)
+		}
+		item = d.NetSuiteID
+	}
+	c := r.Counts(PairItemProduct)
+	if item == "" || c.Differing == 0 || c.Healed != c.Differing {
+		t.Fatalf("products: %+v, differences %+v; want seeded products differing, each healed", c, differencesOf(r, PairItemProduct))
+	}
+	var job *jobs.Change
+	for _, task := range o.pending(t, jobs.QueueNetSuiteToSalesforce, jobs.TypeCatalogItem) {
+		var ch jobs.Change
+		if err := json.Unmarshal(task.Payload, &ch); err == nil && ch.RecordID == item {
+			job = &ch
+		}
+	}
+	if job == nil {
+		t.Fatalf("no %s job stored for item %s", jobs.TypeCatalogItem, item)
+	}
+	o.run(t, jobs.TypeCatalogItem, *job)
+	r, err = o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range differencesOf(r, PairItemProduct) {
+		if d.NetSuiteID == item {
+			t.Errorf("after its catalog job, item %s still differs: %+v", item, d)
+		}
 	}
 }

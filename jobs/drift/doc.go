@@ -14,7 +14,10 @@
 // flow's merge would (accountsync.Auditor): a group's master, else the
 // side that moved from what both last agreed on, else the later change.
 //
-// Done: account/customer and contact/NetSuite contact. Not audited yet:
-// addresses (the address book is not a SuiteQL column of customer), and
-// the one-way flows (sales orders, invoices, items).
+// Items and their products (the catalog flow, one way) are judged with the
+// catalog's own reading, mapping and comparison; NetSuite is always right.
+//
+// Done: account/customer, contact/NetSuite contact, item/product. Not
+// audited yet: addresses (the address book is not a SuiteQL column of
+// customer), prices (price book entries), sales orders and invoices.
 package drift

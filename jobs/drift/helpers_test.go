@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/hibiken/asynq"
@@ -18,13 +19,14 @@ import (
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
 // orgs are both sandboxes served over HTTP (no webhook or Outbound Message
 // URL set: every change made in them is one Tandem never hears of),
 // Tandem's clients of them, a Redis database of the test's own and the
-// accountsync flow's handlers, run by hand.
+// accountsync and catalog flows' handlers, run by hand.
 type orgs struct {
 	ns   *nssandbox.Server
 	nsc  *netsuite.Client
@@ -50,7 +52,8 @@ func newOrgs(t testing.TB) *orgs {
 	if o.maps, err = mapping.Load(mapping.Config{}); err != nil {
 		t.Fatal(err)
 	}
-	if o.mux, err = jobs.NewMux(o.flowDeps(), accountsync.Flow(accountsync.Options{})); err != nil {
+	catalogCfg := catalog.Config{ItemTypes: []string{"InvtPart", "NonInvtPart", "Service"}, PriceLevels: []string{"1"}, Currencies: []string{"USD"}}
+	if o.mux, err = jobs.NewMux(o.flowDeps(), accountsync.Flow(accountsync.Options{}), catalog.Flow(catalogCfg)); err != nil {
 		t.Fatal(err)
 	}
 	return o
@@ -119,8 +122,8 @@ func (o *orgs) account(t *testing.T, customerID string) salesforce.Record {
 	return recs[0]
 }
 
-// pending are the tasks waiting in a queue.
-func (o *orgs) pending(t *testing.T, queue string) []*asynq.TaskInfo {
+// pending are the tasks of a type ("": any) waiting in a queue.
+func (o *orgs) pending(t *testing.T, queue, taskType string) []*asynq.TaskInfo {
 	t.Helper()
 	tasks, err := asynq.NewInspectorFromRedisClient(o.db.Client).ListPendingTasks(queue)
 	if errors.Is(err, asynq.ErrQueueNotFound) {
@@ -129,5 +132,5 @@ func (o *orgs) pending(t *testing.T, queue string) []*asynq.TaskInfo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tasks
+	return slices.DeleteFunc(tasks, func(ti *asynq.TaskInfo) bool { return taskType != "" && ti.Type != taskType })
 }

@@ -70,9 +70,24 @@ func newTwoWayPair(def twoWayPair, d Deps) (*pairType, error) {
 	return &pairType{twoWayPair: def, audit: a}, nil
 }
 
+func (p *pairType) pairName() string  { return p.name }
+func (p *pairType) sfObject() string  { return p.audit.SalesforceObject() }
+func (p *pairType) linkField() string { return "NetSuite_Id__c" }
+
 // linkedSOQL reads every linked Salesforce record of the pair, in id order.
 func (p *pairType) linkedSOQL() string {
 	return p.audit.SOQL("NetSuite_Id__c != null ORDER BY Id")
+}
+
+func (p *pairType) healTask(from accountsync.Side, _ netsuite.Row) (taskType, object string) {
+	if from == accountsync.SideNetSuite {
+		return p.fromNetSuite, p.audit.NetSuiteType()
+	}
+	return p.fromSalesforce, p.audit.SalesforceObject()
+}
+
+func (p *pairType) finder(ctx context.Context, fallback mapping.Finder, sf SalesforceAPI, t twins) mapping.Finder {
+	return prefetch(ctx, fallback, sf, p.lookup, lookupValues(p, t))
 }
 
 // twins are a page's NetSuite records, by internal id, and the emails of
@@ -85,24 +100,13 @@ type twins struct {
 // readTwins reads a page's NetSuite twins in one SuiteQL query, and the
 // emails of their sales reps in another when the pair has an owner.
 func (p *pairType) readTwins(ctx context.Context, ns NetSuiteAPI, page []salesforce.Record) (twins, error) {
-	t := twins{rows: make(map[string]netsuite.Row, len(page))}
-	ids := make([]any, 0, len(page))
-	for _, r := range page {
-		if id := r.String("NetSuite_Id__c"); id != "" {
-			ids = append(ids, id)
-		}
-	}
 	cols := []string{"id", `TO_CHAR(lastmodifieddate, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS modified`}
 	for _, f := range p.fields {
 		cols = append(cols, strings.ToLower(f))
 	}
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.audit.NetSuiteType() + " WHERE id IN (" + placeholders(len(ids)) + ")"
-	err := ns.SuiteQL(ctx, q, ids, func(r netsuite.Row) error {
-		t.rows[r.String("id")] = r
-		return nil
-	})
+	t, err := readRows(ctx, ns, p.audit.NetSuiteType(), strings.Join(cols, ", "), p.linkField(), page)
 	if err != nil {
-		return t, fmt.Errorf("reading a page of %d NetSuite %s records: %w", len(ids), p.audit.NetSuiteType(), err)
+		return t, err
 	}
 	if !slices.Contains(p.fields, "salesRep") {
 		return t, nil

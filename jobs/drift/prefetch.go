@@ -49,18 +49,17 @@ func (s prefetchSpec) key(v string) string {
 // prefetch reads, for a page's twins, the records its mapping will look
 // up. A failed prefetch is not an error: the lookups then go to the
 // Finder one by one.
-func prefetch(ctx context.Context, fallback mapping.Finder, sf SalesforceAPI, p *pairType, t twins) mapping.Finder {
-	f := &pageFinder{Finder: fallback, spec: p.lookup, known: map[string][]string{}}
-	values := lookupValues(p, t)
+func prefetch(ctx context.Context, fallback mapping.Finder, sf SalesforceAPI, spec prefetchSpec, values []string) mapping.Finder {
+	f := &pageFinder{Finder: fallback, spec: spec, known: map[string][]string{}}
 	for chunk := range slices.Chunk(values, prefetchChunk) {
 		quoted := make([]string, len(chunk))
 		for i, v := range chunk {
 			quoted[i] = "'" + salesforce.EscapeSOQL(v) + "'"
 		}
-		soql := "SELECT Id, " + p.lookup.field + " FROM " + p.lookup.object + " WHERE " + p.lookup.field + " IN (" + strings.Join(quoted, ", ") + ")"
+		soql := "SELECT Id, " + spec.field + " FROM " + spec.object + " WHERE " + spec.field + " IN (" + strings.Join(quoted, ", ") + ")"
 		found := map[string][]string{}
 		err := sf.QueryEach(ctx, soql, func(r salesforce.Record) error {
-			k := p.lookup.key(r.String(p.lookup.field))
+			k := spec.key(r.String(spec.field))
 			found[k] = append(found[k], r.String("Id"))
 			return nil
 		})
@@ -68,7 +67,7 @@ func prefetch(ctx context.Context, fallback mapping.Finder, sf SalesforceAPI, p 
 			continue
 		}
 		for _, v := range chunk {
-			f.known[p.lookup.key(v)] = found[p.lookup.key(v)]
+			f.known[spec.key(v)] = found[spec.key(v)]
 		}
 	}
 	return f
