@@ -49,18 +49,25 @@ func (a *app) loadMappings() (*mapping.Set, error) {
 	return set, nil
 }
 
-// mappedConnectors are the checked mappings and the clients of both
-// systems (sandboxBase: where the sandboxes are served in sandbox mode).
-func (a *app) mappedConnectors(ctx context.Context, sandboxBase string) (*mapping.Set, *salesforce.Client, *netsuite.Client, error) {
+// openConnected opens the app of a command that talks to both systems
+// (Redis as use says), with the checked mappings and the clients of both
+// (sandboxBase: where the sandboxes are served in sandbox mode). The
+// caller closes the app.
+func openConnected(ctx context.Context, cfg *config.Config, use redisUse, sandboxBase string) (*app, *mapping.Set, *salesforce.Client, *netsuite.Client, error) {
+	a, err := newApp(cfg, use)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
 	maps, err := a.loadMappings()
-	if err != nil {
-		return nil, nil, nil, err
+	if err == nil {
+		var sf *salesforce.Client
+		var ns *netsuite.Client
+		if sf, ns, err = a.connectors(ctx, sandboxBase); err == nil {
+			return a, maps, sf, ns, nil
+		}
 	}
-	sf, ns, err := a.connectors(ctx, sandboxBase)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return maps, sf, ns, nil
+	a.close()
+	return nil, nil, nil, nil, err
 }
 
 // redisUse says what a command needs of Redis.

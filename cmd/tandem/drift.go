@@ -59,15 +59,11 @@ func driftCommand(ctx context.Context, cfg *config.Config, args []string, out io
 	if fs.NArg() > 0 {
 		return errors.New(driftUsage)
 	}
-	a, err := newApp(cfg, redisShared)
+	a, maps, sf, ns, err := openConnected(ctx, cfg, redisShared, cfg.BaseURL())
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	maps, sf, ns, err := a.mappedConnectors(ctx, cfg.BaseURL())
-	if err != nil {
-		return err
-	}
 	if maps, _, err = a.forOrg(sf, maps, time.Minute); err != nil {
 		return err
 	}
