@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tandem-sync/tandem/config"
+	"github.com/tandem-sync/tandem/internal/testredis"
 
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
@@ -43,4 +49,55 @@ func TestDriftAuditHealsThroughTheWorker(t *testing.T) {
 		r, err := drift.LastRun(t.Context(), h.p.app.redis.Client)
 		return err == nil && r != nil && r.Counts(accountsync.PairAccountCustomer).Compared > 0
 	})
+}
+
+// TestDriftCommand: `tandem drift` against the sandboxes reports the
+// seeded demo products that differ from their items and stores nothing to
+// run; `tandem drift --heal` stores their catalog jobs and says so; each
+// run becomes the last one GET /admin/drift shows.
+func TestDriftCommand(t *testing.T) {
+	db := testredis.New(t)
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	cfg, err := config.Load(func(k string) (string, bool) {
+		v, ok := map[string]string{"TANDEM_PUBLIC_URL": base, "TANDEM_LOG_LEVEL": "error", "REDIS_URL": db.URL()}[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := newSandboxes(cfg, slog.New(slog.DiscardHandler), base, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.close)
+	srv.Config.Handler = mountAll(sb.mounts())
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	for _, heal := range []bool{false, true} {
+		var out bytes.Buffer
+		args := []string{}
+		if heal {
+			args = append(args, "--heal")
+		}
+		if err := driftCommand(t.Context(), cfg, args, &out); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		last, err := drift.LastRun(t.Context(), db.Client)
+		if err != nil || last == nil || last.Heal != heal {
+			t.Fatalf("last run %+v, %v; want one with heal %t", last, err, heal)
+		}
+		c := last.Counts(drift.PairItemProduct)
+		switch {
+		case c.Differing == 0:
+			t.Errorf("heal %t: no seeded product differs: %+v\n%s", heal, c, out.String())
+		case heal && c.Healed != c.Differing, !heal && c.Healed != 0:
+			t.Errorf("heal %t: %+v", heal, c)
+		}
+		if !strings.Contains(out.String(), "item_product") || !strings.Contains(out.String(), "(netsuite is right:") {
+			t.Errorf("summary lacks the product pairs and their differences:\n%s", out.String())
+		}
+		t.Log("\n" + out.String())
+	}
 }
