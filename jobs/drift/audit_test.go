@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 )
@@ -55,12 +56,20 @@ func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
 		t.Errorf("report only: %d jobs stored, want none", n)
 	}
 
-	r, err = o.auditor(t, true).Run(ctx)
+	healer := o.auditor(t, true)
+	m := metrics.New(nil)
+	healer.Observer = m
+	r, err = healer.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c := r.Counts(accountsync.PairAccountCustomer); c.Differing != 1 || c.Healed != 1 {
 		t.Errorf("healing: counts %+v, want 1 differing, 1 healed", c)
+	}
+	for _, outcome := range []string{"found", "healed"} {
+		if v := counterValue(t, m, metrics.DriftPairsTotal, accountsync.PairAccountCustomer, outcome); v != 1 {
+			t.Errorf("%s{pair=%q,outcome=%q} = %v, want 1", metrics.DriftPairsTotal, accountsync.PairAccountCustomer, outcome, v)
+		}
 	}
 	// (The sandbox's seeded demo products differ from their items: their
 	// catalog jobs are stored beside it.)
@@ -88,6 +97,30 @@ func TestAuditFindsAndHealsACustomerChangedWithoutWebhook(t *testing.T) {
 	if err != nil || last == nil || last.RunID != r.RunID {
 		t.Errorf("last run stored: %+v, %v; want run %s", last, err, r.RunID)
 	}
+}
+
+// counterValue is the value of a {pair, outcome} counter; 0 when absent.
+func counterValue(t *testing.T, m *metrics.Metrics, name, pair, outcome string) float64 {
+	t.Helper()
+	families, err := m.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, metric := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range metric.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["pair"] == pair && labels["outcome"] == outcome {
+				return metric.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
 
 // differencesOf are the differences of one pair type.
