@@ -152,8 +152,3 @@ func equalGroups(a, b groupValues) bool {
 	}
 	return true
 }
-
-// String names a difference for logs.
-func (d FieldDifference) String() string {
-	return fmt.Sprintf("%s: salesforce %v, netsuite %v (%s right: %s)", d.Field, d.Salesforce, d.NetSuite, d.Right, d.Why)
-}
