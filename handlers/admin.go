@@ -51,6 +51,7 @@ type ReviewStore interface {
 type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
+	Drift  DriftReports // nil: GET /admin/drift is not served
 	Logger *slog.Logger
 	// BookingsChart, when set, serves the bookings-vs-billings chart
 	// routes (ChartHandler).
@@ -92,6 +93,9 @@ func NewAdmin(d AdminDeps) http.Handler {
 	r.Get(PathAdminReview, a.listReview)
 	r.Get(PathAdminReviewItem, a.getReview)
 	r.Post(PathAdminReviewResolve, a.resolveReview)
+	if a.Drift != nil {
+		r.Get(PathAdminDrift, a.drift)
+	}
 	if d.BookingsChart != nil {
 		r.Method(http.MethodGet, PathAdminBookingsChart, d.BookingsChart)
 		r.Method(http.MethodGet, PathAdminBookingsPage, d.BookingsChart)

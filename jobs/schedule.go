@@ -105,3 +105,25 @@ func (p *Periodic) ProcessTask(ctx context.Context, _ *asynq.Task) error {
 	}
 	return nil
 }
+
+// RunScheduled starts what one worker process runs of a scheduled task: a
+// scheduler enqueuing s and an asynq server running h for its type; stop
+// shuts both down. Tests run several on one Redis, as several `tandem
+// work` processes would.
+func RunScheduled(r asynq.RedisConnOpt, log *slog.Logger, s Scheduled, h asynq.Handler) (stop func(), err error) {
+	sched, err := NewScheduler(r, log, s)
+	if err != nil {
+		return nil, err
+	}
+	mux := asynq.NewServeMux()
+	mux.Handle(s.Type, h)
+	srv := NewServer(r, WorkerConfig{Concurrency: 2, Logger: log})
+	if err := srv.Start(mux); err != nil {
+		return nil, err
+	}
+	if err := sched.Start(); err != nil {
+		srv.Shutdown()
+		return nil, err
+	}
+	return func() { sched.Shutdown(); srv.Shutdown() }, nil
+}

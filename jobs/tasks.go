@@ -26,6 +26,8 @@ const (
 	TypeCatalogItem = "f4:item_to_product"
 	// A new customer's onboarding in Salesforce (jobs/onboarding).
 	TypeOnboarding = "onboarding:customer"
+	// The drift audit (jobs/drift): every linked pair compared, periodically.
+	TypeDriftAudit = "drift:audit"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -75,6 +77,7 @@ const (
 	SourceSalesforceEvent    = "salesforce.platform_event"
 	SourceNetSuiteWebhook    = "netsuite.webhook"
 	SourceNetSuiteSweep      = "netsuite.sweep"
+	SourceDriftAudit         = "tandem.drift" // a pair the drift audit found differing (jobs/drift)
 )
 
 // Change types, normalised across both systems.
@@ -139,7 +142,7 @@ func OutboundTaskType(object string) (string, bool) {
 func TaskQueue(taskType string) string {
 	switch taskType {
 	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
-		TypeCatalogItem, TypeOnboarding:
+		TypeCatalogItem, TypeOnboarding, TypeDriftAudit:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

@@ -39,4 +39,6 @@ bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
 echo "## F6 NetSuite side: one reconciliation page's joined SuiteQL over 100,000 orders, tables warm and rebuilt; NetSuite calls per 1,000 opportunities and per 1,000 orders of a period (issue 15)"
 bench -bench=BenchmarkReconciliationPageQuery -benchtime=3x -timeout 30m ./connectors/netsuite/sandbox/
 bench -bench=BenchmarkNetSuiteReader -benchtime=1x ./jobs/reconcile/
+echo "## drift audit: linked account and contact pairs compared per second; API calls per 1,000 pairs on each side (issue 15)"
+bench -bench=BenchmarkDriftAudit -benchtime=1x ./jobs/drift/
 exit $status

@@ -57,6 +57,7 @@ func (a *app) adminRoutes() (admin, monitoring http.Handler, auth func(http.Hand
 	deps := handlers.AdminDeps{
 		Jobs:   jobs.NewReplayer(asynq.NewInspectorFromRedisClient(a.redis.Client)),
 		Review: jobs.NewReviewStore(a.redis.Client),
+		Drift:  a.lastDrift,
 		Logger: a.log,
 	}
 	if data := a.bookingsChartData(); data != nil {

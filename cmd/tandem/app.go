@@ -22,6 +22,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs/batch"
 	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/jobs/credithold"
+	"github.com/tandem-sync/tandem/jobs/drift"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/onboarding"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
@@ -46,6 +47,27 @@ func (a *app) loadMappings() (*mapping.Set, error) {
 		return nil, fmt.Errorf("mappings:\n%w", err)
 	}
 	return set, nil
+}
+
+// openConnected opens the app of a command that talks to both systems
+// (Redis as use says), with the checked mappings and the clients of both
+// (sandboxBase: where the sandboxes are served in sandbox mode). The
+// caller closes the app.
+func openConnected(ctx context.Context, cfg *config.Config, use redisUse, sandboxBase string) (*app, *mapping.Set, *salesforce.Client, *netsuite.Client, error) {
+	a, err := newApp(cfg, use)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	maps, err := a.loadMappings()
+	if err == nil {
+		var sf *salesforce.Client
+		var ns *netsuite.Client
+		if sf, ns, err = a.connectors(ctx, sandboxBase); err == nil {
+			return a, maps, sf, ns, nil
+		}
+	}
+	a.close()
+	return nil, nil, nil, nil, err
 }
 
 // redisUse says what a command needs of Redis.
@@ -284,6 +306,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
+		drift.Flow(a.driftOptions()),
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
 		catalog.Flow(catalogCfg),
 		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),

@@ -40,19 +40,11 @@ func syncCommand(ctx context.Context, cfg *config.Config, args []string, out io.
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	a, err := newApp(cfg, redisNone)
+	a, maps, sf, ns, err := openConnected(ctx, cfg, redisNone, cfg.BaseURL())
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	maps, err := a.loadMappings()
-	if err != nil {
-		return err
-	}
-	sf, ns, err := a.connectors(ctx, cfg.BaseURL())
-	if err != nil {
-		return err
-	}
 	maps, catalogCfg, err := a.forOrg(sf, maps, time.Minute)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@
 //	tandem sync      sync catalog [--full]: NetSuite items and prices to Salesforce products and price books
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
 //	tandem onboarding check the onboarding file; dry-run one customer's onboarding
+//	tandem drift     audit every linked pair now [--heal]
 package main
 
 import (
@@ -41,6 +42,9 @@ commands:
             live) the environment selects and why
   onboarding check | dry-run --customer ID
             check the onboarding file; show who a customer would get (writes nothing)
+  drift [--heal]
+            audit every linked account and contact pair now; report the differences
+            (GET /admin/drift) and, with --heal, enqueue their sync jobs (needs REDIS_URL)
 `
 
 func main() {
@@ -87,6 +91,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return syncCommand(ctx, cfg, args, os.Stdout)
 	case "onboarding":
 		return onboardingCommand(ctx, cfg, args, os.Stdout)
+	case "drift":
+		return driftCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

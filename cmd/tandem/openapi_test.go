@@ -23,6 +23,7 @@ import (
 	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/openapitest"
 	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/jobs/drift"
 )
 
 // Credentials of the process under test.
@@ -58,6 +59,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	down := httptest.NewServer(redisDownTandem(t, h.p.app.cfg))
 	defer down.Close()
 	review := seedReviewItem(t, h)
+	seedDriftRun(t, h)
 
 	for _, x := range specExchanges(h, review) {
 		t.Run(x.name, func(t *testing.T) {
@@ -200,6 +202,9 @@ func adminExchanges(resolve, choice string) []exchange {
 		{name: "admin resolve stranger", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"0015e00000STRANGER"}`), want: 400},
 		{name: "admin resolve", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"` + choice + `"}`), want: 200, validRequest: true},
 		{name: "admin resolve twice", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"create"}`), want: 409},
+		{name: "admin drift", method: "GET", path: handlers.PathAdminDrift, header: bearer, want: 200, validRequest: true},
+		{name: "admin drift no token", method: "GET", path: handlers.PathAdminDrift, want: 401},
+		{name: "admin drift redis down", method: "GET", path: handlers.PathAdminDrift, header: bearer, want: 503, redisDown: true},
 		{name: "monitoring ui", method: "GET", path: handlers.PrefixMonitoring + "/", header: basic, want: 200, validRequest: true},
 		{name: "monitoring no token", method: "GET", path: handlers.PrefixMonitoring + "/", want: 401},
 		{name: "monitoring queues", method: "GET", path: handlers.PrefixMonitoring + "/api/queues", header: basic, want: 200, validRequest: true, look: hasTandemQueues},
@@ -349,6 +354,24 @@ func seedReviewItem(t *testing.T, h *harness) jobs.ReviewItem {
 		t.Fatal(err)
 	}
 	return item
+}
+
+// seedDriftRun stores a drift audit run with a difference as the last
+// one (the key drift.LastRun reads), so GET /admin/drift answers a report.
+func seedDriftRun(t *testing.T, h *harness) {
+	t.Helper()
+	started := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	r := drift.Report{RunID: "1796612400000", Started: started, Ended: started.Add(2 * time.Second), Heal: true,
+		Pairs: []*drift.PairCounts{{Pair: "account_customer", Compared: 3, Differing: 1, Healed: 1}, {Pair: "contact", Compared: 3}},
+		Differences: []drift.Difference{{Pair: "account_customer", SalesforceID: "0015e00000SPEC2AAA", NetSuiteID: "1207", Field: "Website",
+			Salesforce: "https://old.example", NetSuite: "https://new.example", Right: "netsuite", Why: "changed in netsuite"}}}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.p.app.redis.Client.Set(context.Background(), "tandem:drift:last", b, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func basicAuth(user, password string) string {

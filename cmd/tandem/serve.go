@@ -32,19 +32,11 @@ func serve(ctx context.Context, cfg *config.Config) error {
 // work runs the job workers only. In sandbox mode they talk to the
 // standalone sandboxes of `tandem sandbox`.
 func work(ctx context.Context, cfg *config.Config) error {
-	a, err := newApp(cfg, redisShared)
+	a, maps, sf, ns, err := openConnected(ctx, cfg, redisShared, "http://"+cfg.Sandbox.Addr)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	maps, err := a.loadMappings()
-	if err != nil {
-		return err
-	}
-	sf, ns, err := a.connectors(ctx, "http://"+cfg.Sandbox.Addr)
-	if err != nil {
-		return err
-	}
 	worker, mux, err := a.worker(sf, ns, maps)
 	if err != nil {
 		return err

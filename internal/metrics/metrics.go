@@ -65,6 +65,7 @@ type Metrics struct {
 	watched watched // read at each scrape
 
 	pubsubExpired *prometheus.CounterVec
+	drift         *prometheus.CounterVec
 }
 
 // New returns Metrics on a registry of their own, with Go runtime and
@@ -92,6 +93,8 @@ func New(log *slog.Logger) *Metrics {
 	}
 	m.pubsubExpired = counter(PubSubReplayExpiredTotal, "Stored Pub/Sub API replay ids the server no longer had (a gap to heal with a sync).", "topic")
 	m.registry.MustRegister(m.pubsubExpired)
+	m.drift = counter(DriftPairsTotal, "Linked pairs the drift audit found differing (found) and enqueued a sync job for (healed), by pair type.", "pair", "outcome")
+	m.registry.MustRegister(m.drift)
 	m.registry.MustRegister(m.webhooks, m.jobs, m.calls, m.calls429, m.echoDrops, m.conflicts, m.jobDuration, m.callDuration,
 		watchedCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -3,13 +3,13 @@ package catalog
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/internal/testorgs"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -85,36 +85,14 @@ func (o *orgs) count(tb testing.TB, soql string) int {
 // startSandboxes serves a NetSuite sandbox seeded with catalogItems
 // generated items and a Salesforce sandbox over HTTP.
 func startSandboxes(catalogItems int) (ns *nssandbox.Server, nsURL string, sf *sfsandbox.Server, sfURL string, stop func()) {
-	nsSrv := httptest.NewUnstartedServer(nil)
-	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + nsSrv.Listener.Addr().String(), ConcurrencyLimit: -1,
-		Seed: nssandbox.Seed{CatalogItems: catalogItems}})
+	ns, nsURL, sf, sfURL, stop, err := testorgs.Serve(nssandbox.Config{ConcurrencyLimit: -1, Seed: nssandbox.Seed{CatalogItems: catalogItems}})
 	if err != nil {
 		panic(err) // the default configuration with a seed size: cannot fail
 	}
-	nsSrv.Config.Handler = ns.Handler()
-	nsSrv.Start()
-	sfSrv := httptest.NewUnstartedServer(nil)
-	sf, err = sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + sfSrv.Listener.Addr().String()})
-	if err != nil {
-		panic(err)
-	}
-	sfSrv.Config.Handler = sf.Handler()
-	sfSrv.Start()
-	return ns, nsSrv.URL, sf, sfSrv.URL, func() { sfSrv.Close(); sf.Close(); nsSrv.Close(); ns.Close() }
+	return ns, nsURL, sf, sfURL, stop
 }
 
 // clients are Tandem's clients of the two sandboxes.
 func clients(tb testing.TB, nsURL, sfURL string) (*netsuite.Client, *salesforce.Client) {
-	tb.Helper()
-	nsc, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsURL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sfc, err := salesforce.New(salesforce.Config{LoginURL: sfURL, ClientID: sfsandbox.DefaultClientID, ClientSecret: sfsandbox.DefaultClientSecret})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return nsc, sfc
+	return testorgs.Clients(tb, nsURL, sfURL)
 }

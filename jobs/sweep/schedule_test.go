@@ -47,22 +47,12 @@ func (r *runRecorder) snapshot() [][2]time.Time {
 func runTwoWorkers(t *testing.T, b *bench, ns NetSuiteAPI, interval, d time.Duration) {
 	t.Helper()
 	for i := 0; i < 2; i++ {
-		sched, err := jobs.NewScheduler(b.db.AsynqOpt(), slog.Default(), Scheduled(interval))
+		s := NewSweeper(ns, b.enq, b.db.Client, Config{AccountID: "TSTDRV1", RecordTypes: []string{"customer"}}, slog.Default())
+		stop, err := jobs.RunScheduled(b.db.AsynqOpt(), slog.Default(), Scheduled(interval), NewHandler(s, interval, slog.Default()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := NewSweeper(ns, b.enq, b.db.Client, Config{AccountID: "TSTDRV1", RecordTypes: []string{"customer"}}, slog.Default())
-		mux := asynq.NewServeMux()
-		mux.Handle(jobs.TypeNetSuiteSweep, NewHandler(s, interval, slog.Default()))
-		srv := jobs.NewServer(b.db.AsynqOpt(), jobs.WorkerConfig{Concurrency: 2, Logger: slog.Default()})
-		if err := srv.Start(mux); err != nil {
-			t.Fatal(err)
-		}
-		if err := sched.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Shutdown()
-		defer sched.Shutdown()
+		defer stop()
 		time.Sleep(300 * time.Millisecond) // the two schedulers tick out of phase
 	}
 	time.Sleep(d)
