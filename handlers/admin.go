@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/tandem-sync/tandem/connectors/salesforce/pubsub"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -51,6 +52,9 @@ type ReviewStore interface {
 type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
+	// PubSub reads the Pub/Sub subscriber's state from Redis; nil: no
+	// topics, no gaps.
+	PubSub func(ctx context.Context) (pubsub.Status, error)
 	Logger *slog.Logger
 }
 
@@ -95,6 +99,7 @@ func NewAdmin(d AdminDeps) http.Handler {
 	r.Get(PathAdminReview, a.listReview)
 	r.Get(PathAdminReviewItem, a.getReview)
 	r.Post(PathAdminReviewResolve, a.resolveReview)
+	r.Get(PathAdminPubSub, a.pubsubStatus)
 	return adminRouter{r}
 }
 

@@ -204,6 +204,8 @@ func adminExchanges(resolve, choice string) []exchange {
 		{name: "admin resolve stranger", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"0015e00000STRANGER"}`), want: 400},
 		{name: "admin resolve", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"` + choice + `"}`), want: 200, validRequest: true},
 		{name: "admin resolve twice", method: "POST", path: resolve, header: bearer, body: []byte(`{"choice":"create"}`), want: 409},
+		{name: "admin pubsub", method: "GET", path: handlers.PathAdminPubSub, header: bearer, want: 200, validRequest: true},
+		{name: "admin pubsub redis down", method: "GET", path: handlers.PathAdminPubSub, header: bearer, want: 503, redisDown: true},
 		{name: "monitoring ui", method: "GET", path: handlers.PrefixMonitoring + "/", header: basic, want: 200, validRequest: true},
 		{name: "monitoring no token", method: "GET", path: handlers.PrefixMonitoring + "/", want: 401},
 		{name: "monitoring queues", method: "GET", path: handlers.PrefixMonitoring + "/api/queues", header: basic, want: 200, validRequest: true, look: hasTandemQueues},
