@@ -84,6 +84,9 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 	owners := map[*Field]*Object{}
 	for _, d := range dirs {
 		name := d.Name()
+		if strings.HasSuffix(name, platformEventSuffix) {
+			continue // a platform event is published, never stored (PlatformEvents)
+		}
 		o, isStandard := byName[name]
 		if name == activityObject { // Activity's custom fields are Task's (the sandbox has no Event)
 			o, isStandard = byName["Task"], true
