@@ -53,7 +53,7 @@ func syncCommand(ctx context.Context, cfg *config.Config, args []string, out io.
 	if err != nil {
 		return err
 	}
-	maps, catalogCfg, err := a.forOrg(sf, maps, time.Minute)
+	maps, catalogCfg, err := a.forOrg(ctx, sf, maps)
 	if err != nil {
 		return err
 	}
