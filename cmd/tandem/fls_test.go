@@ -59,6 +59,11 @@ func TestPermissionSetGrantsWhatTandemUses(t *testing.T) {
 		use[[2]string{"Account", f}] = "flow Go code"
 	}
 	use.addSOQL(t, filepath.Join("..", "..", "jobs"))
+	before := len(use)
+	use.addMapWrites(t, filepath.Join("..", "..", "jobs"))
+	if _, ok := use[[2]string{"Task", "ActivityDate"}]; !ok || len(use) == before {
+		t.Fatalf("the map literal scan found no write (Task.ActivityDate): it is broken")
+	}
 	if len(use) < 20 {
 		t.Fatalf("found only %d used fields: the scan is broken", len(use))
 	}
