@@ -70,8 +70,8 @@ func (u fieldUse) addMapWrites(t *testing.T, dir string) {
 
 // mapWrites reads one function.
 type mapWrites struct {
-	consts map[string]string   // package-level string constants, by name
-	keys   map[any][]string    // literal keys put in each map variable, by its declaration
+	consts map[string]string // package-level string constants, by name
+	keys   map[any][]string  // literal keys put in each map variable, by its declaration
 }
 
 // collectKeys records the literal keys of map literals assigned to a
