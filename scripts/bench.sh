@@ -36,4 +36,6 @@ echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms
 bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/
 echo "## F5: credit hold events evaluated per second; Salesforce calls per hold event and per episode (issue 12)"
 bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
+echo "## Pub/Sub API: change events from the sandbox's stream to stored jobs (Avro decode, bitmaps, jobs, replay id) (issue 11)"
+bench -bench=BenchmarkStreamToJobs -benchtime=3000x ./connectors/salesforce/pubsub/
 exit $status
