@@ -130,14 +130,7 @@ var (
 func (u fieldUse) addSOQL(t *testing.T, dir string) {
 	t.Helper()
 	org := schema.Default()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
+	for path, file := range goSources(t, dir) {
 		for _, decl := range file.Decls {
 			if fn, ok := decl.(*ast.FuncDecl); ok {
 				u.addReadLists(fn, path)
@@ -181,11 +174,28 @@ func (u fieldUse) addSOQL(t *testing.T, dir string) {
 			}
 			return false
 		})
+	}
+}
+
+// goSources parses the Go files under dir, tests left out, by path.
+func goSources(t *testing.T, dir string) map[string]*ast.File {
+	t.Helper()
+	files := map[string]*ast.File{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		files[path] = file
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
 }
 
 // literalText is a string concatenation's text with each non-constant

@@ -2,10 +2,6 @@ package main
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,17 +16,9 @@ import (
 // with literal keys. Objects may be named by string constants.
 func (u fieldUse) addMapWrites(t *testing.T, dir string) {
 	t.Helper()
-	files := map[string]*ast.File{}
+	files := goSources(t, dir)
 	consts := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
-		files[path] = file
+	for _, file := range files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			if spec, ok := n.(*ast.ValueSpec); ok {
 				for i, name := range spec.Names {
@@ -43,10 +31,6 @@ func (u fieldUse) addMapWrites(t *testing.T, dir string) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	org := schema.Default()
 	for path, file := range files {

@@ -1,9 +1,6 @@
 package sandbox
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -59,17 +56,7 @@ func newEventSchema(o *schema.Object) (*cdcSchema, error) {
 			es.top = append(es.top, cdcSlot{name: f.Name, field: f})
 		}
 	}
-	b, err := json.Marshal(map[string]any{"type": "record", "name": o.Name, "namespace": avroNamespace, "fields": fields})
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: %s event schema: %w", o.Name, err)
-	}
-	es.json = string(b)
-	if es.avro, err = avro.Parse(es.json); err != nil {
-		return nil, fmt.Errorf("sandbox: %s event schema: %w", o.Name, err)
-	}
-	sum := sha256.Sum256(b)
-	es.id = base64.RawURLEncoding.EncodeToString(sum[:16])
-	return es, nil
+	return es, es.define(o.Name, fields)
 }
 
 // handlePublish serves POST /sobjects/<Name>__e.

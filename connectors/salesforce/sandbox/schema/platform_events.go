@@ -48,21 +48,11 @@ func platformEventsFrom(fsys fs.FS, root string) ([]*Object, error) {
 			ref("CreatedById", "Created By ID", "CreatedBy", "User").readOnly(),
 			text("EventUuid", "Event UUID", 36).readOnly(),
 		))
-		files, err := fs.ReadDir(fsys, path.Join(root, name, "fields"))
+		fields, err := customFields(fsys, root, name)
 		if err != nil {
 			return nil, err
 		}
-		for _, file := range files {
-			var fm metaField
-			if err := readXML(fsys, path.Join(root, name, "fields", file.Name()), &fm); err != nil {
-				return nil, err
-			}
-			f, err := customField(fm)
-			if err != nil {
-				return nil, err
-			}
-			o.Fields = append(o.Fields, f)
-		}
+		o.Fields = append(o.Fields, fields...)
 		out = append(out, o)
 	}
 	return out, nil
