@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/tandem-sync/tandem/connectors/salesforce/pubsub"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -52,6 +53,9 @@ type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
 	Drift  DriftReports // nil: GET /admin/drift is not served
+	// PubSub reads the Pub/Sub subscriber's state from Redis; nil: no
+	// topics, no gaps.
+	PubSub func(ctx context.Context) (pubsub.Status, error)
 	Logger *slog.Logger
 	// BookingsChart, when set, serves the bookings-vs-billings chart
 	// routes (ChartHandler).
@@ -96,6 +100,7 @@ func NewAdmin(d AdminDeps) http.Handler {
 	if a.Drift != nil {
 		r.Get(PathAdminDrift, a.drift)
 	}
+	r.Get(PathAdminPubSub, a.pubsubStatus)
 	if d.BookingsChart != nil {
 		r.Method(http.MethodGet, PathAdminBookingsChart, d.BookingsChart)
 		r.Method(http.MethodGet, PathAdminBookingsPage, d.BookingsChart)

@@ -41,4 +41,6 @@ bench -bench=BenchmarkReconciliationPageQuery -benchtime=3x -timeout 30m ./conne
 bench -bench=BenchmarkNetSuiteReader -benchtime=1x ./jobs/reconcile/
 echo "## drift audit: linked account and contact pairs compared per second; API calls per 1,000 pairs on each side (issue 15)"
 bench -bench=BenchmarkDriftAudit -benchtime=1x ./jobs/drift/
+echo "## Pub/Sub API: change events from the sandbox's stream to stored jobs (Avro decode, bitmaps, jobs, replay id) (issue 11)"
+bench -bench=BenchmarkStreamToJobs -benchtime=3000x ./connectors/salesforce/pubsub/
 exit $status

@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 	"github.com/tandem-sync/tandem/config"
+	"github.com/tandem-sync/tandem/connectors/salesforce/pubsub"
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -58,6 +59,9 @@ func (a *app) adminRoutes() (admin, monitoring http.Handler, auth func(http.Hand
 		Jobs:   jobs.NewReplayer(asynq.NewInspectorFromRedisClient(a.redis.Client)),
 		Review: jobs.NewReviewStore(a.redis.Client),
 		Drift:  a.lastDrift,
+		PubSub: func(ctx context.Context) (pubsub.Status, error) {
+			return pubsub.ReadStatus(ctx, a.redis.Client, a.pubsubTopics())
+		},
 		Logger: a.log,
 	}
 	if data := a.bookingsChartData(); data != nil {

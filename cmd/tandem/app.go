@@ -284,23 +284,35 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 	return client, nil
 }
 
-// worker builds the asynq server and its handlers, with the mappings
-// checked at start-up: one line per flow.
-func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, *asynq.ServeMux, error) {
-	catalogCfg := a.catalogConfig()
-	if fitted, cfg, err := a.forOrg(sf, maps, 15*time.Second); err != nil {
-		// Salesforce down at start-up must not keep the workers (and their
-		// health and metrics endpoints) from starting: jobs wait and retry.
-		a.log.Warn("could not learn whether the Salesforce org has multi-currency: taking it as multi-currency until the next start", "err", err)
-	} else {
-		maps, catalogCfg = fitted, cfg
+// worker builds the asynq server and its handlers: the mappings are
+// checked at start-up, and the handlers the jobs run are fitted to the org
+// (orgFitted) when the first job comes. One line per flow.
+func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, asynq.Handler, error) {
+	if _, err := a.flows(sf, ns, maps, a.catalogConfig()); err != nil {
+		return nil, nil, err
 	}
+	fitted := &orgFitted{build: func(ctx context.Context) (asynq.Handler, error) {
+		fit, catalogCfg, err := a.forOrg(ctx, sf, maps)
+		if err != nil {
+			return nil, err
+		}
+		return a.flows(sf, ns, fit, catalogCfg)
+	}}
+	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
+		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
+		Groups: batch.Groups(a.cfg.Worker.MaxRetry),
+	})
+	return srv, a.observeJobs(fitted), nil
+}
+
+// flows is the handlers of every flow over maps.
+func (a *app) flows(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set, catalogCfg catalog.Config) (*asynq.ServeMux, error) {
 	deps := jobs.FlowDeps{Salesforce: sf, NetSuite: ns, Finder: jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns},
 		Mappings: maps, Redis: a.redis.Client, Logger: a.log}
 	if a.cfg.ExchangeRates == "netsuite" {
 		deps.Rates = jobs.NetSuiteRates{NetSuite: ns}
 	}
-	mux, err := jobs.NewMux(deps,
+	return jobs.NewMux(deps,
 		salesorder.Flow(),
 		invoices.Flow(),
 		accountsync.Flow(accountsync.Options{RulesFile: a.cfg.SyncRules, Stats: a.syncStats}),
@@ -312,12 +324,4 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),
 		jobs.UnusableFlow(),
 	)
-	if err != nil {
-		return nil, nil, err
-	}
-	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
-		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
-		Groups: batch.Groups(a.cfg.Worker.MaxRetry),
-	})
-	return srv, a.observeJobs(mux), nil
 }

@@ -45,7 +45,7 @@ func syncCommand(ctx context.Context, cfg *config.Config, args []string, out io.
 		return err
 	}
 	defer a.close()
-	maps, catalogCfg, err := a.forOrg(sf, maps, time.Minute)
+	maps, catalogCfg, err := a.forOrg(ctx, sf, maps)
 	if err != nil {
 		return err
 	}

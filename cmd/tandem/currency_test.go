@@ -1,8 +1,14 @@
 package main
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/hibiken/asynq"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/jobs"
 )
 
 // Single-currency orgs (trap 5): no object has CurrencyIsoCode, and SOQL
@@ -60,6 +66,28 @@ func TestSingleCurrencyInvoice(t *testing.T) {
 	inv := h.sfInvoice(invID)
 	if inv["Account__c"] != accountID || num(inv, "Total__c") <= 0 {
 		t.Errorf("invoice record %v", inv)
+	}
+	h.noneArchived()
+}
+
+// TestSingleCurrencyLearnedOnceSalesforceAnswers: Salesforce answers
+// nothing when Tandem starts (every REST call fails), so whether the org
+// has multi-currency is not known then. Jobs wait and retry instead of
+// running on a guess; once Salesforce answers, the first job learns the
+// org is single-currency and the deal becomes a sales order.
+func TestSingleCurrencyLearnedOnceSalesforceAnswers(t *testing.T) {
+	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", singleCurrency, "TANDEM_SANDBOX_SF_FAULTS", "5xx=1")
+	oppID := str(h.openOpportunities(1)[0], "Id")
+	h.closeWon(oppID)
+	h.waitFor("the deal's job waiting to learn the org's currencies", func() bool {
+		tasks, _ := h.inspector.ListRetryTasks(jobs.QueueSalesforceToNetSuite)
+		return slices.ContainsFunc(tasks, func(t *asynq.TaskInfo) bool { return strings.Contains(t.LastErr, "multi-currency") })
+	})
+	h.p.sandboxes.sf.SetFaults(sfsandbox.Faults{})
+	h.waitFor("the sales order", func() bool { return len(h.salesOrders(oppID)) > 0 })
+	h.settle()
+	if n := len(h.salesOrders(oppID)); n != 1 {
+		t.Errorf("%d sales orders, want 1", n)
 	}
 	h.noneArchived()
 }

@@ -64,7 +64,7 @@ func driftCommand(ctx context.Context, cfg *config.Config, args []string, out io
 		return err
 	}
 	defer a.close()
-	if maps, _, err = a.forOrg(sf, maps, time.Minute); err != nil {
+	if maps, _, err = a.forOrg(ctx, sf, maps); err != nil {
 		return err
 	}
 	rules, err := accountsync.LoadSyncRules(cfg.SyncRules)

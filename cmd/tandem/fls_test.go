@@ -59,6 +59,11 @@ func TestPermissionSetGrantsWhatTandemUses(t *testing.T) {
 		use[[2]string{"Account", f}] = "flow Go code"
 	}
 	use.addSOQL(t, filepath.Join("..", "..", "jobs"))
+	before := len(use)
+	use.addMapWrites(t, filepath.Join("..", "..", "jobs"))
+	if _, ok := use[[2]string{"Task", "ActivityDate"}]; !ok || len(use) == before {
+		t.Fatalf("the map literal scan found no write (Task.ActivityDate): it is broken")
+	}
 	if len(use) < 20 {
 		t.Fatalf("found only %d used fields: the scan is broken", len(use))
 	}
@@ -125,14 +130,7 @@ var (
 func (u fieldUse) addSOQL(t *testing.T, dir string) {
 	t.Helper()
 	org := schema.Default()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
+	for path, file := range goSources(t, dir) {
 		for _, decl := range file.Decls {
 			if fn, ok := decl.(*ast.FuncDecl); ok {
 				u.addReadLists(fn, path)
@@ -176,11 +174,28 @@ func (u fieldUse) addSOQL(t *testing.T, dir string) {
 			}
 			return false
 		})
+	}
+}
+
+// goSources parses the Go files under dir, tests left out, by path.
+func goSources(t *testing.T, dir string) map[string]*ast.File {
+	t.Helper()
+	files := map[string]*ast.File{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		files[path] = file
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
 }
 
 // literalText is a string concatenation's text with each non-constant

@@ -47,9 +47,8 @@ func (a *app) observeRouter(d *handlers.RouterDeps) {
 
 // observeJobs counts every job attempt, the latency of jobs done, echoes
 // and overruled changes.
-func (a *app) observeJobs(mux *asynq.ServeMux) *asynq.ServeMux {
-	mux.Use(jobs.Observe(a.metrics))
-	return mux
+func (a *app) observeJobs(h asynq.Handler) asynq.Handler {
+	return jobs.Observe(a.metrics)(h)
 }
 
 // watchSalesforceUsage reports the org's API usage from Sforce-Limit-Info

@@ -67,15 +67,13 @@ func TestMetricsFollowRealFlows(t *testing.T) {
 		// The write-back to the opportunity fires its Outbound Message again:
 		// the job finds the sales order as Tandem wrote it.
 		{"F1 echoes", metrics.EchoDropsTotal, map[string]string{"flow": f1}},
-		// Tandem's own change events are no longer dropped at the door
-		// (trap 8: they go to the flow), so tandem_events_dropped_own_total
-		// stays 0 here.
 		{"NetSuite webhooks accepted", metrics.WebhooksTotal, map[string]string{"source": handlers.SourceNetSuite, "outcome": metrics.OutcomeAccepted}},
 	} {
 		if got := h.metricSum(c.name, c.labels); got < 1 {
 			t.Errorf("%s: %s%v = %v, want at least 1", c.what, c.name, c.labels, got)
 		}
 	}
+	h.ownChangeEventCountsAsEcho()
 	if u := h.metricSum(metrics.SalesforceAPIUsageRatio, nil); u <= 0 || u >= 1 {
 		t.Errorf("Salesforce API usage ratio %v, want the sandbox's Sforce-Limit-Info (0 < used/max < 1)", u)
 	}
@@ -89,6 +87,34 @@ func TestMetricsFollowRealFlows(t *testing.T) {
 		return hasLabels(m, map[string]string{"system": systemSalesforce, "reason": salesforce.BudgetReason})
 	}) {
 		t.Errorf("no waits reported for the Salesforce daily API budget")
+	}
+}
+
+// ownChangeEventCountsAsEcho: Tandem's own write to an account (a
+// NetSuite edit carried over) comes back as a change event committed by
+// the integration user. It is forwarded to the flow (trap 8: automation
+// inside that write must reach NetSuite), not dropped at the door, and the
+// flow's echo guard drops it, counted under the Salesforce-side flow.
+//
+// The F1 run above is no proof of this: its write-back of NetSuite_Id__c
+// links a pair F2 has no agreed values for yet, so whichever F2 direction
+// runs first (the account's change event or NetSuite's webhook about the
+// new customer) merges, and only the second counts an echo.
+func (h *harness) ownChangeEventCountsAsEcho() {
+	h.t.Helper()
+	_, nsID := h.linkedPair(1)
+	f2 := map[string]string{"flow": jobs.TypeAccountToCustomer}
+	echoes, ran := h.metricSum(metrics.EchoDropsTotal, f2), h.metricSum(metrics.JobsTotal, f2)
+	if err := h.p.sandboxes.ns.PutFields("customer", nsID, map[string]any{"url": "https://metrics-own-echo.example.com"}); err != nil {
+		h.t.Fatal(err)
+	}
+	h.waitFor("the own change event's job", func() bool { return h.metricSum(metrics.JobsTotal, f2) > ran })
+	h.settle()
+	if got := h.metricSum(metrics.EchoDropsTotal, f2) - echoes; got < 1 {
+		h.t.Errorf("own change event: %s%v rose by %v, want at least 1", metrics.EchoDropsTotal, f2, got)
+	}
+	if got := h.metricSum(metrics.EventsDroppedOwnTotal, nil); got != 0 {
+		h.t.Errorf("%s = %v, want 0: own change events go to the flow", metrics.EventsDroppedOwnTotal, got)
 	}
 }
 

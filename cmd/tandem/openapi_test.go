@@ -205,6 +205,8 @@ func adminExchanges(resolve, choice string) []exchange {
 		{name: "admin drift", method: "GET", path: handlers.PathAdminDrift, header: bearer, want: 200, validRequest: true},
 		{name: "admin drift no token", method: "GET", path: handlers.PathAdminDrift, want: 401},
 		{name: "admin drift redis down", method: "GET", path: handlers.PathAdminDrift, header: bearer, want: 503, redisDown: true},
+		{name: "admin pubsub", method: "GET", path: handlers.PathAdminPubSub, header: bearer, want: 200, validRequest: true},
+		{name: "admin pubsub redis down", method: "GET", path: handlers.PathAdminPubSub, header: bearer, want: 503, redisDown: true},
 		{name: "monitoring ui", method: "GET", path: handlers.PrefixMonitoring + "/", header: basic, want: 200, validRequest: true},
 		{name: "monitoring no token", method: "GET", path: handlers.PrefixMonitoring + "/", want: 401},
 		{name: "monitoring queues", method: "GET", path: handlers.PrefixMonitoring + "/api/queues", header: basic, want: 200, validRequest: true, look: hasTandemQueues},

@@ -32,12 +32,17 @@ func (sb *sandboxes) servePubSub(addr string, log *slog.Logger) {
 	go sb.pubsub.Serve(ln)
 }
 
+// pubsubTopics is TANDEM_SF_PUBSUB_TOPICS without "none".
+func (a *app) pubsubTopics() []string {
+	return slices.DeleteFunc(slices.Clone(a.cfg.Salesforce.PubSubTopics), func(t string) bool { return t == "" || t == "none" })
+}
+
 // startPubSub runs the Pub/Sub API subscriber on TANDEM_SF_PUBSUB_TOPICS;
 // its events become the jobs /webhooks/salesforce/events makes. In
 // sandbox mode it subscribes to the sandbox at sandboxAddr in plaintext.
 // stop ends the streams and hands the topics' leases over.
 func (a *app) startPubSub(sf *salesforce.Client, enq *jobs.Enqueuer, sb *sandboxes, sandboxAddr string) (stop func()) {
-	topics := slices.DeleteFunc(slices.Clone(a.cfg.Salesforce.PubSubTopics), func(t string) bool { return t == "" || t == "none" })
+	topics := a.pubsubTopics()
 	if len(topics) == 0 {
 		return func() {}
 	}

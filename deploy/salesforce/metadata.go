@@ -24,3 +24,13 @@ var Workflows embed.FS
 
 // WorkflowsDir is Workflows' root directory.
 const WorkflowsDir = "force-app/main/default/workflows"
+
+// Flows is force-app/main/default/flows: the record-triggered flows that
+// send the Outbound Messages, with their entry conditions (an
+// opportunity only when won).
+//
+//go:embed force-app/main/default/flows
+var Flows embed.FS
+
+// FlowsDir is Flows' root directory.
+const FlowsDir = "force-app/main/default/flows"

@@ -28,7 +28,7 @@ var (
 	apiUsageDesc = prometheus.NewDesc(SalesforceAPIUsageRatio,
 		"The org's API requests in the last 24 hours over its daily allocation, as Sforce-Limit-Info last said.", nil, nil)
 	ownDropsDesc = prometheus.NewDesc(EventsDroppedOwnTotal,
-		"Salesforce change events dropped at the door because Tandem's own writes caused them.", nil, nil)
+		"Salesforce change events dropped at the door because Tandem's own writes caused them; 0 while they are forwarded to the flows, whose echo guard counts them in tandem_echo_drops_total.", nil, nil)
 )
 
 // queueStates are the task states reported per queue.

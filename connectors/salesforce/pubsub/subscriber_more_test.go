@@ -2,6 +2,9 @@ package pubsub_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors/salesforce/pubsub"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -55,6 +59,34 @@ func TestPubSubExpiredReplayIDResubscribesFromEarliestAndRecordsTheGap(t *testin
 	}
 	if gaps[0].Topic == "" || gaps[0].AfterReplayID == "" {
 		t.Fatalf("gap %+v", gaps[0])
+	}
+	checkAdminShowsGap(t, r, gaps[0])
+}
+
+// checkAdminShowsGap: GET /admin/pubsub lists the gap and where each
+// topic resumes.
+func checkAdminShowsGap(t *testing.T, r *rig, gap pubsub.Gap) {
+	t.Helper()
+	topics := []string{"/data/AccountChangeEvent", "/data/ContactChangeEvent"}
+	admin := handlers.NewAdmin(handlers.AdminDeps{PubSub: func(ctx context.Context) (pubsub.Status, error) {
+		return pubsub.ReadStatus(ctx, r.streamDB.Client, topics)
+	}})
+	rec := httptest.NewRecorder()
+	admin.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, handlers.PathAdminPubSub, nil))
+	var st pubsub.Status
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); rec.Code != http.StatusOK || err != nil {
+		t.Fatalf("GET %s: %d %s", handlers.PathAdminPubSub, rec.Code, rec.Body)
+	}
+	if len(st.Gaps) == 0 || st.Gaps[0] != gap {
+		t.Errorf("admin gaps %+v, want first %+v", st.Gaps, gap)
+	}
+	if len(st.Topics) != 2 || st.Topics[0].Topic != topics[0] {
+		t.Fatalf("admin topics %+v", st.Topics)
+	}
+	for _, ts := range st.Topics {
+		if ts.ReplayID == "" || ts.ReplayID == gap.AfterReplayID && ts.Topic == gap.Topic {
+			t.Errorf("topic %+v: want the replay id stored after resubscribing, past the gap %s", ts, gap.AfterReplayID)
+		}
 	}
 }
 

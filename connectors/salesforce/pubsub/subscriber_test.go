@@ -17,6 +17,7 @@ import (
 	"github.com/tandem-sync/tandem/connectors/salesforce/pubsub"
 	"github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/handlers"
+	"github.com/tandem-sync/tandem/internal/logging"
 	"github.com/tandem-sync/tandem/internal/testfixtures"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
@@ -56,7 +57,7 @@ func newRig(t testing.TB, tokenTTL time.Duration) *rig {
 	t.Helper()
 	r := &rig{jsonDB: testredis.New(t), streamDB: testredis.New(t), clock: &testClock{}}
 	jsonEvents := &handlers.SalesforceEvents{Token: sandbox.DefaultEventsToken, OrgID: sandbox.DefaultOrgID,
-		Enqueuer: jobs.NewEnqueuer(r.jsonDB.Client, 3)}
+		Enqueuer: jobs.NewEnqueuer(r.jsonDB.Client, 3), Logger: logging.Discard()} // the benchmark's figures stay on their line
 	tandem := httptest.NewServer(jsonEvents)
 	t.Cleanup(tandem.Close)
 	sb, err := sandbox.New(sandbox.Config{Events: sandbox.EventsConfig{URL: tandem.URL}, TokenTTL: tokenTTL, Clock: r.clock.now,
@@ -80,7 +81,7 @@ func newRig(t testing.TB, tokenTTL time.Duration) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.ingest = &handlers.SalesforceEvents{OrgID: sandbox.DefaultOrgID, Enqueuer: jobs.NewEnqueuer(r.streamDB.Client, 3)}
+	r.ingest = &handlers.SalesforceEvents{OrgID: sandbox.DefaultOrgID, Enqueuer: jobs.NewEnqueuer(r.streamDB.Client, 3), Logger: logging.Discard()}
 	return r
 }
 

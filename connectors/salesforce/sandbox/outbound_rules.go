@@ -33,30 +33,37 @@ type OutboundRule struct {
 
 // DefaultOutboundRules are the Outbound Message actions Tandem ships
 // (deploy/salesforce workflows), so tests see the traffic a deployed org
-// sends: their objects and fields; Opportunity only when won, as the
-// shipped flow Tandem_Opportunity_Won fires it.
+// sends: their objects and fields, each sent as the shipped flow that
+// calls it decides (its entry conditions: an opportunity only when won).
 func DefaultOutboundRules() []OutboundRule {
-	rules, err := shippedOutboundRules()
+	rules, err := outboundRulesFrom(shipped.Workflows, shipped.WorkflowsDir, shipped.Flows, shipped.FlowsDir)
 	if err != nil {
 		panic(err) // embedded files, checked by the tests
 	}
 	return rules
 }
 
-func shippedOutboundRules() ([]OutboundRule, error) {
-	files, err := fs.Glob(shipped.Workflows, shipped.WorkflowsDir+"/*.workflow-meta.xml")
+// outboundRulesFrom reads the workflows' Outbound Messages and the active
+// flows that send them; a message no active flow sends is never sent.
+func outboundRulesFrom(workflows fs.FS, workflowsDir string, flows fs.FS, flowsDir string) ([]OutboundRule, error) {
+	senders, err := flowSenders(flows, flowsDir)
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(workflows, workflowsDir+"/*.workflow-meta.xml")
 	if err != nil {
 		return nil, err
 	}
 	var out []OutboundRule
 	for _, name := range files {
-		raw, err := fs.ReadFile(shipped.Workflows, name)
+		raw, err := fs.ReadFile(workflows, name)
 		if err != nil {
 			return nil, err
 		}
 		var wf struct {
 			Messages []struct {
-				Fields []string `xml:"fields"`
+				FullName string   `xml:"fullName"`
+				Fields   []string `xml:"fields"`
 			} `xml:"outboundMessages"`
 		}
 		if err := xml.Unmarshal(raw, &wf); err != nil {
@@ -64,11 +71,11 @@ func shippedOutboundRules() ([]OutboundRule, error) {
 		}
 		object := strings.TrimSuffix(path.Base(name), ".workflow-meta.xml")
 		for _, m := range wf.Messages {
-			r := OutboundRule{Object: object, Fields: m.Fields}
-			if object == "Opportunity" {
-				r.Criteria = func(rec map[string]any) bool { return rec["IsWon"] == true }
+			criteria, sent := senders[object+"."+m.FullName]
+			if !sent {
+				continue
 			}
-			out = append(out, r)
+			out = append(out, OutboundRule{Object: object, Fields: m.Fields, Criteria: criteria})
 		}
 	}
 	return out, nil

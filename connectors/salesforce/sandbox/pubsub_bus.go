@@ -99,10 +99,7 @@ func (s *Server) announce(events []ChangeEvent) {
 // publishPubSub encodes the events in Avro onto their topics. Caller holds s.mu.
 func (s *Server) publishPubSub(events []stampedEvent) {
 	now := s.cfg.Clock()
-	var add []struct {
-		topic string
-		ev    busEvent
-	}
+	var add []topicEvent
 	for _, ev := range events {
 		cs := s.cdcSchemas[ev.Object]
 		payload, err := cs.encode(s, ev.ChangeEvent, ev.seq, ev.commitNumber)
@@ -110,21 +107,30 @@ func (s *Server) publishPubSub(events []stampedEvent) {
 			s.log.Error("salesforce sandbox: change event not encoded for the Pub/Sub API", "object", ev.Object, "id", ev.RecordID, "err", err)
 			continue
 		}
-		add = append(add, struct {
-			topic string
-			ev    busEvent
-		}{changeEventTopic(ev.Object), busEvent{replayID: ev.replayID, at: now, uuid: transactionKey(), schemaID: cs.id, payload: payload}})
+		add = append(add, topicEvent{changeEventTopic(ev.Object), busEvent{replayID: ev.replayID, at: now, uuid: transactionKey(), schemaID: cs.id, payload: payload}})
 	}
-	b := s.bus
+	s.bus.push(now.Add(-s.cfg.PubSub.Retention), func(func() uint64) []topicEvent { return add })
+}
+
+// topicEvent is an event bound for a topic.
+type topicEvent struct {
+	topic string
+	ev    busEvent
+}
+
+// push adds the events build returns (build may take new replay ids with
+// next), drops those older than cutoff and wakes the subscriptions.
+func (b *eventBus) push(cutoff time.Time, build func(next func() uint64) []topicEvent) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	add := build(func() uint64 { b.latest++; return b.latest })
 	for _, a := range add {
 		b.topics[a.topic] = append(b.topics[a.topic], a.ev)
 		st := b.stats[a.topic]
 		st.Latest = a.ev.replayID
 		b.stats[a.topic] = st
 	}
-	b.prune(now.Add(-s.cfg.PubSub.Retention))
+	b.prune(cutoff)
 	if len(add) > 0 {
 		close(b.wake)
 		b.wake = make(chan struct{})

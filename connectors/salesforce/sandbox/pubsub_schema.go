@@ -95,18 +95,23 @@ func newCDCSchema(o *schema.Object) (*cdcSchema, error) {
 		}
 		fields = append(fields, map[string]any{"name": slot.name, "type": []any{"null", t}, "doc": "Data:" + record, "default": nil})
 	}
-	doc := map[string]any{"type": "record", "name": o.Name + "ChangeEvent", "namespace": avroNamespace, "fields": fields}
-	b, err := json.Marshal(doc)
+	return cs, cs.define(o.Name+"ChangeEvent", fields)
+}
+
+// define sets the schema's JSON, parsed form and id (a fingerprint of the
+// JSON, 22 URL-safe base64 characters) from its record name and fields.
+func (cs *cdcSchema) define(record string, fields []any) error {
+	b, err := json.Marshal(map[string]any{"type": "record", "name": record, "namespace": avroNamespace, "fields": fields})
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: %s change event schema: %w", o.Name, err)
+		return fmt.Errorf("sandbox: %s schema: %w", record, err)
 	}
 	cs.json = string(b)
 	if cs.avro, err = avro.Parse(cs.json); err != nil {
-		return nil, fmt.Errorf("sandbox: %s change event schema: %w", o.Name, err)
+		return fmt.Errorf("sandbox: %s schema: %w", record, err)
 	}
 	sum := sha256.Sum256(b)
 	cs.id = base64.RawURLEncoding.EncodeToString(sum[:16])
-	return cs, nil
+	return nil
 }
 
 // compoundRecord names the nested record type of a compound field.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -101,6 +103,9 @@ func (p *pubSubService) topicError(setTrailer func(metadata.MD), topic string) e
 
 // topicSchema is the schema of a topic's events, or nil.
 func (s *Server) topicSchema(topic string) *cdcSchema {
+	if es, ok := s.eventSchemas[topic]; ok {
+		return es
+	}
 	for object, cs := range s.cdcSchemas {
 		if changeEventTopic(object) == topic {
 			return cs
@@ -125,7 +130,7 @@ func (p *pubSubService) GetSchema(ctx context.Context, req *eventbusv1.SchemaReq
 	if _, ok := p.authenticate(ctx); !ok {
 		return nil, p.authError(unaryTrailer(ctx))
 	}
-	for _, cs := range p.s.cdcSchemas {
+	for _, cs := range slices.Concat(slices.Collect(maps.Values(p.s.cdcSchemas)), slices.Collect(maps.Values(p.s.eventSchemas))) {
 		if cs.id == req.GetSchemaId() {
 			return &eventbusv1.SchemaInfo{SchemaJson: cs.json, SchemaId: cs.id, RpcId: transactionKey()}, nil
 		}

@@ -107,6 +107,9 @@ func saveResult(id string) jsonObject {
 
 // handleCreate serves POST /sobjects/{object}.
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) error {
+	if pe, ok := s.platformEvent(r); ok {
+		return s.handlePublish(w, r, pe)
+	}
 	o, body, err := s.writeRequest(r)
 	if err != nil {
 		return err

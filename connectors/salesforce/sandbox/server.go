@@ -52,6 +52,11 @@ type Server struct {
 	// their change event schemas.
 	cdcSelected map[string]bool
 	cdcSchemas  map[string]*cdcSchema
+	// eventTypes are the shipped platform events; eventSchemas their
+	// Avro schemas by topic; eventCount numbers their publishes.
+	eventTypes   *schema.Schema
+	eventSchemas map[string]*cdcSchema
+	eventCount   uint64
 
 	mu                  sync.Mutex
 	store               *store
@@ -94,6 +99,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.setUpCDC(selected); err != nil {
+		return nil, err
+	}
+	if err := s.setUpPlatformEvents(); err != nil {
 		return nil, err
 	}
 	if err := s.setUpJWT(); err != nil {

@@ -1,5 +1,7 @@
 package schema
 
+import "strings"
+
 // Permissionable reports whether a permission set can grant or withhold
 // access to a field (field-level security). Salesforce keeps some fields
 // out of it, always visible to anyone who can see the object, and refuses
@@ -13,6 +15,8 @@ func (o *Object) Permissionable(f *Field) bool {
 	switch {
 	case f.Required, !f.Createable && !f.Updateable:
 		return false
+	case strings.HasSuffix(o.Name, platformEventSuffix):
+		return false // access to a platform event is by object only
 	case f.Name == "Id", f.Name == "Name", f.Name == "OwnerId", f.Name == "CurrencyIsoCode":
 		return false
 	case o.Name == "PricebookEntry" && !f.Custom(), o.Name == "User", o.Name == "FeedItem":

@@ -84,6 +84,9 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 	owners := map[*Field]*Object{}
 	for _, d := range dirs {
 		name := d.Name()
+		if strings.HasSuffix(name, platformEventSuffix) {
+			continue // a platform event is published, never stored (PlatformEvents)
+		}
 		o, isStandard := byName[name]
 		if name == activityObject { // Activity's custom fields are Task's (the sandbox has no Event)
 			o, isStandard = byName["Task"], true
@@ -99,19 +102,11 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 				relateTasks(byName["Task"], o)
 			}
 		}
-		files, err := fs.ReadDir(fsys, path.Join(root, name, "fields"))
+		fields, err := customFields(fsys, root, name)
 		if err != nil {
-			continue // an object without custom fields
+			return nil, err
 		}
-		for _, file := range files {
-			var meta metaField
-			if err := readXML(fsys, path.Join(root, name, "fields", file.Name()), &meta); err != nil {
-				return nil, err
-			}
-			f, err := customField(meta)
-			if err != nil {
-				return nil, fmt.Errorf("%s.%s: %w", name, meta.FullName, err)
-			}
+		for _, f := range fields {
 			o.Fields = append(o.Fields, f)
 			if f.Type == Reference {
 				lookups = append(lookups, f)
@@ -138,6 +133,27 @@ func fromMetadata(fsys fs.FS, root string, standard []*Object) ([]*Object, error
 		}
 	}
 	return objects, nil
+}
+
+// customFields reads objects/<name>/fields; none when the directory is missing.
+func customFields(fsys fs.FS, root, name string) ([]*Field, error) {
+	files, err := fs.ReadDir(fsys, path.Join(root, name, "fields"))
+	if err != nil {
+		return nil, nil // an object without custom fields
+	}
+	var out []*Field
+	for _, file := range files {
+		var meta metaField
+		if err := readXML(fsys, path.Join(root, name, "fields", file.Name()), &meta); err != nil {
+			return nil, err
+		}
+		f, err := customField(meta)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", name, meta.FullName, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 func byNameIn(objects []*Object, name string) *Object {
