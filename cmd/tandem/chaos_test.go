@@ -82,6 +82,7 @@ type chaosDriver struct {
 // TestChaos runs the stream (-chaos.changes) and fails on any effect
 // missing or duplicated and on any archived job: none is meant to fail.
 func TestChaos(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the chaos suite starts Redis and four Tandem processes")
 	}

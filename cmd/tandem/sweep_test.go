@@ -13,6 +13,7 @@ import (
 // nothing) reaches Salesforce through the scheduled sweep within a tick,
 // through the wiring `tandem run` uses.
 func TestSweepSyncsAChangeTheWebhookMissed(t *testing.T) {
+	t.Parallel()
 	const interval = time.Second
 	h := startTandem(t, "TANDEM_SWEEP_INTERVAL", interval.String())
 	sfID, nsID := h.linkedPair(4)
