@@ -25,8 +25,12 @@ run: build
 # TANDEM_TEST_REDIS_ADDR (default 127.0.0.1:6379), one database each; when
 # none answers there, scripts/test.sh starts a throwaway redis-server on a
 # free port for the run and stops it afterwards, so nothing need be running.
+# TEST_PARALLEL: the tests of one package run at once (t.Parallel); the
+# cmd/tandem ones mostly wait on sandboxes and back-offs, so more than the
+# CPU count (go test's default) pays on a 2-core CI machine.
+TEST_PARALLEL ?= 4
 test: vet fmt-check deps
-	GO='$(GO)' scripts/test.sh -race -count=1 -timeout 20m $(PKGS)
+	GO='$(GO)' scripts/test.sh -race -count=1 -parallel $(TEST_PARALLEL) -timeout 20m $(PKGS)
 	cd deploy/netsuite && npx jest --ci
 
 # The chaos suite at full size: Tandem's processes against both sandboxes

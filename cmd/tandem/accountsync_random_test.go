@@ -148,6 +148,7 @@ func (h *harness) editBillingCity(nsID, city string) error {
 // in one burst, both systems agree on every mapped field, and Tandem wrote
 // no more than once per genuine change (no ping-pong).
 func TestThousandRandomEditsConverge(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	run := h.randomEdits(10, 1000, 7, false)
 	for _, d := range run.disagreements {

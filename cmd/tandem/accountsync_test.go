@@ -65,6 +65,7 @@ func billing(customer map[string]any) map[string]any {
 // to NetSuite once, and NetSuite's webhook about that write (Tandem's own
 // echo) writes nothing back.
 func TestAccountRenameReachesNetSuiteOnce(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(0)
 	if ext := str(h.customer(nsID), "externalId"); ext != sfID {
@@ -88,6 +89,7 @@ func TestAccountRenameReachesNetSuiteOnce(t *testing.T) {
 
 // TestCustomerEditReachesSalesforceOnce: the same from NetSuite's side.
 func TestCustomerEditReachesSalesforceOnce(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(1)
 	before := h.writes()
@@ -108,6 +110,7 @@ func TestCustomerEditReachesSalesforceOnce(t *testing.T) {
 // TestMasterRevertsTheOtherSide: the company name is mastered by
 // Salesforce, so an edit of it in NetSuite is overruled and put back.
 func TestMasterRevertsTheOtherSide(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(2)
 	account, _ := h.p.sandboxes.sf.Get("Account", sfID)
@@ -130,6 +133,7 @@ func TestMasterRevertsTheOtherSide(t *testing.T) {
 // TestSameSecondEditsConverge edits the same groups on both sides within
 // one second: every group ends with the rule's winner on both sides.
 func TestSameSecondEditsConverge(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(3)
 	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
@@ -175,6 +179,7 @@ func TestSameSecondEditsConverge(t *testing.T) {
 // the name and billing country of an unlinked account is linked to it,
 // not duplicated.
 func TestUnknownCustomerLinkedByMatchKey(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
 	accts, err := sf.Query("SELECT Id, Name, BillingCountry FROM Account WHERE NetSuite_Id__c = null AND BillingCountry = 'United Kingdom' ORDER BY Name LIMIT 1")
@@ -208,6 +213,7 @@ func TestUnknownCustomerLinkedByMatchKey(t *testing.T) {
 // TestAmbiguousMatchGoesToReview: two unlinked NetSuite customers share an
 // account's name and country; Tandem names both and guesses neither.
 func TestAmbiguousMatchGoesToReview(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
 	accts, err := sf.Query("SELECT Id, Name FROM Account WHERE NetSuite_Id__c = null AND BillingCountry = 'Germany' ORDER BY Name LIMIT 1")
@@ -257,6 +263,7 @@ func TestAmbiguousMatchGoesToReview(t *testing.T) {
 // TestDeletedAccountFlagsItsCustomer: by default a deletion never
 // deletes the twin; it flags it.
 func TestDeletedAccountFlagsItsCustomer(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(4)
 	sf := h.p.sandboxes.sf
@@ -287,6 +294,7 @@ func countAccounts(t *testing.T, h *harness) int {
 // account; the account owner (Salesforce's) reaches the customer as the
 // sales rep with the same email.
 func TestTermsAndSalesRepTravel(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(5)
 	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns
@@ -317,6 +325,7 @@ func TestTermsAndSalesRepTravel(t *testing.T) {
 // created in NetSuite attached to its account's customer; an email edited
 // in NetSuite comes back.
 func TestContactsTravelUnderTheirCustomer(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(6)
 	sf, ns := h.p.sandboxes.sf, h.p.sandboxes.ns

@@ -61,6 +61,7 @@ func adminStatus(t *testing.T, a *app, token string) int {
 }
 
 func TestSandboxModeHasADocumentedAdminToken(t *testing.T) {
+	t.Parallel()
 	a, _ := adminApp(t)
 	if got := adminStatus(t, a, sandboxAdminToken); got != http.StatusOK {
 		t.Errorf("sandbox token: %d", got)
@@ -74,6 +75,7 @@ func TestSandboxModeHasADocumentedAdminToken(t *testing.T) {
 }
 
 func TestNoDefaultAdminTokenInLiveMode(t *testing.T) {
+	t.Parallel()
 	a, logs := adminApp(t, liveSystems...)
 	admin, monitoring, auth, err := a.adminRoutes()
 	if err != nil || admin != nil || monitoring != nil || auth != nil {
@@ -91,6 +93,7 @@ func TestNoDefaultAdminTokenInLiveMode(t *testing.T) {
 }
 
 func TestShortAdminTokenRefused(t *testing.T) {
+	t.Parallel()
 	a, _ := adminApp(t, "TANDEM_ADMIN_TOKEN", "hunter2")
 	if _, _, _, err := a.adminRoutes(); err == nil || !strings.Contains(err.Error(), "TANDEM_ADMIN_TOKEN") {
 		t.Errorf("a 7-character token: %v", err)

@@ -18,6 +18,7 @@ import (
 // nothing; the sandboxes keep them queued. Once Redis is back, the re-sent
 // notifications are processed and every change lands.
 func TestRedisDownMeansRetryLater(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts Redis and three Tandem processes")
 	}

@@ -15,6 +15,7 @@ import (
 // sandboxes writes the seeded items' products and prices and says so in
 // its summary; run again, it writes nothing.
 func TestSyncCatalogCommand(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	cfg, err := config.Load(func(k string) (string, bool) {

@@ -8,6 +8,7 @@ import (
 // record and a second record under one key.
 
 func TestMatchOneSeesWrongAndMissing(t *testing.T) {
+	t.Parallel()
 	recs := []map[string]any{{"Status__c": "Open", "Amount_Remaining__c": 120.5}}
 	if p := matchOne(recs, map[string]any{"Status__c": "Open", "Amount_Remaining__c": 120.5}); p != "" {
 		t.Errorf("a match reported %q", p)
@@ -24,6 +25,7 @@ func TestMatchOneSeesWrongAndMissing(t *testing.T) {
 }
 
 func TestBeyondFirstCountsDuplicates(t *testing.T) {
+	t.Parallel()
 	recs := []map[string]any{{"K": "1"}, {"K": "2"}, {"K": "1"}, {"K": "1"}}
 	if n := beyondFirst(byField(recs, "K")); n != 2 {
 		t.Errorf("%d duplicates, want 2", n)
@@ -31,6 +33,7 @@ func TestBeyondFirstCountsDuplicates(t *testing.T) {
 }
 
 func TestApplicationWant(t *testing.T) {
+	t.Parallel()
 	line := func(doc string, apply bool, amount float64) any {
 		return map[string]any{"doc": map[string]any{"id": doc}, "apply": apply, "amount": amount}
 	}

@@ -150,6 +150,18 @@ func (c *cluster) restartRedis() {
 	c.redis.Start()
 }
 
+// setFaults sets both sandboxes' faults, in TANDEM_SANDBOX_*_FAULTS form,
+// from now on (each re-seeded).
+func (c *cluster) setFaults(sfSpec, nsSpec string) {
+	c.t.Helper()
+	sf, ns, err := faultsOf(sfSpec, nsSpec)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.sandboxes.must(http.MethodPut, controlSalesforcePath+"/faults", sf, nil)
+	c.sandboxes.must(http.MethodPut, controlNetSuitePath+"/faults", ns, nil)
+}
+
 func (c *cluster) stopCleanly(p *procs.Proc) {
 	c.t.Helper()
 	if err := p.Stop(); err != nil {

@@ -14,6 +14,7 @@ import (
 // that clears the invoice reaches credit hold through its own webhook:
 // the hold is released and the Task completed.
 func TestCreditHoldFromAnOverdueInvoiceReleasedByPayment(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ctx := t.Context()
 	_, accountID, orderID := h.wonDealWithOrder()

@@ -13,6 +13,7 @@ import (
 // of opening a second one, makes no second Chatter post, and the release
 // completes that Task.
 func TestCreditHoldStateLossKeepsOneTaskAndPost(t *testing.T) {
+	t.Parallel()
 	shipped, err := os.ReadFile(filepath.Join("..", "..", "jobs", "credithold", "credit_hold.yaml"))
 	if err != nil {
 		t.Fatal(err)

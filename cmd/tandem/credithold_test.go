@@ -63,6 +63,7 @@ func (h *harness) episodes(nsID string) int {
 // and gives its owner one Task; back to AUTO clears the flags and
 // completes the Task.
 func TestCreditHoldOverrideAlertsTheOwnerOnce(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(4)
 	h.setCredit(nsID, override("ON"))
@@ -101,6 +102,7 @@ func TestCreditHoldOverrideAlertsTheOwnerOnce(t *testing.T) {
 // transactions; time passing fires no event, so the sweep re-enqueues
 // such customers: the job is the same).
 func TestCreditHoldOverdueBeyondThreshold(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(5)
 	h.setCredit(nsID, map[string]any{"balance": 1200.0, "overdueBalance": 800.0, "daysOverdue": 30.0})
@@ -124,6 +126,7 @@ func TestCreditHoldOverdueBeyondThreshold(t *testing.T) {
 // (each job reads the customer as it is then, so several toggles may fall
 // into one episode), each once, and only the last is open.
 func TestCreditHoldTenTogglesMakeOneTaskPerEpisode(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(6)
 	for i := range 10 {
@@ -157,6 +160,7 @@ func TestCreditHoldTenTogglesMakeOneTaskPerEpisode(t *testing.T) {
 // Salesforce; after a simulated crash between creating the Task and
 // recording it, the Task is found by its key and none is added.
 func TestCreditHoldReplayMakesNoTask(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(7)
 	h.setCredit(nsID, override("ON"))

@@ -26,6 +26,7 @@ func (h *harness) noneArchived() {
 
 // TestSingleCurrencyDealBecomesSalesOrder: F1 in a single-currency org.
 func TestSingleCurrencyDealBecomesSalesOrder(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", singleCurrency)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
@@ -40,6 +41,7 @@ func TestSingleCurrencyDealBecomesSalesOrder(t *testing.T) {
 
 // TestSingleCurrencyAccountSync: F2 both ways in a single-currency org.
 func TestSingleCurrencyAccountSync(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", singleCurrency)
 	sfID, nsID := h.linkedPair(0)
 	sf := h.p.sandboxes.sf
@@ -60,6 +62,7 @@ func TestSingleCurrencyAccountSync(t *testing.T) {
 
 // TestSingleCurrencyInvoice: F3 in a single-currency org, from a won deal.
 func TestSingleCurrencyInvoice(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", singleCurrency)
 	_, accountID, orderID := h.wonDealWithOrder()
 	invID := h.billOrder(h.nsREST(), orderID, time.Now().UTC().AddDate(0, 0, 30).Format(time.DateOnly))

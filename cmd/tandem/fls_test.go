@@ -29,6 +29,7 @@ type fieldUse map[[2]string]string // {object, path} → where it is used
 // integration user) lets every flow run. Fields outside field-level
 // security (Id, Name, system fields) need no grant.
 func TestPermissionSetGrantsWhatTandemUses(t *testing.T) {
+	t.Parallel()
 	use := fieldUse{}
 	set, err := mapping.Load(mapping.Config{})
 	if err != nil {

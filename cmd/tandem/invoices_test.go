@@ -94,6 +94,7 @@ func (h *harness) checkBalances(step, accountID string, open, overdue float64) {
 // invoice record, its lookups and the account's balances follow NetSuite,
 // and a replayed job writes nothing.
 func TestInvoiceLifecycle(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ctx := t.Context()
 	oppID, accountID, orderID := h.wonDealWithOrder()

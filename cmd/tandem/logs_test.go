@@ -32,6 +32,7 @@ var configuredSecrets = []string{
 // story (the request, its job, the job's API calls) carries the
 // webhook's correlation id.
 func TestLogsKeepSecretsAndCorrelate(t *testing.T) {
+	t.Parallel()
 	secrets := map[string]string{}
 	var env []string
 	for _, name := range configuredSecrets {

@@ -15,6 +15,7 @@ import (
 // a custom body field and a subsidiary rule by billing country; a deal
 // closed in Salesforce arrives in NetSuite with both.
 func TestUserMappingOverrideReachesNetSuite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "tables.yaml", `
 tables:
@@ -65,6 +66,7 @@ fields:
 // TestBadMappingStopsStartUp: a typo in a user mapping stops start-up
 // with file:line: field: message, and mapping check says the same.
 func TestBadMappingStopsStartUp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "opportunity_to_salesorder.yaml", "fields:\n  custbody_region: tabel(\"sales_regions\", Name)\n")
 	cfg, err := config.Load(func(k string) (string, bool) {
@@ -87,6 +89,7 @@ func TestBadMappingStopsStartUp(t *testing.T) {
 
 // TestMappingTryWritesNothing prints the payload of a record file.
 func TestMappingTryPrintsThePayload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "deal.json", `{"attributes":{"type":"Opportunity"},"Id":"0065e000000000AAAQ","Name":"Globex renewal","CloseDate":"2026-11-20","CurrencyIsoCode":"EUR",
 "OpportunityLineItems":{"totalSize":1,"done":true,"records":[{"attributes":{"type":"OpportunityLineItem"},"Id":"00k5e000000000AAAQ","Quantity":3,"UnitPrice":100,"Discount":10,"Product2Id":"01t5e000000000AAAQ","Product2":{"Name":"Widget","NetSuite_Item_Id__c":"1001"}}]}}`)

@@ -25,6 +25,7 @@ import (
 // The metrics a whole process serves at /metrics, scraped over HTTP and
 // parsed as Prometheus parses them, move with real flows.
 func TestMetricsFollowRealFlows(t *testing.T) {
+	t.Parallel()
 	const outboundToken = "metrics-test-outbound-token"
 	h := startTandem(t, "TANDEM_SF_OUTBOUND_TOKEN", outboundToken)
 
@@ -121,6 +122,7 @@ func (h *harness) ownChangeEventCountsAsEcho() {
 // An edit NetSuite makes to a field Salesforce masters is overruled: a
 // conflict is counted for the pair and the group.
 func TestMetricsCountConflicts(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sfID, nsID := h.linkedPair(0)
 	account, _ := h.p.sandboxes.sf.Get("Account", sfID)
@@ -182,6 +184,7 @@ func hasLabels(m *dto.Metric, want map[string]string) bool {
 // `tandem work` has no other HTTP: with TANDEM_METRICS_ADDR it serves
 // /metrics (its job and remote-call counters live there) and /healthz.
 func TestWorkServesMetrics(t *testing.T) {
+	t.Parallel()
 	db := testredis.New(t)
 	insp := asynq.NewInspector(db.AsynqOpt())
 	t.Cleanup(func() { insp.Close() })

@@ -26,6 +26,7 @@ func lookupOf(pairs ...string) func(string) (string, bool) {
 // Live mode refuses every value the sandboxes publish, naming the
 // variable; sandbox mode takes them (the sandboxes send them).
 func TestLiveModeRefusesEachSandboxValue(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ name, value string }{
 		{"TANDEM_SF_ORG_IDS", sandboxOrgID},
 		{"TANDEM_SF_ORG_IDS", "00D5e000000ACMEEA2," + sandboxOrgID[:15]},
@@ -53,6 +54,7 @@ func TestLiveModeRefusesEachSandboxValue(t *testing.T) {
 // Live mode starts no sandbox and serves none, even when the router is
 // handed some.
 func TestLiveModeMountsNoSandbox(t *testing.T) {
+	t.Parallel()
 	nowhere := "http://127.0.0.1:1" // nothing here calls the systems; if it did, it would fail
 	h := startTandem(t, append(liveSystems, "TANDEM_SF_LOGIN_URL", nowhere, "TANDEM_NS_BASE_URL", nowhere, "TANDEM_NS_CONCURRENCY", "5")...)
 	if !h.p.app.cfg.Live() || h.p.sandboxes.sf != nil || h.p.sandboxes.ns != nil {
@@ -83,6 +85,7 @@ func TestLiveModeMountsNoSandbox(t *testing.T) {
 // account of their own (live mode accepts no published one): a won deal
 // becomes one sales order.
 func TestLiveModeSyncsADeal(t *testing.T) {
+	t.Parallel()
 	const orgID, account = "00D5e000000ACMEEA2", "7654321"
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -131,6 +134,7 @@ func TestLiveModeSyncsADeal(t *testing.T) {
 }
 
 func TestEnvShowsTheModeAndWhy(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		env  []string
 		want string

@@ -110,6 +110,7 @@ func (h *harness) checkOnboarding(nsID, accountID string) map[string]any {
 // opportunity, a manager and the sequence. Re-sends, a replayed job and
 // a lost Redis note write nothing new.
 func TestOnboardingWhenAClosedDealsCustomerIsConfirmed(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	oppID, accountID, _ := h.wonDealWithOrder()
 	nsID := str(h.account(accountID), "NetSuite_Id__c")
@@ -163,6 +164,7 @@ func TestOnboardingWhenAClosedDealsCustomerIsConfirmed(t *testing.T) {
 // NetSuite is linked (F2) but starts nothing, and draws no manager; the
 // status finance sets to a customer one starts it once.
 func TestOnboardingProspectStartsNothingUntilConfirmed(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ns := h.p.sandboxes.ns
 	nsID, err := ns.Put("customer", map[string]any{"companyName": "Prospect Onboarding Co", "subsidiary": map[string]any{"id": "1"},
@@ -227,6 +229,7 @@ func TestOnboardingProspectStartsNothingUntilConfirmed(t *testing.T) {
 // confirmed in NetSuite while no Account is linked to it (the webhook was
 // off, so F2 has not seen it) waits, retrying, and starts once F2 links it.
 func TestOnboardingConfirmedBeforeLinkedStartsOnceLinked(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ns := h.p.sandboxes.ns
 	ns.SetWebhookURL("")
@@ -275,6 +278,7 @@ func TestOnboardingConfirmedBeforeLinkedStartsOnceLinked(t *testing.T) {
 // get 33 or 34 each. The customers come as the sweep brings them (jobs
 // enqueued together, the webhook off), already linked.
 func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ctx := t.Context()
 	sf, ns, err := h.p.app.connectors(ctx, h.base)
@@ -341,6 +345,7 @@ func TestOnboardingRoundRobinAcrossTwoWorkers(t *testing.T) {
 // file against fresh sandboxes (the inactive manager is a warning) and
 // dry-run explains why a seeded customer would start nothing.
 func TestOnboardingCommands(t *testing.T) {
+	t.Parallel()
 	cfg, err := config.Load(func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
@@ -425,6 +430,7 @@ func (h *harness) onboardAll(ids []string, incoming []jobs.Incoming) (took time.
 // in TANDEM_ONBOARDING_RULES), the account owner's note is one post on the
 // Account's feed, also after a replay that lost Redis's done note.
 func TestOnboardingChatterNoteIsPostedOnce(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile("../../jobs/onboarding/onboarding.yaml")
 	if err != nil {
 		t.Fatal(err)

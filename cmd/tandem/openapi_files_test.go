@@ -15,6 +15,7 @@ import (
 // TestJSONSchemasAreValid: every api/schemas file is a valid JSON Schema
 // 2020-12 (checked against the meta-schema when compiled).
 func TestJSONSchemasAreValid(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join(moduleRoot(t), "api", "schemas", "*.schema.json"))
 	if len(files) < 3 {
 		t.Fatalf("api/schemas holds %d schemas", len(files))
@@ -30,6 +31,7 @@ func TestJSONSchemasAreValid(t *testing.T) {
 // from real orgs validate; captures in other shapes (a Kafka connector's
 // record, a Pub/Sub API decode) do not, as Tandem refuses them too.
 func TestEventsSchemaAcceptsRealCaptures(t *testing.T) {
+	t.Parallel()
 	sch := compileSchema(t, filepath.Join(moduleRoot(t), "api", "schemas", "salesforce-events.schema.json"))
 	fixtures := filepath.Join(moduleRoot(t), "..", "shared", "fixtures", "salesforce")
 	for file, valid := range map[string]bool{
@@ -54,6 +56,7 @@ func TestEventsSchemaAcceptsRealCaptures(t *testing.T) {
 }
 
 func TestNetSuiteSchemaMatchesTheContract(t *testing.T) {
+	t.Parallel()
 	sch := compileSchema(t, filepath.Join(moduleRoot(t), "api", "schemas", "netsuite-webhook.schema.json"))
 	good := `{"eventId":"1234567_SB1:customer:1207:edit:2026-11-27T10:00:00Z","accountId":"1234567_SB1","recordType":"customer",` +
 		`"recordId":"1207","eventType":"edit","lastModifiedDate":"2026-11-27T10:00:00Z","executionContext":"USERINTERFACE","userId":"-5","roleId":"3","fields":{"companyname":"Acme"}}`
@@ -101,6 +104,7 @@ func compileSchema(t *testing.T, path string) *jsonschema.Schema {
 // describes exactly the fields its shipped outbound message sends
 // (deploy/salesforce workflows), under the object's name.
 func TestWSDLsNameTheFieldsSalesforceSends(t *testing.T) {
+	t.Parallel()
 	root := moduleRoot(t)
 	for wsdl, object := range map[string]string{
 		"Tandem_Opportunity_Won.wsdl": "Opportunity",

@@ -49,6 +49,7 @@ var notInSpec = []string{sandboxSalesforcePath, sandboxNetSuitePath}
 // names every route the router serves, and every real answer of the
 // running server, good or refused, matches it.
 func TestOpenAPIDescribesTheServer(t *testing.T) {
+	t.Parallel()
 	v, specRoutes := loadSpec(t)
 	h := startTandem(t, "TANDEM_ADMIN_TOKEN", specAdminToken, "TANDEM_SF_OUTBOUND_TOKEN", specOutboundToken,
 		"TANDEM_SF_EVENTS_TOKEN", specEventsToken, "TANDEM_NS_WEBHOOK_SECRET", specNSSecret)

@@ -14,6 +14,7 @@ import (
 // mapping that writes Accounts names them, and the two flows share none.
 // Two writers of one field would undo each other's writes at every event.
 func TestOneFlowWritesEachAccountField(t *testing.T) {
+	t.Parallel()
 	set, err := mapping.Load(mapping.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 // With the org's JSON forwarder off, account changes still reach NetSuite:
 // `tandem run` subscribes to the sandbox's Pub/Sub API itself.
 func TestRunSubscribesToChangeEventsOverThePubSubAPI(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SF_PUBSUB_TOPICS", "/data/AccountChangeEvent,/data/ContactChangeEvent")
 	if h.p.sandboxes.pubsubAddr == "" {
 		t.Fatal("the sandbox serves no Pub/Sub API")

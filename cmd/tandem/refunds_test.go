@@ -15,6 +15,7 @@ func daysAgo(n int) string { return time.Now().UTC().AddDate(0, 0, -n).Format(ti
 // earlier one, voiding that one too empties it, with the amounts and the
 // account's balances back where they were.
 func TestVoidedPaymentMovesDateLastPaidBack(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ctx := t.Context()
 	_, accountID, orderID := h.wonDealWithOrder()
@@ -71,6 +72,7 @@ func TestVoidedPaymentMovesDateLastPaidBack(t *testing.T) {
 // balance over the credit limit: the account goes on hold with one Task.
 // Voiding the refund gives the credit back and releases the hold.
 func TestRefundMovesTheNumbersBack(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ctx := t.Context()
 	_, accountID, orderID := h.wonDealWithOrder()

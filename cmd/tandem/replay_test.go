@@ -16,6 +16,7 @@ import (
 // runs the job again with the data as it is now and the order is written;
 // replaying again writes nothing more.
 func TestReplayAfterTheFixWritesOneSalesOrder(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	// As adminRoutes does at start-up: the harness's settle then sees the
 	// idle ns_to_sf queue as empty, not missing.
@@ -117,6 +118,7 @@ func (h *harness) unusedNetSuiteItem() string {
 }
 
 func TestReplayArgs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args     []string
 		wantList bool

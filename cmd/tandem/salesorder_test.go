@@ -16,6 +16,7 @@ import (
 // Salesforce sandbox reaches the NetSuite sandbox as exactly one sales
 // order with every line, and the crosswalk is written back.
 func TestClosedWonBecomesOneSalesOrder(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
@@ -81,6 +82,7 @@ func TestClosedWonBecomesOneSalesOrder(t *testing.T) {
 // the machine's Redis and on the embedded one `make run` uses when
 // REDIS_URL is unset.
 func TestTenCopiesOfAnOutboundMessageMakeOneSalesOrder(t *testing.T) {
+	t.Parallel()
 	for name, redisURL := range map[string]string{"redis-server": "", "embedded": "unset"} {
 		t.Run(name, func(t *testing.T) {
 			env := []string{"TANDEM_SF_OUTBOUND_TOKEN", "obm-token"}
@@ -151,6 +153,7 @@ func tenCopiesMakeOneSalesOrder(t *testing.T, h *harness) {
 // sandbox fails 20% of requests with 5xx (half of them after applying the
 // write) and 20% with 429.
 func TestFaultyNetSuiteStillOneSalesOrderEach(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	ns := h.p.sandboxes.ns
 	ns.SetFaults(nssandboxFaults(0.2, 0.2))
@@ -194,6 +197,7 @@ func TestFaultyNetSuiteStillOneSalesOrderEach(t *testing.T) {
 // TestUnmappedProductArchivesTheJob: a product without a NetSuite item
 // fails the job for good, naming the product, and writes no sales order.
 func TestUnmappedProductArchivesTheJob(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	sf := h.p.sandboxes.sf
 	opp := h.openOpportunities(1)[0]
@@ -233,6 +237,7 @@ func TestUnmappedProductArchivesTheJob(t *testing.T) {
 // before delivery (the shipped rule fires only when won) ends its job
 // without writes.
 func TestOpportunityNotWonWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")

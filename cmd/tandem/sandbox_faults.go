@@ -64,11 +64,17 @@ func parseRate(s string) (float64, error) {
 
 // sandboxFaults reads both sandboxes' fault settings.
 func sandboxFaults(cfg *config.Config) (sfsandbox.Faults, nssandbox.Faults, error) {
-	sf, err := parseFaultSpec(cfg.Sandbox.SFFaults)
+	return faultsOf(cfg.Sandbox.SFFaults, cfg.Sandbox.NSFaults)
+}
+
+// faultsOf is both sandboxes' faults for TANDEM_SANDBOX_SF_FAULTS and
+// TANDEM_SANDBOX_NS_FAULTS values (the chaos suite sets them later too).
+func faultsOf(sfSpec, nsSpec string) (sfsandbox.Faults, nssandbox.Faults, error) {
+	sf, err := parseFaultSpec(sfSpec)
 	if err != nil {
 		return sfsandbox.Faults{}, nssandbox.Faults{}, fmt.Errorf("TANDEM_SANDBOX_SF_FAULTS: %w", err)
 	}
-	ns, err := parseFaultSpec(cfg.Sandbox.NSFaults)
+	ns, err := parseFaultSpec(nsSpec)
 	if err != nil {
 		return sfsandbox.Faults{}, nssandbox.Faults{}, fmt.Errorf("TANDEM_SANDBOX_NS_FAULTS: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestFaultSpecs(t *testing.T) {
+	t.Parallel()
 	f, err := parseFaultSpec("5xx=0.10, 429=0.05,timeout=0.02,hold=2s,seed=7")
 	if err != nil || f != (faultSpec{rate5xx: 0.10, rate429: 0.05, rateTimeout: 0.02, hold: 2 * time.Second, seed: 7}) {
 		t.Errorf("parsed %+v, %v", f, err)

@@ -13,6 +13,7 @@ import (
 // Sentinel REDIS_URL: a deal won before and one won after the master
 // crashes each become exactly one sales order.
 func TestClosedWonOverSentinelAcrossAFailover(t *testing.T) {
+	t.Parallel()
 	s := testredis.StartSentinel(t)
 	h := startTandem(t, "REDIS_URL", s.URL())
 	h.inspector.Close() // the harness looks at the Sentinel set-up, not its default database

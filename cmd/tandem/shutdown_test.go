@@ -13,6 +13,7 @@ import (
 // (short) shutdown timeout run on the other. At the end every deal has
 // exactly one sales order with its lines, and nothing is archived.
 func TestGracefulShutdownMidLoad(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts Redis and four Tandem processes")
 	}

@@ -11,6 +11,7 @@ import (
 // integration user. The Phone still reaches the NetSuite customer;
 // Tandem's own value (the web site) is not written back.
 func TestAutomationInTandemsWriteReachesNetSuite(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "automation")
 	sfID, nsID := h.linkedPair(1)
 	h.settle()
@@ -41,6 +42,7 @@ func TestAutomationInTandemsWriteReachesNetSuite(t *testing.T) {
 // Tandem's own write goes to the flow, which sees an echo and writes
 // nothing back.
 func TestOwnChangeEventWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	_, nsID := h.linkedPair(1)
 	before := h.writes()

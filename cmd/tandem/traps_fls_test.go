@@ -9,6 +9,7 @@ import (
 // user limited to the shipped Tandem_Integration permission set, accounts
 // and customers still link and edits travel both ways.
 func TestFieldSecurityShippedPermissionSet(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "fls")
 	sfID, nsID := h.linkedPair(1)
 	if err := h.p.sandboxes.ns.PutFields("customer", nsID, map[string]any{"url": "https://fls.example.com"}); err != nil {
@@ -28,6 +29,7 @@ func TestFieldSecurityShippedPermissionSet(t *testing.T) {
 // the account flow reads fails the job with Salesforce's own error, which
 // names the field.
 func TestFieldSecurityMissingGrant(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "fls-without=Account.Website")
 	sf := h.p.sandboxes.sf
 	accts, err := sf.Query("SELECT Id FROM Account WHERE NetSuite_Id__c = null ORDER BY Name LIMIT 1")

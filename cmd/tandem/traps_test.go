@@ -54,6 +54,7 @@ func (h *harness) closeWonThenDelete(opps []map[string]any) {
 // by default) is acknowledged and ends no job in the archive; the other
 // deals of the same message become sales orders.
 func TestDeletedOpportunityNotificationIsNoFault(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	opps := h.openOpportunities(3)
 	h.closeWonThenDelete(opps)
@@ -65,6 +66,7 @@ func TestDeletedOpportunityNotificationIsNoFault(t *testing.T) {
 // carries no data at all, not even the Id (TANDEM_SANDBOX_TRAPS
 // deleted-empty): the rest of the message is not refused with it.
 func TestDeletedOpportunityEmptyNotification(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "deleted-empty")
 	opps := h.openOpportunities(3)
 	h.closeWonThenDelete(opps)
@@ -101,6 +103,7 @@ func (h *harness) checkDeletedDeal(opps []map[string]any) {
 // is acknowledged; the good one is processed and each bad one is archived
 // with its reason, listed by /admin/jobs.
 func TestUnusableNotificationsCostNothing(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t)
 	opp := h.openOpportunities(1)[0]
 	oppID := str(opp, "Id")
@@ -178,6 +181,7 @@ func adminJobs(t *testing.T, h *harness, query string) string {
 // a least-privilege role still starts, at the stated fallback, warning
 // with the variable's name, and deals still reach NetSuite.
 func TestNetSuiteNonAdminRoleStarts(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "ns-non-admin")
 	logs := h.logs.String()
 	if !strings.Contains(logs, "TANDEM_NS_CONCURRENCY") || !strings.Contains(logs, "INSUFFICIENT_PERMISSION") {
@@ -194,6 +198,7 @@ func TestNetSuiteNonAdminRoleStarts(t *testing.T) {
 // TestNetSuitePoolShare: with an administrator role Tandem takes only
 // TANDEM_NS_POOL_SHARE percent of the unallocated pool.
 func TestNetSuitePoolShare(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_NS_CONCURRENCY", "10", "TANDEM_NS_POOL_SHARE", "30")
 	if got := nsLimitLogged(t, h); got != 3 {
 		t.Errorf("NetSuite concurrency %d, want 30%% of 10", got)
@@ -207,6 +212,7 @@ func TestNetSuitePoolShare(t *testing.T) {
 // 0.3 the client's fresh-credential retries absorbed every 401 and the
 // test passed without the fix; at 0.7 runs of 401s outlast them.
 func TestNetSuite401PileUpIsAWait(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", "ns-401,ns-non-admin", "TANDEM_SANDBOX_NS_FAULTS", "429=0.7,seed=5")
 	opps := h.openOpportunities(4)
 	for _, o := range opps {
@@ -287,6 +293,7 @@ func jwtQuery(t *testing.T, a *app) error {
 // URL as aud though the token request goes there; TANDEM_SF_JWT_AUDIENCE
 // sets the login URL apart from the token host.
 func TestJWTAudienceClassic(t *testing.T) {
+	t.Parallel()
 	a, _ := jwtOrg(t, sfsandbox.JWTAudienceClassic)
 	if err := jwtQuery(t, a); err == nil || !strings.Contains(err.Error(), "audience is invalid") {
 		t.Errorf("My Domain as aud: %v; want Salesforce's 'audience is invalid'", err)
@@ -301,6 +308,7 @@ func TestJWTAudienceClassic(t *testing.T) {
 // Domain refuses the login URL with app_not_found, and the default aud
 // (the token host, My Domain) works.
 func TestJWTAudienceExternalClientApp(t *testing.T) {
+	t.Parallel()
 	a, _ := jwtOrg(t, sfsandbox.JWTAudienceMyDomain, "TANDEM_SF_JWT_AUDIENCE", "https://test.salesforce.com")
 	if err := jwtQuery(t, a); err == nil || !strings.Contains(err.Error(), "app_not_found") {
 		t.Errorf("test.salesforce.com as aud: %v; want Salesforce's app_not_found", err)
