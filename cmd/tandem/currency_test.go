@@ -79,6 +79,7 @@ func TestSingleCurrencyInvoice(t *testing.T) {
 // running on a guess; once Salesforce answers, the first job learns the
 // org is single-currency and the deal becomes a sales order.
 func TestSingleCurrencyLearnedOnceSalesforceAnswers(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SANDBOX_TRAPS", singleCurrency, "TANDEM_SANDBOX_SF_FAULTS", "5xx=1")
 	oppID := str(h.openOpportunities(1)[0], "Id")
 	h.closeWon(oppID)

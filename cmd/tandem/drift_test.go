@@ -21,6 +21,7 @@ import (
 // Salesforce through the scheduled drift audit's sync job, through the
 // wiring `tandem run` uses, and the last run says so.
 func TestDriftAuditHealsThroughTheWorker(t *testing.T) {
+	t.Parallel()
 	h := startTandem(t, "TANDEM_SWEEP_INTERVAL", "0", "TANDEM_DRIFT_INTERVAL", time.Second.String(), "TANDEM_DRIFT_HEAL", "true")
 	sfID, nsID := h.linkedPair(5)
 	ns := h.p.sandboxes.ns
@@ -56,6 +57,7 @@ func TestDriftAuditHealsThroughTheWorker(t *testing.T) {
 // run; `tandem drift --heal` stores their catalog jobs and says so; each
 // run becomes the last one GET /admin/drift shows.
 func TestDriftCommand(t *testing.T) {
+	t.Parallel()
 	db := testredis.New(t)
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()

@@ -53,6 +53,7 @@ func TestRunSubscribesToChangeEventsOverThePubSubAPI(t *testing.T) {
 // the JSON endpoint makes for it: the account gets its NetSuite customer,
 // and the same event posted to /webhooks/salesforce/events is a duplicate.
 func TestTandemSyncPlatformEventOverThePubSubAPI(t *testing.T) {
+	t.Parallel()
 	const topic = "/event/" + handlers.TandemSyncEvent
 	h := startTandem(t, "TANDEM_SF_PUBSUB_TOPICS", topic)
 	ctx := context.Background()
