@@ -116,6 +116,8 @@ type store struct {
 	nextID     map[string]int                // id series (family, or type for lists) → next id
 	tranNumber map[string]int                // tranId prefix → last number
 	clock      func() time.Time              // the account's clock: "today" for overdue figures
+	version    uint64                        // bumped by every put and remove: what cached tables were built from
+	tables     map[string]cachedTable        // SuiteQL tables kept between queries (see cachedTables)
 }
 
 func newStore() *store {
@@ -184,12 +186,14 @@ func (s *store) put(r *record) {
 		s.byExternal[name] = map[string]string{}
 	}
 	s.records[name][r.id] = r
+	s.version++
 	if ext := r.string("externalId"); ext != "" {
 		s.byExternal[name][ext] = r.id
 	}
 }
 
 func (s *store) remove(r *record) {
+	s.version++
 	delete(s.records[r.typ.name], r.id)
 	delete(s.byExternal[r.typ.name], r.string("externalId"))
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,14 @@ func fieldColumns(names ...string) []column {
 }
 
 var (
-	idColumn      = column{"id", func(_ *store, r *record) suiteql.Value { return r.id }}
+	// idColumn is a number, as NetSuite's internal ids are: ORDER BY id
+	// and id > ? go by number, not text (id 10000 after 9999).
+	idColumn = column{"id", func(_ *store, r *record) suiteql.Value {
+		if n, err := strconv.Atoi(r.id); err == nil {
+			return float64(n)
+		}
+		return r.id
+	}}
 	createdColumn = func(name string) column {
 		return column{name, func(_ *store, r *record) suiteql.Value { return r.created }}
 	}
@@ -108,6 +116,49 @@ func concat(parts ...[]column) []column {
 
 // suiteqlTable builds a table's rows from the current records (under the store lock).
 func (s *store) suiteqlTable(name string) (*suiteql.Table, bool) {
+	if build, ok := cachedTables[name]; ok {
+		return s.cachedTable(name, build), true
+	}
+	return s.buildTable(name)
+}
+
+// cachedTables are the tables big enough that a query must not rebuild
+// them (a reconciliation joins 100,000 orders with their invoices): they
+// are built once per store version and day (customers' overdue figures
+// and revenue recognised so far follow the day) and shared, read-only, by
+// the queries that follow.
+var cachedTables = map[string]func(s *store) *suiteql.Table{
+	"transaction":                 func(s *store) *suiteql.Table { t, _ := s.buildTable("transaction"); return t },
+	"customer":                    func(s *store) *suiteql.Table { t, _ := s.buildTable("customer"); return t },
+	"transactionline":             (*store).transactionLineTable,
+	"nexttransactionlinelink":     func(s *store) *suiteql.Table { return s.linkTable("nexttransactionlinelink") },
+	"previoustransactionlinelink": func(s *store) *suiteql.Table { return s.linkTable("previoustransactionlinelink") },
+	"currencyrate":                (*store).currencyRateTable,
+	"revenueplan":                 (*store).revenuePlanTable,
+}
+
+// cachedTable is a table as it was at a store version on a day.
+type cachedTable struct {
+	version uint64
+	day     string
+	table   *suiteql.Table
+}
+
+func (s *store) cachedTable(name string, build func(*store) *suiteql.Table) *suiteql.Table {
+	day := s.today()
+	if c, ok := s.tables[name]; ok && c.version == s.version && c.day == day {
+		return c.table
+	}
+	if s.tables == nil {
+		s.tables = map[string]cachedTable{}
+	}
+	t := build(s)
+	s.tables[name] = cachedTable{version: s.version, day: day, table: t}
+	return t
+}
+
+// buildTable builds a table that is not cached.
+func (s *store) buildTable(name string) (*suiteql.Table, bool) {
 	if cols, ok := addressTables[name]; ok {
 		return s.addressTable(name, cols), true
 	}

@@ -10,7 +10,12 @@ import (
 // prefix. Payments and credit memos are in receivables.go, refunds in refunds.go.
 
 var (
-	orderStatuses   = map[string]string{"A": "Pending Approval", "B": "Pending Fulfillment"}
+	// orderStatuses are SalesOrd:A…H. C Cancelled and H Closed end an order
+	// without (more) billing; the sandbox does not move an order through
+	// D…G as it is fulfilled and billed.
+	orderStatuses = map[string]string{"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
+		"D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled", "F": "Pending Billing", "G": "Billed",
+		"H": "Closed"}
 	invoiceStatuses = map[string]string{"A": "Open", "B": "Paid In Full"}
 )
 

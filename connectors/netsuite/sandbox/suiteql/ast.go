@@ -1,17 +1,27 @@
 package suiteql
 
 // Query is a parsed SuiteQL statement:
-// SELECT [DISTINCT] cols|* FROM table [alias] [WHERE …] [GROUP BY …] [ORDER BY …].
+// SELECT [DISTINCT] cols|* FROM table [alias] [[INNER|LEFT [OUTER]] JOIN table [alias] ON cond]…
+// [WHERE …] [GROUP BY …] [ORDER BY …].
 type Query struct {
 	Distinct bool
 	Star     bool
 	Select   []SelectItem
 	Table    string // lower case
 	Alias    string // lower case; the table name when none was given
+	Joins    []Join
 	Where    Expr
 	GroupBy  []Expr
 	OrderBy  []OrderItem
 	Params   int // number of ? placeholders
+}
+
+// Join is one ANSI join after the first table.
+type Join struct {
+	Left  bool   // LEFT [OUTER] JOIN; INNER otherwise
+	Table string // lower case
+	Alias string // lower case; the table name when none was given
+	On    Expr
 }
 
 // SelectItem is one output column.
@@ -58,6 +68,7 @@ type (
 		x      Expr
 		list   []Expr
 		negate bool
+		set    *inSet // the list as a set, when every item is a text or a number (see prepareIn)
 	}
 	between struct {
 		x, lo, hi Expr
@@ -72,7 +83,18 @@ type (
 		arg  Expr   // nil for COUNT(*)
 		dist bool
 	}
+	// caseExpr is CASE [operand] WHEN … THEN … [ELSE …] END; operand is
+	// nil in the searched form, where each when is a condition.
+	caseExpr struct {
+		operand Expr
+		whens   []when
+		els     Expr
+	}
+	// starOf is alias.* in a select list, expanded before the query runs.
+	starOf struct{ qualifier string }
 )
+
+type when struct{ cond, result Expr }
 
 func (literal) node()   {}
 func (param) node()     {}
@@ -86,3 +108,5 @@ func (in) node()        {}
 func (between) node()   {}
 func (call) node()      {}
 func (aggregate) node() {}
+func (caseExpr) node()  {}
+func (starOf) node()    {}

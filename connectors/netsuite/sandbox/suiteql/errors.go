@@ -32,9 +32,18 @@ func unknownTable(name string) *Error {
 	return &Error{Detail: fmt.Sprintf("Invalid search type: %s.", name), Reason: "unknown table " + name}
 }
 
-func unknownIdentifier(ident, alias, table string) *Error {
+// unknownIdentifier lists the query's tables as alias=table pairs.
+func unknownIdentifier(ident, available string) *Error {
 	return &Error{
-		Detail: fmt.Sprintf("Search error occurred: Unknown identifier '%s'. Available identifiers are: {%s=%s}.", ident, alias, table),
+		Detail: fmt.Sprintf("Search error occurred: Unknown identifier '%s'. Available identifiers are: {%s}.", ident, available),
 		Reason: "unknown column " + ident,
 	}
+}
+
+// ambiguousColumn is an unqualified column that more than one joined
+// table has. NetSuite's own wording for it was not found (Oracle says
+// ORA-00918 "column ambiguously defined"), so the sandbox gives its
+// catch-all refusal with Oracle's reason.
+func ambiguousColumn(name string) *Error {
+	return &Error{Detail: unsupportedSearch, Reason: "ORA-00918: column ambiguously defined: " + name}
 }

@@ -6,15 +6,23 @@ import (
 	"strings"
 )
 
+// row is one row of the FROM clause: a table row per source, nil where a
+// LEFT JOIN found nothing.
+type row []map[string]Value
+
 // env is what an expression sees: the current row, its group (for
 // aggregates), the bound parameters and, in ORDER BY, the output row.
 type env struct {
-	row     map[string]Value
-	grouped bool // a GROUP BY / aggregate query: group holds the rows
-	group   []map[string]Value
+	row     row
+	cols    map[column]int // which source each column reads
+	grouped bool           // a GROUP BY / aggregate query: group holds the rows
+	group   []row
 	params  []Value
 	out     map[string]Value
 }
+
+// at is the env of another row of the same query.
+func (e *env) at(r row) env { return env{row: r, cols: e.cols, params: e.params} }
 
 func (e *env) eval(x Expr) (Value, error) {
 	switch n := x.(type) {
@@ -28,7 +36,10 @@ func (e *env) eval(x Expr) (Value, error) {
 				return v, nil
 			}
 		}
-		return e.row[n.name], nil
+		if i := e.cols[n]; i < len(e.row) && e.row[i] != nil {
+			return e.row[i][n.name], nil
+		}
+		return nil, nil // a LEFT JOIN's missing row, or an empty group
 	case unary:
 		return e.negate(n.x)
 	case binary:
@@ -52,6 +63,10 @@ func (e *env) eval(x Expr) (Value, error) {
 		return e.call(n)
 	case aggregate:
 		return e.aggregate(n)
+	case caseExpr:
+		return e.caseValue(n)
+	case starOf:
+		return nil, syntaxErrorf("%s.* outside a select list", n.qualifier)
 	}
 	return nil, syntaxErrorf("unsupported expression")
 }
@@ -208,6 +223,9 @@ func (e *env) in(n in) (Value, error) {
 	if err != nil || v == nil {
 		return nil, err
 	}
+	if found, ok := n.set.lookup(v); ok {
+		return found != n.negate, nil
+	}
 	sawNull := false
 	for _, item := range n.list {
 		w, err := e.eval(item)
@@ -258,8 +276,8 @@ func (e *env) aggregate(n aggregate) (Value, error) {
 func (e *env) groupValues(n aggregate) ([]Value, error) {
 	var values []Value
 	seen := map[string]bool{}
-	for _, row := range e.group {
-		inner := env{row: row, params: e.params}
+	for _, r := range e.group {
+		inner := e.at(r)
 		v, err := inner.eval(n.arg)
 		if err != nil {
 			return nil, err
@@ -316,4 +334,42 @@ func reduce(fn string, values []Value) (Value, error) {
 func round(f float64, places int) float64 {
 	p := math.Pow(10, float64(places))
 	return math.Round(f*p) / p
+}
+
+// caseValue is CASE: the result of the first WHEN that holds (searched
+// form) or equals the operand (simple form), else ELSE or NULL.
+func (e *env) caseValue(n caseExpr) (Value, error) {
+	var subject Value
+	if n.operand != nil {
+		var err error
+		if subject, err = e.eval(n.operand); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range n.whens {
+		holds, err := e.whenHolds(n.operand != nil, subject, w.cond)
+		if err != nil {
+			return nil, err
+		}
+		if holds {
+			return e.eval(w.result)
+		}
+	}
+	if n.els == nil {
+		return nil, nil
+	}
+	return e.eval(n.els)
+}
+
+func (e *env) whenHolds(simple bool, subject Value, cond Expr) (bool, error) {
+	if !simple {
+		v, err := e.predicate(cond)
+		return v == true, err
+	}
+	v, err := e.eval(cond)
+	if err != nil || v == nil || subject == nil {
+		return false, err
+	}
+	c, err := compare(subject, v)
+	return c == 0, err
 }

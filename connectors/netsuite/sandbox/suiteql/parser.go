@@ -87,6 +87,7 @@ var reserved = map[string]bool{
 	"LIKE": true, "IN": true, "BETWEEN": true, "ASC": true, "DESC": true, "JOIN": true,
 	"LEFT": true, "RIGHT": true, "INNER": true, "OUTER": true, "ON": true, "HAVING": true,
 	"UNION": true, "DISTINCT": true, "NULLS": true, "ESCAPE": true,
+	"CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true, "FULL": true,
 }
 
 func (p *parser) query() (*Query, error) {
@@ -127,6 +128,9 @@ func (p *parser) selectList(q *Query) error {
 }
 
 func (p *parser) selectItem() (SelectItem, error) {
+	if q, ok := p.qualifiedStar(); ok {
+		return SelectItem{Expr: starOf{qualifier: q}}, nil
+	}
 	e, err := p.expr()
 	if err != nil {
 		return SelectItem{}, err
@@ -145,6 +149,19 @@ func (p *parser) selectItem() (SelectItem, error) {
 		item.Name = fmt.Sprintf("expr%d", p.exprN)
 	}
 	return item, nil
+}
+
+// qualifiedStar reads alias.* in a select list.
+func (p *parser) qualifiedStar() (string, bool) {
+	if p.i+2 >= len(p.toks) {
+		return "", false
+	}
+	t := p.toks[p.i]
+	if t.kind != tokIdent && t.kind != tokQuotedIdent || !p.toks[p.i+1].isOp(".") || !p.toks[p.i+2].isOp("*") {
+		return "", false
+	}
+	p.i += 3
+	return strings.ToLower(t.text), true
 }
 
 func isColumn(e Expr) bool { _, ok := e.(column); return ok }
@@ -170,22 +187,65 @@ func (p *parser) from(q *Query) error {
 	if err := p.expectKeyword("FROM"); err != nil {
 		return err
 	}
-	t := p.next()
-	if t.kind != tokIdent && t.kind != tokQuotedIdent {
-		p.i--
-		return p.unexpected("expected a table name")
-	}
-	q.Table = strings.ToLower(t.text)
-	q.Alias = q.Table
-	if p.peek().isKeyword("AS") {
-		return p.unexpected("unsupported table alias syntax") // Oracle has no AS before a table alias
-	}
-	if alias, ok, err := p.alias(); err != nil {
+	var err error
+	if q.Table, q.Alias, err = p.tableRef(); err != nil {
 		return err
-	} else if ok {
-		q.Alias = alias
 	}
-	return nil
+	for {
+		j, ok, err := p.join()
+		if err != nil || !ok {
+			return err
+		}
+		q.Joins = append(q.Joins, j)
+	}
+}
+
+// tableRef reads a table name and its optional alias.
+func (p *parser) tableRef() (table, alias string, err error) {
+	t := p.next()
+	if t.kind != tokIdent && t.kind != tokQuotedIdent || t.kind == tokIdent && reserved[t.upper()] {
+		p.i--
+		return "", "", p.unexpected("expected a table name")
+	}
+	table = strings.ToLower(t.text)
+	if p.peek().isKeyword("AS") {
+		return "", "", p.unexpected("unsupported table alias syntax") // Oracle has no AS before a table alias
+	}
+	alias, ok, err := p.alias()
+	if !ok {
+		alias = table
+	}
+	return table, alias, err
+}
+
+// join reads [INNER] JOIN or LEFT [OUTER] JOIN table [alias] ON cond.
+// RIGHT and FULL joins are outside the sandbox's subset.
+func (p *parser) join() (Join, bool, error) {
+	var j Join
+	switch {
+	case p.acceptKeyword("JOIN"):
+	case p.acceptKeyword("INNER"):
+		if err := p.expectKeyword("JOIN"); err != nil {
+			return j, false, err
+		}
+	case p.acceptKeyword("LEFT"):
+		j.Left = true
+		p.acceptKeyword("OUTER")
+		if err := p.expectKeyword("JOIN"); err != nil {
+			return j, false, err
+		}
+	default:
+		return j, false, nil
+	}
+	var err error
+	if j.Table, j.Alias, err = p.tableRef(); err != nil {
+		return j, false, err
+	}
+	if err := p.expectKeyword("ON"); err != nil {
+		return j, false, err
+	}
+	j.On, err = p.expr()
+	return j, true, err
 }
 
 func (p *parser) clauses(q *Query) error {
@@ -360,7 +420,7 @@ func (p *parser) inList(x Expr, negate bool) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return in{x: x, list: list, negate: negate}, p.expectOp(")")
+	return in{x: x, list: list, negate: negate, set: &inSet{}}, p.expectOp(")")
 }
 
 func (p *parser) between(x Expr, negate bool) (Expr, error) {
@@ -427,6 +487,9 @@ func (p *parser) identifier(t token) (Expr, error) {
 	if t.isKeyword("NULL") {
 		return literal{v: nil}, nil
 	}
+	if t.isKeyword("CASE") {
+		return p.caseExpr()
+	}
 	if reserved[t.upper()] {
 		p.i--
 		return nil, p.unexpected("expected an expression")
@@ -478,4 +541,37 @@ func (p *parser) aggregateArgs(fn string) (Expr, error) {
 	}
 	a.arg = arg
 	return a, p.expectOp(")")
+}
+
+// caseExpr reads the rest of CASE [operand] WHEN x THEN y … [ELSE z] END.
+func (p *parser) caseExpr() (Expr, error) {
+	var c caseExpr
+	var err error
+	if !p.peek().isKeyword("WHEN") {
+		if c.operand, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	for p.acceptKeyword("WHEN") {
+		var w when
+		if w.cond, err = p.expr(); err != nil {
+			return nil, err
+		}
+		if err := p.expectKeyword("THEN"); err != nil {
+			return nil, err
+		}
+		if w.result, err = p.expr(); err != nil {
+			return nil, err
+		}
+		c.whens = append(c.whens, w)
+	}
+	if len(c.whens) == 0 {
+		return nil, p.unexpected("expected WHEN")
+	}
+	if p.acceptKeyword("ELSE") {
+		if c.els, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	return c, p.expectKeyword("END")
 }

@@ -7,6 +7,8 @@ import (
 )
 
 // Table is what a query reads: rows keyed by lower-case column name.
+// A table may serve several queries, one after the other or at once: a
+// query never changes it, and builds the indexes it wants (index.go) once.
 type Table struct {
 	Name    string
 	Columns []string // lower case, in SELECT * order
@@ -14,6 +16,8 @@ type Table struct {
 	// Custom reports whether a column missing from Columns still exists
 	// (custom fields): it reads as NULL where a row has no value.
 	Custom func(column string) bool
+
+	indexes indexes
 }
 
 func (t *Table) has(col string) bool {
@@ -31,57 +35,92 @@ type Result struct {
 
 // Run evaluates q against src with the bound parameters.
 func (q *Query) Run(src Source, params []Value) (*Result, error) {
-	t, ok := src(q.Table)
-	if !ok {
-		return nil, unknownTable(q.Table)
+	sc, err := q.scope(src)
+	if err != nil {
+		return nil, err
 	}
 	if len(params) != q.Params {
 		return nil, syntaxErrorf("the query has %d parameters but %d values were bound", q.Params, len(params))
 	}
-	sel := q.Select
-	if q.Star {
-		sel = make([]SelectItem, len(t.Columns))
-		for i, c := range t.Columns {
-			sel[i] = SelectItem{Expr: column{name: c}, Name: c}
-		}
-	}
-	if err := q.bind(t, sel); err != nil {
-		return nil, err
-	}
-	rows, err := q.filter(t.Rows, params)
+	sel, err := q.expandStars(sc)
 	if err != nil {
 		return nil, err
 	}
-	out, err := q.project(sel, rows, params)
+	if err := q.bind(sc, sel); err != nil {
+		return nil, err
+	}
+	q.prepareIn(sel, params)
+	rows, err := q.scan(sc, params)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Columns: make([]string, len(sel))}
+	out, err := q.project(sc, sel, rows, params)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Columns: make([]string, len(sel)), Rows: make([][]Value, len(out))}
 	for i, s := range sel {
 		res.Columns[i] = s.Name
 	}
-	for _, r := range out {
-		res.Rows = append(res.Rows, r.values)
+	for i, r := range out {
+		res.Rows[i] = r.values
 	}
 	return res, nil
 }
 
-func (q *Query) filter(rows []map[string]Value, params []Value) ([]map[string]Value, error) {
-	if q.Where == nil {
-		return rows, nil
+// scope finds the FROM clause's tables.
+func (q *Query) scope(src Source) (*scope, error) {
+	sc := &scope{}
+	add := func(name, alias string) error {
+		t, ok := src(name)
+		if !ok {
+			return unknownTable(name)
+		}
+		sc.sources = append(sc.sources, source{alias: alias, table: t})
+		return nil
 	}
-	var kept []map[string]Value
-	for _, row := range rows {
-		e := env{row: row, params: params}
-		v, err := e.predicate(q.Where)
-		if err != nil {
+	if err := add(q.Table, q.Alias); err != nil {
+		return nil, err
+	}
+	for _, j := range q.Joins {
+		if err := add(j.Table, j.Alias); err != nil {
 			return nil, err
 		}
-		if v == true {
-			kept = append(kept, row)
-		}
 	}
-	return kept, nil
+	return sc, nil
+}
+
+// expandStars turns * (every table's columns) and alias.* into columns.
+func (q *Query) expandStars(sc *scope) ([]SelectItem, error) {
+	if q.Star {
+		var sel []SelectItem
+		for _, s := range sc.sources {
+			sel = append(sel, columnsOf(s)...)
+		}
+		return sel, nil
+	}
+	var sel []SelectItem
+	for _, item := range q.Select {
+		star, ok := item.Expr.(starOf)
+		if !ok {
+			sel = append(sel, item)
+			continue
+		}
+		i := slices.IndexFunc(sc.sources, func(s source) bool { return s.alias == star.qualifier })
+		if i < 0 {
+			return nil, sc.unknown(star.qualifier + ".*")
+		}
+		sel = append(sel, columnsOf(sc.sources[i])...)
+	}
+	return sel, nil
+}
+
+func columnsOf(s source) []SelectItem {
+	sel := make([]SelectItem, len(s.table.Columns))
+	for i, c := range s.table.Columns {
+		sel[i] = SelectItem{Expr: column{qualifier: s.alias, name: c}, Name: c}
+	}
+	return sel
 }
 
 // outRow is one result row with the keys it sorts by.
@@ -90,10 +129,11 @@ type outRow struct {
 	keys   []Value
 }
 
-func (q *Query) project(sel []SelectItem, rows []map[string]Value, params []Value) ([]outRow, error) {
+func (q *Query) project(sc *scope, sel []SelectItem, rows []row, params []Value) ([]outRow, error) {
 	var out []outRow
-	for _, g := range q.groups(sel, rows) {
-		r, err := q.outputRow(sel, g, params)
+	e := env{cols: sc.cols, params: params}
+	for _, g := range q.groups(&e, sel, rows) {
+		r, err := q.outputRow(&e, sel, g)
 		if err != nil {
 			return nil, err
 		}
@@ -108,37 +148,36 @@ func (q *Query) project(sel []SelectItem, rows []map[string]Value, params []Valu
 
 // groups splits rows into the units that each produce one output row:
 // one per row, or one per GROUP BY key when the query aggregates.
-func (q *Query) groups(sel []SelectItem, rows []map[string]Value) [][]map[string]Value {
+func (q *Query) groups(e *env, sel []SelectItem, rows []row) [][]row {
 	if !q.aggregates(sel) {
-		groups := make([][]map[string]Value, len(rows))
+		groups := make([][]row, len(rows))
 		for i, r := range rows {
-			groups[i] = []map[string]Value{r}
+			groups[i] = []row{r}
 		}
 		return groups
 	}
 	if len(q.GroupBy) == 0 {
-		return [][]map[string]Value{rows} // one group, even when empty
+		return [][]row{rows} // one group, even when empty
 	}
 	var order []string
-	byKey := map[string][]map[string]Value{}
+	byKey := map[string][]row{}
 	for _, r := range rows {
-		key := q.groupKey(r)
+		key := q.groupKey(e.at(r))
 		if _, ok := byKey[key]; !ok {
 			order = append(order, key)
 		}
 		byKey[key] = append(byKey[key], r)
 	}
-	groups := make([][]map[string]Value, len(order))
+	groups := make([][]row, len(order))
 	for i, k := range order {
 		groups[i] = byKey[k]
 	}
 	return groups
 }
 
-func (q *Query) groupKey(row map[string]Value) string {
+func (q *Query) groupKey(e env) string {
 	var b strings.Builder
 	for _, g := range q.GroupBy {
-		e := env{row: row}
 		v, _ := e.eval(g) // errors resurface when the select list is evaluated
 		s, ok := Text(v)
 		fmt.Fprintf(&b, "%t:%q|", ok, s)
@@ -161,8 +200,8 @@ func (q *Query) aggregates(sel []SelectItem) bool {
 	return found
 }
 
-func (q *Query) outputRow(sel []SelectItem, group []map[string]Value, params []Value) (outRow, error) {
-	e := env{params: params}
+func (q *Query) outputRow(base *env, sel []SelectItem, group []row) (outRow, error) {
+	e := base.at(nil)
 	if len(group) > 0 {
 		e.row = group[0]
 	}

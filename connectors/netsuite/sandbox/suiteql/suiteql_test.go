@@ -44,6 +44,16 @@ func testSource(name string) (*Table, bool) {
 				{"id": "5004", "type": "SalesOrd", "tranid": "SO3", "entity": Ref{ID: "103", Name: "Initech"}, "foreigntotal": 10.0},
 			},
 		}, true
+	case "nexttransactionlinelink": // SO1 billed by INV1 (60) and INV2 (40); SO3 by nothing
+		return &Table{
+			Name:    "nexttransactionlinelink",
+			Columns: []string{"previousdoc", "nextdoc", "linktype", "foreignamount"},
+			Rows: []map[string]Value{
+				{"previousdoc": Ref{ID: "5001"}, "nextdoc": Ref{ID: "5003"}, "linktype": "OrdBill", "foreignamount": 60.0},
+				{"previousdoc": Ref{ID: "5001"}, "nextdoc": Ref{ID: "5005"}, "linktype": "OrdBill", "foreignamount": 40.0},
+				{"previousdoc": Ref{ID: "5002"}, "nextdoc": nil, "linktype": "OrdBill", "foreignamount": 5.0},
+			},
+		}, true
 	}
 	return nil, false
 }
@@ -146,10 +156,69 @@ func TestQueries(t *testing.T) {
 		{"star", "SELECT * FROM transaction WHERE id = '5004'", nil, "5004,SalesOrd,SO3,103,10,∅"},
 		{"comment and case", "select ID from CUSTOMER -- trailing comment\n where ID = '101'", nil, "101"},
 		{"nulls first", "SELECT id FROM customer ORDER BY email NULLS FIRST, id", nil, "102;101;103"},
+		{"in list of many ids", "SELECT id FROM customer WHERE id IN (?, ?, 'x') ORDER BY id", []Value{"103", "101"}, "101;103"},
+		{"in list of text matches a reference", "SELECT id FROM transaction WHERE entity IN ('101') ORDER BY id", nil, "5001;5002"},
+		{"searched case", "SELECT id, CASE WHEN balance > 100 THEN 'big' WHEN balance > 0 THEN 'small' ELSE 'none' END AS size " +
+			"FROM customer ORDER BY id", nil, "101,big;102,none;103,small"},
+		{"case without else is null", "SELECT CASE WHEN balance > 100 THEN 'big' END FROM customer ORDER BY id", nil, "big;∅;∅"},
+		{"simple case", "SELECT CASE type WHEN 'SalesOrd' THEN 'order' WHEN 'CustInvc' THEN 'invoice' END FROM transaction ORDER BY id",
+			nil, "order;order;invoice;order"},
+		{"sum of case pivots", "SELECT SUM(CASE WHEN type = 'SalesOrd' THEN foreigntotal ELSE 0 END) AS ordered, " +
+			"SUM(CASE WHEN type = 'CustInvc' THEN foreigntotal ELSE 0 END) AS billed, MAX(CASE WHEN type = 'CustInvc' THEN tranid END) " +
+			"FROM transaction", nil, "160,75.25,INV1"},
+		{"case over an aggregate", "SELECT entity, CASE WHEN COUNT(*) > 1 THEN 'many' ELSE 'one' END FROM transaction GROUP BY entity ORDER BY entity",
+			nil, "101,many;102,one;103,one"},
+		{"text equals a number column", "SELECT id FROM customer WHERE balance = '35'", nil, "103"},
+		{"text in a number column", "SELECT id FROM customer WHERE balance IN ('35', '0') ORDER BY id", nil, "102;103"},
+		{"numbers in a number column", "SELECT id FROM customer WHERE balance IN (35, 0, ?) ORDER BY id", []Value{1200.5}, "101;102;103"},
+		{"numbers in a text column", "SELECT id FROM customer WHERE id IN (101, 103) ORDER BY id", nil, "101;103"},
+		{"number equals a text column", "SELECT tranid FROM transaction WHERE id = 5003 AND type = 'CustInvc'", nil, "INV1"},
+		{"coalesce", "SELECT COALESCE(email, NULL, 'none') FROM customer WHERE id = '102'", nil, "none"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := flat(run(t, tt.q, tt.params...)); got != tt.want {
+				t.Errorf("%s\n got %q\nwant %q", tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJoins(t *testing.T) {
+	tests := []struct {
+		name, q string
+		want    string
+	}{
+		{"inner join", "SELECT c.companyname, t.tranid FROM customer c INNER JOIN transaction t ON t.entity = c.id ORDER BY t.id",
+			"Acme Corp,SO1;Acme Corp,SO2;Globex,INV1;Initech,SO3"},
+		{"join is inner", "SELECT c.id, t.tranid FROM transaction t JOIN customer c ON c.id = t.entity AND c.isinactive = 'F' ORDER BY t.id",
+			"101,SO1;101,SO2;102,INV1"},
+		{"unqualified columns found in their only table", "SELECT companyname, tranid FROM customer c JOIN transaction t ON entity = c.id " +
+			"WHERE balance > 100 ORDER BY tranid", "Acme Corp,SO1;Acme Corp,SO2"},
+		{"left join keeps the unmatched", "SELECT t.tranid, l.nextdoc, l.foreignamount FROM transaction t " +
+			"LEFT OUTER JOIN nexttransactionlinelink l ON l.previousdoc = t.id WHERE t.type = 'SalesOrd' ORDER BY t.id, l.nextdoc",
+			"SO1,5003,60;SO1,5005,40;SO2,∅,5;SO3,∅,∅"},
+		{"left join with a condition on the joined table", "SELECT t.tranid, l.foreignamount FROM transaction t " +
+			"LEFT JOIN nexttransactionlinelink l ON l.previousdoc = t.id AND l.foreignamount > 50 WHERE t.type = 'SalesOrd' ORDER BY t.id",
+			"SO1,60;SO2,∅;SO3,∅"},
+		{"where on the optional side filters after the join", "SELECT t.tranid FROM transaction t " +
+			"LEFT JOIN nexttransactionlinelink l ON l.previousdoc = t.id WHERE l.previousdoc IS NULL ORDER BY t.id", "INV1;SO3"},
+		{"aggregate per order", "SELECT t.tranid, t.foreigntotal, COUNT(l.nextdoc) AS bills, NVL(SUM(l.foreignamount), 0) AS billed " +
+			"FROM transaction t LEFT JOIN nexttransactionlinelink l ON l.previousdoc = t.id WHERE t.type = 'SalesOrd' " +
+			"GROUP BY t.tranid, t.foreigntotal ORDER BY t.tranid", "SO1,100,2,100;SO2,50,0,5;SO3,10,0,0"},
+		{"three tables", "SELECT c.companyname, i.tranid, l.foreignamount FROM customer c JOIN transaction o ON o.entity = c.id " +
+			"JOIN nexttransactionlinelink l ON l.previousdoc = o.id JOIN transaction i ON i.id = l.nextdoc ORDER BY i.id",
+			"Acme Corp,INV1,60"},
+		{"qualified star", "SELECT l.*, t.tranid FROM transaction t JOIN nexttransactionlinelink l ON l.previousdoc = t.id " +
+			"WHERE l.nextdoc = '5003'", "5001,5003,OrdBill,60,SO1"},
+		{"join without an equality", "SELECT c.id, t.id FROM customer c JOIN transaction t ON t.foreigntotal > c.balance AND c.id <> '101' " +
+			"ORDER BY c.id, t.id", "102,5001;102,5002;102,5003;102,5004;103,5001;103,5002;103,5003"},
+		{"case over joined rows", "SELECT SUM(CASE WHEN l.nextdoc IS NULL THEN 0 ELSE l.foreignamount END) FROM transaction t " +
+			"JOIN nexttransactionlinelink l ON t.id = l.previousdoc", "100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := flat(run(t, tt.q)); got != tt.want {
 				t.Errorf("%s\n got %q\nwant %q", tt.q, got, tt.want)
 			}
 		})
@@ -186,7 +255,16 @@ func TestErrors(t *testing.T) {
 			"Search error occurred: Unknown identifier 'customer.id'. Available identifiers are: {c=customer}."},
 		{"syntax", "SELECT FROM customer", nil, unsupportedSearch},
 		{"trailing junk", "SELECT id FROM customer WHERE id = 1 LIMIT 5", nil, unsupportedSearch},
-		{"join unsupported", "SELECT id FROM customer c JOIN transaction t ON t.entity = c.id", nil, unsupportedSearch},
+		{"ambiguous column", "SELECT id FROM customer c JOIN transaction t ON t.entity = c.id", nil, unsupportedSearch},
+		{"unknown column in a join", "SELECT t.nope FROM customer c JOIN transaction t ON t.entity = c.id", nil,
+			"Search error occurred: Unknown identifier 't.nope'. Available identifiers are: {c=customer, t=transaction}."},
+		{"right join unsupported", "SELECT c.id FROM customer c RIGHT JOIN transaction t ON t.entity = c.id", nil, unsupportedSearch},
+		{"non-ANSI join unsupported", "SELECT c.id FROM customer c, transaction t WHERE t.entity = c.id", nil, unsupportedSearch},
+		{"join without on", "SELECT c.id FROM customer c JOIN transaction t", nil, unsupportedSearch},
+		{"on reads a later table", "SELECT c.id FROM customer c JOIN transaction t ON t.entity = l.previousdoc " +
+			"JOIN nexttransactionlinelink l ON l.previousdoc = t.id", nil, unsupportedSearch},
+		{"case without end", "SELECT CASE WHEN id = 1 THEN 2 FROM customer", nil, unsupportedSearch},
+		{"aggregate in on", "SELECT c.id FROM customer c JOIN transaction t ON COUNT(*) = 1", nil, unsupportedSearch},
 		{"unterminated string", "SELECT id FROM customer WHERE id = 'x", nil, unsupportedSearch},
 		{"missing params", "SELECT id FROM customer WHERE id = ?", nil, unsupportedSearch},
 		{"unknown function", "SELECT FOO(id) FROM customer", nil, unsupportedSearch},
@@ -250,6 +328,8 @@ func FuzzParse(f *testing.F) {
 		"SELECT t.id FROM transaction t WHERE t.type IN ('SalesOrd','CustInvc') AND NOT t.id IS NULL ORDER BY 1 DESC NULLS LAST",
 		"SELECT TO_CHAR(lastmodifieddate,'YYYY-MM-DD HH24:MI:SS') FROM customer WHERE UPPER(email) LIKE '%A_%'",
 		"select -(-1) || 'x' from customer c where (((c.id)))=1",
+		"SELECT c.*, SUM(CASE WHEN t.type = 'SalesOrd' THEN t.foreigntotal ELSE 0 END) FROM customer c LEFT JOIN transaction t ON t.entity = c.id GROUP BY c.id",
+		"SELECT CASE t.type WHEN 'x' THEN 1 END FROM transaction t JOIN nexttransactionlinelink l ON l.previousdoc = t.id AND l.foreignamount > 1",
 	} {
 		f.Add(seed)
 	}
