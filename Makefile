@@ -37,7 +37,15 @@ CHAOS_CHANGES ?= 10000
 chaos:
 	$(GO) test -count=1 -v -run '^TestChaos$$' -timeout 60m ./cmd/tandem/ -chaos.changes=$(CHAOS_CHANGES)
 
+# Debian's chromium for the headless-browser test of the admin chart page
+# (handlers, TestBookingsChartInBrowser), when it is missing; as root, or
+# through sudo.
 deps:
+	@if [ ! -x /usr/bin/chromium ] && [ -z "$$CHROMIUM" ]; then \
+		echo "installing Debian's chromium"; \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || exit 1; \
+	fi
 	@for d in $(NPM_DIRS); do \
 		echo "npm ci in $$d"; \
 		(cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \

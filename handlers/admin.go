@@ -52,6 +52,9 @@ type AdminDeps struct {
 	Jobs   JobStore
 	Review ReviewStore
 	Logger *slog.Logger
+	// BookingsChart, when set, serves the bookings-vs-billings chart
+	// routes (ChartHandler).
+	BookingsChart http.Handler
 }
 
 // JobList is the answer of GET /admin/jobs. Truncated says more jobs
@@ -95,6 +98,10 @@ func NewAdmin(d AdminDeps) http.Handler {
 	r.Get(PathAdminReview, a.listReview)
 	r.Get(PathAdminReviewItem, a.getReview)
 	r.Post(PathAdminReviewResolve, a.resolveReview)
+	if d.BookingsChart != nil {
+		r.Method(http.MethodGet, PathAdminBookingsChart, d.BookingsChart)
+		r.Method(http.MethodGet, PathAdminBookingsPage, d.BookingsChart)
+	}
 	return adminRouter{r}
 }
 

@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/content"
+	oaerrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi/datamodel"
+)
+
+// specValidator checks requests and answers against api/openapi.yaml
+// (cmd/tandem's TestOpenAPIDescribesTheServer checks the whole server;
+// this checks routes it cannot reach yet).
+func specValidator(t *testing.T) validator.Validator {
+	t.Helper()
+	dir := filepath.Join("..", "api")
+	spec, err := os.ReadFile(filepath.Join(dir, "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := libopenapi.NewDocumentWithConfiguration(spec, &datamodel.DocumentConfiguration{BasePath: dir, AllowFileReferences: true})
+	if err != nil {
+		t.Fatalf("loading api/openapi.yaml: %v", err)
+	}
+	v, errs := validator.NewValidator(doc, config.WithStandardBodyDecoders(),
+		// SVG is text to the spec: a string.
+		config.WithBodyDecoder("image/svg+xml", content.TextDecoder()), config.WithRejectUnsupportedBodyContent())
+	if len(errs) > 0 {
+		t.Fatalf("building the validator: %v", errs)
+	}
+	return v
+}
+
+func specErrors(errs []*oaerrors.ValidationError) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "  %s: %s\n", e.Message, e.Reason)
+		for _, se := range e.SchemaValidationErrors {
+			fmt.Fprintf(&b, "    %s %s\n", se.FieldPath, se.Reason)
+		}
+	}
+	return b.String()
+}
