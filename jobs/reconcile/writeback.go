@@ -17,7 +17,7 @@ type WriteSummary struct {
 	Changed int          `json:"changed"` // opportunities whose figures changed
 	Written int          `json:"written"`
 	Failed  int          `json:"failed"`
-	Calls   int          `json:"calls"` // Collections calls, or Bulk jobs
+	Calls   int          `json:"calls"`            // Collections calls, or Bulk jobs
 	Errors  []WriteError `json:"errors,omitempty"` // the first MaxWriteErrors
 }
 
