@@ -10,6 +10,7 @@
 //	tandem sync      sync catalog [--full]: NetSuite items and prices to Salesforce products and price books
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
 //	tandem onboarding check the onboarding file; dry-run one customer's onboarding
+//	tandem report    bookings-vs-billings --period 2026-Q4 [--write]: Salesforce bookings against NetSuite actuals
 package main
 
 import (
@@ -41,6 +42,9 @@ commands:
             live) the environment selects and why
   onboarding check | dry-run --customer ID
             check the onboarding file; show who a customer would get (writes nothing)
+  report bookings-vs-billings --period 2026-Q4 [--write] [--lines]
+            closed-won opportunities against NetSuite's ordered, billed, paid and
+            recognised amounts, totalled; --write sets the opportunities' figures
 `
 
 func main() {
@@ -87,6 +91,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return syncCommand(ctx, cfg, args, os.Stdout)
 	case "onboarding":
 		return onboardingCommand(ctx, cfg, args, os.Stdout)
+	case "report":
+		return reportCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
