@@ -5,6 +5,7 @@ import (
 	"time"
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
 )
 
 // TestBookingsVsBillingsAgainstTheSandboxes reconciles a quarter across
@@ -14,36 +15,36 @@ import (
 // the totals and the fields written back, and that a second run writes
 // nothing.
 func TestBookingsVsBillingsAgainstTheSandboxes(t *testing.T) {
-	sf, ns := newSFBench(t), newNSBench(t, nssandbox.Seed{})
+	sf, ns := reconciletest.StartSalesforce(t), newNSBench(t, nssandbox.Seed{})
 
-	partly := sf.deal(t, "Partly billed", "Closed Won", "2026-10-05", "USD", 1000)
+	partly := sf.Deal(t, "Partly billed", "Closed Won", "2026-10-05", "USD", 1000)
 	ns.transform(t, "salesOrder", ns.order(t, "SFOPP-"+partly, "102", "2026-10-05", 10, 100, nil), "invoice",
 		map[string]any{"item": lines(map[string]any{"orderLine": 1, "quantity": 4})}) // 400 of 1,000
 
-	paid := sf.deal(t, "Fully paid", "Closed Won", "2026-10-06", "USD", 1000)
+	paid := sf.Deal(t, "Fully paid", "Closed Won", "2026-10-06", "USD", 1000)
 	inv := ns.transform(t, "salesOrder", ns.order(t, "SFOPP-"+paid, "102", "2026-10-06", 5, 200, nil), "invoice", nil)
 	ns.transform(t, "invoice", inv, "customerPayment", map[string]any{"payment": 1000})
 
-	cancelled := sf.deal(t, "Cancelled", "Closed Won", "2026-11-02", "USD", 300)
+	cancelled := sf.Deal(t, "Cancelled", "Closed Won", "2026-11-02", "USD", 300)
 	ns.order(t, "SFOPP-"+cancelled, "102", "2026-11-02", 1, 300, map[string]any{"orderStatus": ref("C")})
 
-	euros := sf.deal(t, "Euro deal", "Closed Won", "2026-11-03", "EUR", 500)
+	euros := sf.Deal(t, "Euro deal", "Closed Won", "2026-11-03", "EUR", 500)
 	inv = ns.transform(t, "salesOrder", ns.order(t, "SFOPP-"+euros, "102", "2026-11-03", 5, 100,
 		map[string]any{"currency": ref("4")}), "invoice", nil)
 	ns.transform(t, "invoice", inv, "customerPayment", map[string]any{"payment": 200})
 
-	noOrder := sf.deal(t, "No order yet", "Closed Won", "2026-12-01", "USD", 250)
+	noOrder := sf.Deal(t, "No order yet", "Closed Won", "2026-12-01", "USD", 250)
 	orphan := ns.order(t, "", "102", "2026-12-02", 1, 70, nil)
 
-	sf.deal(t, "Lost", "Closed Lost", "2026-10-10", "USD", 999)            // not won
-	sf.deal(t, "Last quarter", "Closed Won", "2026-09-30", "USD", 999)     // another period
-	sf.deal(t, "Still open", "Negotiation/Review", "2026-12-10", "USD", 9) // not closed
+	sf.Deal(t, "Lost", "Closed Lost", "2026-10-10", "USD", 999)            // not won
+	sf.Deal(t, "Last quarter", "Closed Won", "2026-09-30", "USD", 999)     // another period
+	sf.Deal(t, "Still open", "Negotiation/Review", "2026-12-10", "USD", 9) // not closed
 
 	p, err := ParsePeriod("2026-Q4", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := reconcilerOf(sf, ns)
+	r := reconcilerOf(sf, ns.client)
 	r.Now = func() time.Time { return today }
 	s, got := runAll(t, r, p, true)
 
@@ -104,7 +105,7 @@ func TestBookingsVsBillingsAgainstTheSandboxes(t *testing.T) {
 	if c := s.ByCurrency["EUR"]; c == nil || c.Lines != 1 || c.Billed != 550.45 {
 		t.Errorf("EUR currency %+v", c)
 	}
-	if o := s.ByOwner[sf.org.SalesUser().Name]; o == nil || o.Lines != 5 {
+	if o := s.ByOwner[sf.Org.SalesUser().Name]; o == nil || o.Lines != 5 {
 		t.Errorf("owner totals %+v", s.ByOwner)
 	}
 	months := s.MonthTotals(p)
@@ -125,7 +126,7 @@ func TestBookingsVsBillingsAgainstTheSandboxes(t *testing.T) {
 		noOrder:   {FieldOrdered: nil, FieldBilled: nil, FieldPaid: nil, FieldGap: 250.0},
 	}
 	for id, want := range fields {
-		rec, ok := sf.org.Get("Opportunity", id)
+		rec, ok := sf.Org.Get("Opportunity", id)
 		if !ok {
 			t.Fatalf("opportunity %s gone", id)
 		}
