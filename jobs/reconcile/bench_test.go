@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 	"time"
@@ -28,16 +29,27 @@ func benchSize(b *testing.B) int {
 }
 
 // heapPeak samples the live heap every 10 ms until stopped; stop returns
-// the highest sample.
+// the highest sample. With TANDEM_BENCH_F6_HEAP_PROFILE=file it writes a
+// heap profile there near each new peak, to tell Tandem's memory from the
+// in-process sandboxes'.
 func heapPeak() (stop func() uint64) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var peak uint64
+	var peak, lastProfile uint64
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		for {
 			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
+			if v := sample[0].Value.Uint64(); v > peak {
+				peak = v
+				if path := os.Getenv("TANDEM_BENCH_F6_HEAP_PROFILE"); path != "" && v > lastProfile+lastProfile/5 {
+					lastProfile = v
+					if f, err := os.Create(path); err == nil {
+						_ = pprof.Lookup("heap").WriteTo(f, 0)
+						f.Close()
+					}
+				}
+			}
 			select {
 			case <-quit:
 				return
