@@ -48,6 +48,9 @@ func (l *lazyReconciler) get(ctx context.Context) (*reconcile.Reconciler, error)
 		if err != nil {
 			return nil, fmt.Errorf("connecting to Salesforce and NetSuite: %w", err)
 		}
+		if err := reconcile.CheckFiscalYear(ctx, sf, l.a.cfg.Reconcile.FiscalYearStartMonth); err != nil {
+			return nil, err
+		}
 		l.r = l.a.reconciler(sf, ns)
 	}
 	return l.r, nil
@@ -111,6 +114,9 @@ func reportCommand(ctx context.Context, cfg *config.Config, args []string, out i
 	}
 	sf, ns, err := a.connectors(ctx, cfg.BaseURL())
 	if err != nil {
+		return err
+	}
+	if err := reconcile.CheckFiscalYear(ctx, sf, cfg.Reconcile.FiscalYearStartMonth); err != nil {
 		return err
 	}
 	opts := reconcile.Options{Write: *write}

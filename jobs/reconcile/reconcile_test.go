@@ -1,6 +1,8 @@
 package reconcile
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +45,12 @@ func TestBookingsVsBillingsAgainstTheSandboxes(t *testing.T) {
 	p, err := ParsePeriod("2026-Q4", 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := CheckFiscalYear(context.Background(), sf.Client, 1); err != nil {
+		t.Errorf("the org's fiscal year starts in January: %v", err)
+	}
+	if err := CheckFiscalYear(context.Background(), sf.Client, 4); err == nil || !strings.Contains(err.Error(), "starts in month 1") {
+		t.Errorf("an April start against the org's January: %v", err)
 	}
 	r := reconcilerOf(sf, ns.client)
 	r.Now = func() time.Time { return today }

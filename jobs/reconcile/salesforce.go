@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -85,4 +86,28 @@ func opportunityOf(r salesforce.Record) Opportunity {
 		}
 	}
 	return o
+}
+
+// CheckFiscalYear compares the org's fiscal year settings with the start
+// month periods are parsed with: quarters counted from another month, or
+// years named after their start, would total the wrong deals.
+func CheckFiscalYear(ctx context.Context, sf SalesforceAPI, startMonth int) error {
+	var org []salesforce.Record
+	err := sf.QueryEach(ctx, "SELECT FiscalYearStartMonth, UsesStartDateAsFiscalYearName FROM Organization", func(r salesforce.Record) error {
+		org = append(org, r)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading the org's fiscal year settings: %w", err)
+	}
+	if len(org) != 1 {
+		return fmt.Errorf("reading the org's fiscal year settings: %d Organization records", len(org))
+	}
+	if m, _ := org[0].Float("FiscalYearStartMonth"); int(m) != startMonth {
+		return fmt.Errorf("TANDEM_FISCAL_YEAR_START_MONTH is %d but the org's fiscal year starts in month %d (Setup > Fiscal Year)", startMonth, int(m))
+	}
+	if org[0].Bool("UsesStartDateAsFiscalYearName") {
+		return errors.New("the org names fiscal years after the year they start in; Tandem names them after the year they end in (Salesforce's default)")
+	}
+	return nil
 }
