@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -47,20 +46,7 @@ func TestBookingsReportAgainstTheSandboxes(t *testing.T) {
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("GET %s: status %d, want %d: %s", query, resp.StatusCode, want, body)
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
-			t.Errorf("GET %s (%d): the answer does not match the spec:\n%s", query, resp.StatusCode, specErrors(errs))
-		}
-		return body
+		return specCheckedDo(t, v, req, want)
 	}
 
 	var kinds []string

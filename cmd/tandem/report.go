@@ -6,13 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"text/tabwriter"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/handlers"
@@ -120,12 +116,9 @@ func reportCommand(ctx context.Context, cfg *config.Config, args []string, out i
 		return err
 	}
 	opts := reconcile.Options{Write: *write}
-	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("opportunities"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("opps"),
-			progressbar.OptionClearOnFinish())
-		opts.Progress = func(opps, orders int) { _ = bar.Set(opps + orders) }
-		defer bar.Finish()
+	if set, finish, ok := terminalProgress(out, "opportunities", "opps"); ok {
+		opts.Progress = func(opps, orders int) { set(opps + orders) }
+		defer finish()
 	}
 	var table *tabwriter.Writer
 	line := func(reconcile.Line) error { return nil }

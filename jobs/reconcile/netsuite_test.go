@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
 )
 
 // nsBench is a NetSuite sandbox served over HTTP and a client of it.
@@ -21,27 +21,12 @@ type nsBench struct {
 
 // today is the NetSuite account's date in these tests: revenue is
 // recognised up to it.
-var today = time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
+var today = reconciletest.Today
 
 func newNSBench(tb testing.TB, seed nssandbox.Seed) *nsBench {
 	tb.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + srv.Listener.Addr().String(), Seed: seed,
-		Today: func() time.Time { return today }})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(ns.Close)
-	srv.Config.Handler = ns.Handler()
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	client, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: srv.URL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &nsBench{ns: ns, client: client}
+	ns := reconciletest.StartNetSuite(tb, seed, 0)
+	return &nsBench{ns: ns.Account, client: ns.Client}
 }
 
 func (b *nsBench) put(t *testing.T, typ string, rec map[string]any) string {
