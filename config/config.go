@@ -134,8 +134,9 @@ type Catalog struct {
 
 // Reconcile configures F6, bookings against billings (jobs/reconcile).
 type Reconcile struct {
-	FiscalYearStartMonth int    `env:"TANDEM_FISCAL_YEAR_START_MONTH" default:"1" validate:"gte=1,lte=12" doc:"Month (1-12) the fiscal year starts in, as the org's fiscal year settings say (SELECT FiscalYearStartMonth FROM Organization); fiscal quarters and years of the bookings-vs-billings report count from it. A fiscal year is named after the calendar year it ends in."`
-	ReportingCurrency    string `env:"TANDEM_REPORTING_CURRENCY" default:"USD" validate:"len=3,alpha,uppercase" doc:"ISO code of the currency the bookings-vs-billings report totals in, at NetSuite's exchange rates (currencyrate) of the period's last day (today while the period runs)."`
+	FiscalYearStartMonth int           `env:"TANDEM_FISCAL_YEAR_START_MONTH" default:"1" validate:"gte=1,lte=12" doc:"Month (1-12) the fiscal year starts in, as the org's fiscal year settings say (SELECT FiscalYearStartMonth FROM Organization); fiscal quarters and years of the bookings-vs-billings report count from it. A fiscal year is named after the calendar year it ends in."`
+	ReportingCurrency    string        `env:"TANDEM_REPORTING_CURRENCY" default:"USD" validate:"len=3,alpha,uppercase" doc:"ISO code of the currency the bookings-vs-billings report totals in, at NetSuite's exchange rates (currencyrate) of the period's last day (today while the period runs)."`
+	Interval             time.Duration `env:"TANDEM_RECONCILE_INTERVAL" default:"0s" validate:"gte=0" doc:"How often the workers reconcile the current fiscal quarter's bookings against billings and write changed NetSuite figures to its closed-won opportunities (once per interval however many workers run). 0: off; tandem report bookings-vs-billings --write does it by hand."`
 }
 
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.

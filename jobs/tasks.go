@@ -26,6 +26,8 @@ const (
 	TypeCatalogItem = "f4:item_to_product"
 	// A new customer's onboarding in Salesforce (jobs/onboarding).
 	TypeOnboarding = "onboarding:customer"
+	// F6: the current fiscal quarter's bookings vs billings, written back (jobs/reconcile).
+	TypeReconcile = "f6:reconcile"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -139,7 +141,7 @@ func OutboundTaskType(object string) (string, bool) {
 func TaskQueue(taskType string) string {
 	switch taskType {
 	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
-		TypeCatalogItem, TypeOnboarding:
+		TypeCatalogItem, TypeOnboarding, TypeReconcile:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

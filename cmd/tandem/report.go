@@ -22,6 +22,13 @@ func (a *app) reconciler(sf reconcile.SalesforceAPI, ns reconcile.SuiteQLer) *re
 		Reporting: a.cfg.Reconcile.ReportingCurrency, BulkThreshold: a.cfg.Salesforce.BulkThreshold}
 }
 
+// reconcileSchedule configures the scheduled reconciliation from
+// TANDEM_RECONCILE_INTERVAL and the report's settings.
+func (a *app) reconcileSchedule() reconcile.ScheduleOptions {
+	return reconcile.ScheduleOptions{Interval: a.cfg.Reconcile.Interval, FiscalStart: a.cfg.Reconcile.FiscalYearStartMonth,
+		Reporting: a.cfg.Reconcile.ReportingCurrency, BulkThreshold: a.cfg.Salesforce.BulkThreshold}
+}
+
 // parsePeriod reads a period with TANDEM_FISCAL_YEAR_START_MONTH.
 func (a *app) parsePeriod(s string) (reconcile.Period, error) {
 	return reconcile.ParsePeriod(s, a.cfg.Reconcile.FiscalYearStartMonth)
