@@ -24,8 +24,8 @@ import (
 	"github.com/tandem-sync/tandem/jobs/credithold"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/onboarding"
-	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/reconcile"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
 )
