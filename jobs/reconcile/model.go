@@ -24,7 +24,7 @@ type Actuals struct {
 	Cancelled     bool // the order was cancelled or closed without billing
 	Ordered       float64
 	Billed        float64  // invoiced, less credit memos drawn against those invoices
-	Paid          float64  // payments and credits applied to those invoices
+	Paid          float64  // payments applied to those invoices (credits are taken off Billed, not counted twice)
 	Recognised    *float64 // nil where the customer has no revenue recognition
 }
 

@@ -22,7 +22,9 @@ import (
 // invoices, a second for the credit memos among what was applied (per
 // invoice, several payments and credits would multiply the invoice rows if
 // joined in the first). So Billed = invoiced − credited and Paid = applied
-// (invoice.foreignamountpaid, payments and credits) − credited.
+// (invoice.foreignamountpaid: payments and credits) − credited. Orders
+// first lists a page of the period's order ids (a query without joins), so
+// the joined query reads those 1,000 orders, not every order left.
 
 // PageSize is the opportunities (or orders) of one NetSuite page: the most
 // SuiteQL returns in one page.
@@ -101,24 +103,45 @@ func (r *netSuiteReader) ForOpportunities(ctx context.Context, opportunityIDs []
 	return out, nil
 }
 
+// periodIDsQuery lists the ids of a period's orders after an id: cheap
+// (no joins), so each page's joined query is over its 1,000 orders only,
+// not over every order left in the period.
+const periodIDsQuery = "SELECT so.id FROM transaction so WHERE so.type = 'SalesOrd' " +
+	"AND so.trandate >= TO_DATE(?, 'YYYY-MM-DD') AND so.trandate < TO_DATE(?, 'YYYY-MM-DD') AND so.id > ? ORDER BY so.id"
+
 func (r *netSuiteReader) Orders(ctx context.Context, p Period, fn func(Actuals) error) error {
 	last := 0 // keyset: the orders after the last id read, never deep offsets
 	for {
-		orders, err := r.page(ctx, ordersQuery("so.trandate >= TO_DATE(?, 'YYYY-MM-DD') AND so.trandate < TO_DATE(?, 'YYYY-MM-DD') AND so.id > ?"),
-			[]any{p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly), last})
+		var ids []any
+		err := r.ns.SuiteQL(ctx, periodIDsQuery, []any{p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly), last},
+			func(row netsuite.Row) error {
+				id, err := strconv.Atoi(row.String("id"))
+				if err != nil {
+					return fmt.Errorf("order id %q is not a number", row.String("id"))
+				}
+				ids, last = append(ids, id), id
+				if len(ids) == PageSize {
+					return errPageFull
+				}
+				return nil
+			})
+		if err != nil && !errors.Is(err, errPageFull) {
+			return fmt.Errorf("listing the NetSuite orders of %s: %w", p.Name, err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		orders, err := r.page(ctx, ordersQuery("so.id IN ("+marks(len(ids))+")"), ids)
 		if err != nil {
-			return fmt.Errorf("reading the NetSuite orders of %s after id %d: %w", p.Name, last, err)
+			return fmt.Errorf("reading %d NetSuite orders of %s: %w", len(ids), p.Name, err)
 		}
 		for _, a := range orders {
 			if err := fn(a); err != nil {
 				return err
 			}
 		}
-		if len(orders) < PageSize {
+		if len(ids) < PageSize {
 			return nil
-		}
-		if last, err = strconv.Atoi(orders[len(orders)-1].SalesOrderID); err != nil {
-			return fmt.Errorf("reading the NetSuite orders of %s: order id %q is not a number", p.Name, orders[len(orders)-1].SalesOrderID)
 		}
 	}
 }

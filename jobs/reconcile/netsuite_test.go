@@ -10,7 +10,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
-	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
+	"github.com/tandem-sync/tandem/internal/nstest"
 )
 
 // nsBench is a NetSuite sandbox served over HTTP and a client of it.
@@ -21,12 +21,12 @@ type nsBench struct {
 
 // today is the NetSuite account's date in these tests: revenue is
 // recognised up to it.
-var today = reconciletest.Today
+var today = time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
 
 func newNSBench(tb testing.TB, seed nssandbox.Seed) *nsBench {
 	tb.Helper()
-	ns := reconciletest.StartNetSuite(tb, seed, 0)
-	return &nsBench{ns: ns.Account, client: ns.Client}
+	ns, client := nstest.Start(tb, nssandbox.Config{Seed: seed, Today: func() time.Time { return today }})
+	return &nsBench{ns: ns, client: client}
 }
 
 func (b *nsBench) put(t *testing.T, typ string, rec map[string]any) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
 	"sync"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	"github.com/tandem-sync/tandem/internal/nstest"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 )
@@ -28,21 +28,7 @@ type bench struct {
 
 func newBench(t *testing.T) *bench {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + srv.Listener.Addr().String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Close)
-	srv.Config.Handler = ns.Handler()
-	srv.Start()
-	t.Cleanup(srv.Close)
-	client, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: srv.URL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns, client := nstest.Start(t, nssandbox.Config{})
 	db := testredis.New(t)
 	return &bench{ns: ns, client: client, db: db, enq: jobs.NewEnqueuer(db.Client, 3)}
 }

@@ -50,8 +50,8 @@ func (s source) firstPage() string {
 }
 
 // nextPage is the keyset query for the page after (modified, id): never
-// deep offsets (netsuite.md §10). The id is bound as text: the sandbox
-// orders ids as text, real NetSuite converts it to a number.
+// deep offsets (netsuite.md §10). The id is bound as text: NetSuite (and
+// the sandbox) compare it with the numeric id column as a number.
 func (s source) nextPage() string {
 	return s.query("(lastmodifieddate > TO_TIMESTAMP(?, " + timestampFormat + ") OR (lastmodifieddate = TO_TIMESTAMP(?, " +
 		timestampFormat + ") AND id > ?))")

@@ -6,8 +6,8 @@ import "github.com/tandem-sync/tandem/connectors/netsuite/sandbox/suiteql"
 // a customer's address book, entityaddress (and its alias
 // customeraddressbookentityaddress) a row per address, where nkey =
 // customeraddressbook.addressbookaddress; customer.defaultbillingaddress
-// and defaultshippingaddress hold the default lines' nkey. The sandbox
-// runs single-table queries, so a client reads them one after the other.
+// and defaultshippingaddress hold the default lines' nkey. A client
+// may join them or read them one after the other.
 
 // addressColumn is a column of an address table and how a customer's
 // address book line fills it.

@@ -85,6 +85,10 @@ func TestCancelledOrderStatus(t *testing.T) {
 	l.patch("salesOrder", so, map[string]any{"orderStatus": map[string]any{"id": "C"}})
 	got := l.rows("SELECT status, BUILTIN.DF(status) AS label FROM transaction WHERE id = ? AND status = 'SalesOrd:C'", so)
 	assertRows(t, "cancelled", got, []map[string]any{{"status": "C", "label": "Sales Order : Cancelled"}})
+	res := l.do(http.MethodPost, recordPath+"salesOrder/"+so+"/!transform/invoice", nil)
+	if res.status != http.StatusBadRequest {
+		t.Errorf("billing a cancelled order: %d %s", res.status, res.raw)
+	}
 }
 
 // TestCurrencyRatesAndRevenueStandIn reads currencyrate and the revenue
@@ -134,5 +138,29 @@ func assertRows(t *testing.T, what string, got, want []map[string]any) {
 		if len(got[i]) != len(want[i]) {
 			t.Errorf("%s row %d: columns %v, want %v", what, i, got[i], want[i])
 		}
+	}
+}
+
+// TestLoadOrders: the bulk loader makes the same orders, invoices and
+// payments the REST flows do, as SuiteQL reads them.
+func TestLoadOrders(t *testing.T) {
+	l := newLedger(t, Config{})
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	ids, err := l.srv.LoadOrders([]OrderSpec{
+		{ExternalID: "SFOPP-1", Customer: "102", Date: day, Amount: 100, Billed: 100, Paid: 40},
+		{ExternalID: "SFOPP-2", Customer: "102", Currency: "2", Date: day, Amount: 50, Status: "H"},
+	})
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("LoadOrders: %v %v", ids, err)
+	}
+	got := l.rows("SELECT so.externalid, so.status, so.currency, so.foreigntotal, inv.foreigntotal AS billed, "+
+		"inv.foreignamountpaid AS paid, inv.status AS invstatus FROM transaction so "+
+		"LEFT JOIN transaction inv ON inv.createdfrom = so.id WHERE so.id IN (?, ?) ORDER BY so.id", ids[0], ids[1])
+	assertRows(t, "loaded", got, []map[string]any{
+		{"externalid": "SFOPP-1", "status": "B", "currency": "1", "foreigntotal": "100", "billed": "100", "paid": "40", "invstatus": "A"},
+		{"externalid": "SFOPP-2", "status": "H", "currency": "2", "foreigntotal": "50"},
+	})
+	if _, err := l.srv.LoadOrders([]OrderSpec{{Customer: "999", Date: day, Amount: 1}}); err == nil {
+		t.Error("an order for a customer that does not exist: no error")
 	}
 }

@@ -200,8 +200,26 @@ func (s *store) remove(r *record) {
 
 // all lists a type's records in id order.
 func (s *store) all(rt *recordType) []*record {
-	rs := slices.Collect(maps.Values(s.records[rt.name]))
-	slices.SortFunc(rs, func(a, b *record) int { return compareIDs(a.id, b.id) })
+	type keyed struct {
+		n   int
+		num bool
+		r   *record
+	}
+	ks := make([]keyed, 0, len(s.records[rt.name]))
+	for _, r := range s.records[rt.name] {
+		n, err := strconv.Atoi(r.id) // once a record, not once a comparison
+		ks = append(ks, keyed{n, err == nil, r})
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.num && b.num {
+			return a.n - b.n
+		}
+		return compareIDs(a.r.id, b.r.id)
+	})
+	rs := make([]*record, len(ks))
+	for i, k := range ks {
+		rs[i] = k.r
+	}
 	return rs
 }
 

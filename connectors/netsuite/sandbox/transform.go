@@ -120,6 +120,10 @@ func sublistItems(body map[string]any, name string) []any {
 }
 
 func orderToInvoice(tx *txn, order *record, body map[string]any) (map[string]any, *apiError) {
+	if status := order.fields["orderStatus"]; status == enumValue("C") || status == enumValue("H") {
+		// Sandbox wording: Oracle's text for billing a cancelled or closed order is not captured.
+		return nil, userError("You cannot bill a sales order that is cancelled or closed.")
+	}
 	out := copyHeader(order, "entity", "currency", "subsidiary", "terms", "salesRep", "location", "department",
 		"class", "otherRefNum")
 	out["createdFrom"] = map[string]any{"id": order.id}

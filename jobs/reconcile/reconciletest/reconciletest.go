@@ -12,6 +12,7 @@ import (
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
+	"github.com/tandem-sync/tandem/internal/nstest"
 )
 
 // Today is the NetSuite account's date: revenue is recognised, and rates
@@ -63,22 +64,7 @@ type NetSuite struct {
 // test ends; concurrency -1 lifts the account's request limit (benchmarks).
 func StartNetSuite(tb testing.TB, seed nssandbox.Seed, concurrency int) *NetSuite {
 	tb.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	ns, err := nssandbox.New(nssandbox.Config{BaseURL: "http://" + srv.Listener.Addr().String(), Seed: seed,
-		ConcurrencyLimit: concurrency, Today: func() time.Time { return Today }})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(ns.Close)
-	srv.Config.Handler = ns.Handler()
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	client, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: srv.URL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	ns, client := nstest.Start(tb, nssandbox.Config{Seed: seed, ConcurrencyLimit: concurrency, Today: func() time.Time { return Today }})
 	return &NetSuite{Account: ns, Client: client}
 }
 

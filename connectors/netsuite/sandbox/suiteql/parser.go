@@ -9,6 +9,9 @@ import (
 // MaxDepth bounds expression nesting so hostile input cannot exhaust the stack.
 const MaxDepth = 200
 
+// MaxInList is Oracle's limit on the expressions of an IN list (ORA-01795).
+const MaxInList = 1000
+
 // Parse parses one SuiteQL statement of the supported subset.
 func Parse(src string) (*Query, error) {
 	toks, err := lex(src)
@@ -419,6 +422,9 @@ func (p *parser) inList(x Expr, negate bool) (Expr, error) {
 	list, err := p.exprList()
 	if err != nil {
 		return nil, err
+	}
+	if len(list) > MaxInList {
+		return nil, syntaxErrorf("ORA-01795: maximum number of expressions in a list is %d (%d given)", MaxInList, len(list))
 	}
 	return in{x: x, list: list, negate: negate, set: &inSet{}}, p.expectOp(")")
 }

@@ -209,6 +209,11 @@ func TestJoins(t *testing.T) {
 		{"three tables", "SELECT c.companyname, i.tranid, l.foreignamount FROM customer c JOIN transaction o ON o.entity = c.id " +
 			"JOIN nexttransactionlinelink l ON l.previousdoc = o.id JOIN transaction i ON i.id = l.nextdoc ORDER BY i.id",
 			"Acme Corp,INV1,60"},
+		{"table names as qualifiers", "SELECT transaction.tranid, nexttransactionlinelink.foreignamount FROM transaction " +
+			"INNER JOIN nexttransactionlinelink ON nexttransactionlinelink.previousdoc = transaction.id " +
+			"ORDER BY transaction.id, nexttransactionlinelink.foreignamount", "SO1,40;SO1,60;SO2,5"},
+		{"join on an expression", "SELECT c.id, t.tranid FROM customer c JOIN transaction t ON 'x' || t.entity = 'x' || c.id " +
+			"WHERE t.type = 'SalesOrd' ORDER BY t.id", "101,SO1;101,SO2;103,SO3"},
 		{"qualified star", "SELECT l.*, t.tranid FROM transaction t JOIN nexttransactionlinelink l ON l.previousdoc = t.id " +
 			"WHERE l.nextdoc = '5003'", "5001,5003,OrdBill,60,SO1"},
 		{"join without an equality", "SELECT c.id, t.id FROM customer c JOIN transaction t ON t.foreigntotal > c.balance AND c.id <> '101' " +
@@ -289,6 +294,18 @@ func TestErrors(t *testing.T) {
 				t.Errorf("Error() = %q lacks NetSuite's prefix", qe.Error())
 			}
 		})
+	}
+}
+
+func TestInListLimit(t *testing.T) {
+	list := func(n int) string { return strings.TrimSuffix(strings.Repeat("'x', ", n), ", ") }
+	if _, err := Parse("SELECT id FROM customer WHERE id IN (" + list(MaxInList) + ")"); err != nil {
+		t.Errorf("%d items: %v", MaxInList, err)
+	}
+	_, err := Parse("SELECT id FROM customer WHERE id IN (" + list(MaxInList+1) + ")")
+	var qe *Error
+	if !errors.As(err, &qe) || !strings.Contains(qe.Reason, "ORA-01795") {
+		t.Errorf("%d items: %v, want ORA-01795", MaxInList+1, err)
 	}
 }
 
