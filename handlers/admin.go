@@ -88,13 +88,7 @@ func NewAdmin(d AdminDeps) http.Handler {
 	if a.Logger == nil {
 		a.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := chi.NewRouter()
-	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
-		writeAdminError(w, http.StatusNotFound, "no such admin route")
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
-		writeAdminError(w, http.StatusMethodNotAllowed, "method not allowed on this admin route")
-	})
+	r := newAdminMux()
 	r.Get(PathAdminJobs, a.listJobs)
 	r.Post(PathAdminReplay, a.replay)
 	r.Get(PathAdminReview, a.listReview)
@@ -108,6 +102,18 @@ func NewAdmin(d AdminDeps) http.Handler {
 		r.Method(http.MethodGet, PathAdminBookingsReport, d.BookingsReport)
 	}
 	return adminRouter{r}
+}
+
+// newAdminMux is a router whose refusals are admin JSON errors.
+func newAdminMux() *chi.Mux {
+	r := chi.NewRouter()
+	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
+		writeAdminError(w, http.StatusNotFound, "no such admin route")
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
+		writeAdminError(w, http.StatusMethodNotAllowed, "method not allowed on this admin route")
+	})
+	return r
 }
 
 // adminRouter routes on the whole URL path: a parent chi router that

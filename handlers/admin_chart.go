@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/tandem-sync/tandem/jobs/reconcile"
 )
 
@@ -37,13 +36,7 @@ const chartPageSecurity = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 // (AdminDeps.BookingsChart does, under /admin).
 func ChartHandler(data ChartData) http.Handler {
 	c := chartRoutes{data}
-	r := chi.NewRouter()
-	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
-		writeAdminError(w, http.StatusNotFound, "no such admin route")
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
-		writeAdminError(w, http.StatusMethodNotAllowed, "method not allowed on this admin route")
-	})
+	r := newAdminMux()
 	r.Get(PathAdminBookingsChart, c.svg)
 	r.Get(PathAdminBookingsPage, c.page)
 	return adminRouter{r}

@@ -12,6 +12,7 @@ import (
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/openapitest"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs/reconcile"
 	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
@@ -38,7 +39,7 @@ func TestBookingsReportAgainstTheSandboxes(t *testing.T) {
 	srv := httptest.NewServer(NewRouter(RouterDeps{Admin: NewAdmin(AdminDeps{Logger: logging.Discard(), BookingsReport: report}),
 		AdminAuth: AdminAuth(testAdminToken)}))
 	defer srv.Close()
-	v := specValidator(t)
+	_, v := openapitest.Load(t)
 	get := func(query, accept string, want int) []byte {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+PathAdminBookingsReport+query, nil)
@@ -46,7 +47,7 @@ func TestBookingsReportAgainstTheSandboxes(t *testing.T) {
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
-		return specCheckedDo(t, v, req, want)
+		return openapitest.CheckedDo(t, v, req, want)
 	}
 
 	var kinds []string

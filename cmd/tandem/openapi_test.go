@@ -10,22 +10,18 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
-	"github.com/pb33f/libopenapi-validator/config"
 	oaerrors "github.com/pb33f/libopenapi-validator/errors"
-	"github.com/pb33f/libopenapi/datamodel"
 	tandemconfig "github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/handlers"
 	"github.com/tandem-sync/tandem/internal/logging"
+	"github.com/tandem-sync/tandem/internal/openapitest"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -237,21 +233,9 @@ func hasTandemQueues(body []byte) error {
 // ("METHOD /path").
 func loadSpec(t *testing.T) (validator.Validator, []string) {
 	t.Helper()
-	dir := filepath.Join(moduleRoot(t), "api")
-	spec, err := os.ReadFile(filepath.Join(dir, "openapi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := libopenapi.NewDocumentWithConfiguration(spec, &datamodel.DocumentConfiguration{BasePath: dir, AllowFileReferences: true})
-	if err != nil {
-		t.Fatalf("loading api/openapi.yaml: %v", err)
-	}
+	doc, v := openapitest.Load(t)
 	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.1") {
 		t.Fatalf("api/openapi.yaml is OpenAPI %s, want 3.1", v)
-	}
-	v, errs := validator.NewValidator(doc, config.WithStandardBodyDecoders(), config.WithRejectUnsupportedBodyContent())
-	if len(errs) > 0 {
-		t.Fatalf("building the validator: %v", errs)
 	}
 	if ok, errs := v.ValidateDocument(); !ok {
 		t.Fatalf("api/openapi.yaml is not valid OpenAPI 3.1:\n%s", describeErrors(errs))
@@ -373,15 +357,6 @@ func basicAuth(user, password string) string {
 	return strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
 }
 
-func describeErrors(errs []*oaerrors.ValidationError) string {
-	var b strings.Builder
-	for _, e := range errs {
-		fmt.Fprintf(&b, "  %s: %s\n", e.Message, e.Reason)
-		for _, se := range e.SchemaValidationErrors {
-			fmt.Fprintf(&b, "    %s %s\n", se.FieldPath, se.Reason)
-		}
-	}
-	return b.String()
-}
+func describeErrors(errs []*oaerrors.ValidationError) string { return openapitest.Describe(errs) }
 
 func moduleRoot(t *testing.T) string { return testfixtures.ModuleRoot(t) }

@@ -148,6 +148,7 @@ func TestMoneyFormats(t *testing.T) {
 		{"CHF", 2e9, "CHF 2,000,000,000.00", "CHF 2B"},
 		{"JPY", 0, "¥ 0", "¥0"},
 		{"XYZ", 12.5, "XYZ 12.50", "XYZ 12.5"},
+		{"", -12.5, "-12.50", "-12.5"},
 	} {
 		m := newMoneyFormat(c.code)
 		if got := m.full(c.v); got != c.full {

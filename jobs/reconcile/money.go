@@ -35,7 +35,7 @@ func (m moneyFormat) full(v float64) string {
 		sign, v = "-", -v // "-$ 5.00", not x/text's "$ -5.00"
 	}
 	if !m.known {
-		return sign + m.code + " " + m.printer.Sprintf("%.2f", v)
+		return sign + strings.TrimSpace(m.code+" "+m.printer.Sprintf("%.2f", v))
 	}
 	return sign + m.printer.Sprint(currency.Symbol(m.unit.Amount(v)))
 }

@@ -1,4 +1,6 @@
-package handlers
+// Package openapitest loads api/openapi.yaml for tests that check real
+// requests and answers against it.
+package openapitest
 
 import (
 	"bytes"
@@ -16,14 +18,15 @@ import (
 	"github.com/pb33f/libopenapi-validator/content"
 	oaerrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/tandem-sync/tandem/internal/testfixtures"
 )
 
-// specValidator checks requests and answers against api/openapi.yaml
-// (cmd/tandem's TestOpenAPIDescribesTheServer checks the whole server;
-// this checks routes it cannot reach yet).
-func specValidator(t *testing.T) validator.Validator {
+// Load reads api/openapi.yaml with the files it references and returns
+// the document and a validator that decodes every body type Tandem
+// answers with, refusing any other.
+func Load(t testing.TB) (libopenapi.Document, validator.Validator) {
 	t.Helper()
-	dir := filepath.Join("..", "api")
+	dir := filepath.Join(testfixtures.ModuleRoot(t), "api")
 	spec, err := os.ReadFile(filepath.Join(dir, "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -33,15 +36,18 @@ func specValidator(t *testing.T) validator.Validator {
 		t.Fatalf("loading api/openapi.yaml: %v", err)
 	}
 	v, errs := validator.NewValidator(doc, config.WithStandardBodyDecoders(),
-		// SVG is text to the spec: a string.
-		config.WithBodyDecoder("image/svg+xml", content.TextDecoder()), config.WithRejectUnsupportedBodyContent())
+		// An SVG is text to the spec: a string.
+		config.WithBodyDecoder("image/svg+xml", content.TextDecoder()),
+		config.WithRejectUnsupportedBodyContent())
 	if len(errs) > 0 {
 		t.Fatalf("building the validator: %v", errs)
 	}
-	return v
+	return doc, v
 }
 
-func specErrors(errs []*oaerrors.ValidationError) string {
+// Describe lists validation errors, one a line, with their schema
+// failures beneath.
+func Describe(errs []*oaerrors.ValidationError) string {
 	var b strings.Builder
 	for _, e := range errs {
 		fmt.Fprintf(&b, "  %s: %s\n", e.Message, e.Reason)
@@ -52,9 +58,9 @@ func specErrors(errs []*oaerrors.ValidationError) string {
 	return b.String()
 }
 
-// specCheckedDo sends req and reads the answer, failing t when its status
-// is not want or it does not match the spec.
-func specCheckedDo(t *testing.T, v validator.Validator, req *http.Request, want int) []byte {
+// CheckedDo sends req and reads the answer, failing t when its status is
+// not want or the answer does not match the spec.
+func CheckedDo(t testing.TB, v validator.Validator, req *http.Request, want int) []byte {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -67,7 +73,7 @@ func specCheckedDo(t *testing.T, v validator.Validator, req *http.Request, want 
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
-		t.Errorf("%s %s (%d): the answer does not match the spec:\n%s", req.Method, req.URL.RequestURI(), resp.StatusCode, specErrors(errs))
+		t.Errorf("%s %s (%d): the answer does not match the spec:\n%s", req.Method, req.URL.RequestURI(), resp.StatusCode, Describe(errs))
 	}
 	return body
 }
