@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -111,8 +112,7 @@ func (b *BookingsReport) csv(w http.ResponseWriter, r *http.Request, p reconcile
 	cw := reconcile.NewCSVWriter(w, b.Reporting)
 	_, err := b.Run(r.Context(), p, cw.Write)
 	if err != nil {
-		_ = cw.Flush()
-		_, _ = w.Write([]byte("error," + strconv.Quote("reconciling "+p.Name+": "+err.Error()) + "\n"))
+		_ = cw.Abort(fmt.Errorf("reconciling %s: %w", p.Name, err))
 		return
 	}
 	_ = cw.Flush()

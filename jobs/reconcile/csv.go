@@ -27,11 +27,8 @@ func NewCSVWriter(w io.Writer, reporting string) *CSVWriter {
 
 // Write writes one line (the header before the first).
 func (c *CSVWriter) Write(l Line) error {
-	if !c.started {
-		c.started = true
-		if err := c.w.Write(csvHeader); err != nil {
-			return err
-		}
+	if err := c.header(); err != nil {
+		return err
 	}
 	owner := l.Owner
 	if owner == "" {
@@ -45,13 +42,23 @@ func (c *CSVWriter) Write(l Line) error {
 	return c.w.Write(row)
 }
 
+// Abort ends a CSV cut short by err with a row "error,<message>" and
+// flushes: a reader that counts rows sees the report is incomplete.
+func (c *CSVWriter) Abort(err error) error {
+	if werr := c.header(); werr != nil {
+		return werr
+	}
+	if werr := c.w.Write([]string{"error", err.Error()}); werr != nil {
+		return werr
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
 // Flush flushes, writing the header if no line came.
 func (c *CSVWriter) Flush() error {
-	if !c.started {
-		c.started = true
-		if err := c.w.Write(csvHeader); err != nil {
-			return err
-		}
+	if err := c.header(); err != nil {
+		return err
 	}
 	c.w.Flush()
 	return c.w.Error()
@@ -64,4 +71,13 @@ func figuresCSV(f Figures) []string {
 		recognised = n(*f.Recognised)
 	}
 	return []string{n(f.Booked), n(f.Ordered), n(f.Billed), n(f.Paid), recognised, n(f.BookingGap), n(f.OrderGap), n(f.Unpaid)}
+}
+
+// header writes the header row once.
+func (c *CSVWriter) header() error {
+	if c.started {
+		return nil
+	}
+	c.started = true
+	return c.w.Write(csvHeader)
 }
