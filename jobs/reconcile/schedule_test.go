@@ -12,6 +12,7 @@ import (
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/internal/scheduletest"
 	"github.com/tandem-sync/tandem/internal/testredis"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
@@ -63,26 +64,10 @@ func TestTwoWorkersReconcileOncePerTick(t *testing.T) {
 	db := testredis.New(t)
 	counter := &runCounter{SalesforceAPI: sf.Client}
 	o := ScheduleOptions{Interval: time.Second, FiscalStart: 1, Reporting: "USD"}
-	for range 2 {
-		sched, err := jobs.NewScheduler(db.AsynqOpt(), slog.Default(), Scheduled(o.Interval))
-		if err != nil {
-			t.Fatal(err)
-		}
+	scheduletest.RunWorkers(t, db, Scheduled(o.Interval), func() asynq.Handler {
 		r := &Reconciler{Salesforce: counter, NetSuite: NewNetSuiteReader(ns.Client), Reporting: "USD"}
-		mux := asynq.NewServeMux()
-		mux.Handle(jobs.TypeReconcile, NewHandler(r, o, jobs.FlowDeps{Redis: db.Client, Logger: slog.Default()}))
-		srv := jobs.NewServer(db.AsynqOpt(), jobs.WorkerConfig{Concurrency: 2, Logger: slog.Default()})
-		if err := srv.Start(mux); err != nil {
-			t.Fatal(err)
-		}
-		if err := sched.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Shutdown()
-		defer sched.Shutdown()
-		time.Sleep(300 * time.Millisecond) // the two schedulers tick out of phase
-	}
-	time.Sleep(4 * time.Second)
+		return NewHandler(r, o, jobs.FlowDeps{Redis: db.Client, Logger: slog.Default()})
+	}, 4*time.Second)
 	counter.mu.Lock()
 	starts := append([]time.Time(nil), counter.starts...)
 	counter.mu.Unlock()
