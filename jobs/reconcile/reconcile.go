@@ -56,7 +56,7 @@ func (r *Reconciler) Run(ctx context.Context, p Period, o Options, line func(Lin
 	}
 	run := &run{Reconciler: r, summary: s, rates: rates, line: line, write: o.Write, now: now().UTC(), matched: map[string]struct{}{}}
 	page := make([]Opportunity, 0, pageSize)
-	err = eachOpportunity(ctx, r.Salesforce, p, func(opp Opportunity) error {
+	err = eachOpportunity(ctx, r.Salesforce, p, pageSize, func(opp Opportunity) error {
 		if page = append(page, opp); len(page) < pageSize {
 			return nil
 		}

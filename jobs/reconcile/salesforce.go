@@ -14,6 +14,7 @@ import (
 // *salesforce.Client implements it.
 type SalesforceAPI interface {
 	QueryEach(ctx context.Context, soql string, fn func(salesforce.Record) error) error
+	QueryEachBatch(ctx context.Context, soql string, batchSize int, fn func(salesforce.Record) error) error
 	MultiCurrency(ctx context.Context) (bool, error)
 	UpdateCollection(ctx context.Context, object string, records []map[string]any) ([]salesforce.UpsertResult, error)
 	BulkUpsert(ctx context.Context, object, extField string, records []map[string]any) ([]salesforce.UpsertResult, error)
@@ -57,13 +58,14 @@ func opportunitiesSOQL(p Period, multiCurrency bool) string {
 }
 
 // eachOpportunity calls fn for every closed-won opportunity of p, as
-// SOQL pages them (nextRecordsUrl, 2,000 a page).
-func eachOpportunity(ctx context.Context, sf SalesforceAPI, p Period, fn func(Opportunity) error) error {
+// SOQL pages them (nextRecordsUrl, batchSize a page: one reconciliation
+// page, so a decoded SOQL page and a NetSuite page are all it holds).
+func eachOpportunity(ctx context.Context, sf SalesforceAPI, p Period, batchSize int, fn func(Opportunity) error) error {
 	multi, err := sf.MultiCurrency(ctx)
 	if err != nil {
 		return err
 	}
-	err = sf.QueryEach(ctx, opportunitiesSOQL(p, multi), func(r salesforce.Record) error {
+	err = sf.QueryEachBatch(ctx, opportunitiesSOQL(p, multi), batchSize, func(r salesforce.Record) error {
 		return fn(opportunityOf(r))
 	})
 	if err != nil {

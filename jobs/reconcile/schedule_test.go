@@ -41,13 +41,13 @@ type runCounter struct {
 	starts []time.Time
 }
 
-func (c *runCounter) QueryEach(ctx context.Context, soql string, fn func(salesforce.Record) error) error {
+func (c *runCounter) QueryEachBatch(ctx context.Context, soql string, batchSize int, fn func(salesforce.Record) error) error {
 	if strings.Contains(soql, "FROM Opportunity") {
 		c.mu.Lock()
 		c.starts = append(c.starts, time.Now())
 		c.mu.Unlock()
 	}
-	return c.SalesforceAPI.QueryEach(ctx, soql, fn)
+	return c.SalesforceAPI.QueryEachBatch(ctx, soql, batchSize, fn)
 }
 
 // TestTwoWorkersReconcileOncePerTick: two worker processes on one Redis,
