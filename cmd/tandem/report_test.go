@@ -3,12 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/jobs/reconcile"
 )
 
@@ -17,28 +14,7 @@ import (
 // its figures; run again it writes nothing; a fiscal year start the org
 // does not have is refused before anything is read.
 func TestReportBookingsCommand(t *testing.T) {
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	load := func(extra ...string) *config.Config {
-		env := map[string]string{"TANDEM_PUBLIC_URL": base, "TANDEM_LOG_LEVEL": "error"}
-		for i := 0; i+1 < len(extra); i += 2 {
-			env[extra[i]] = extra[i+1]
-		}
-		cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
-	cfg := load()
-	sb, err := newSandboxes(cfg, slog.New(slog.DiscardHandler), base, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sb.close)
-	srv.Config.Handler = mountAll(sb.mounts())
-	srv.Start()
-	t.Cleanup(srv.Close)
+	cfg, sb := startSandboxesOnly(t)
 
 	opp, err := sb.sf.Create("Opportunity", map[string]any{"Name": "Report deal", "StageName": "Closed Won", "CloseDate": "2026-10-05",
 		"Amount": 1000, "CurrencyIsoCode": "USD"}, sb.sf.SalesUser())
@@ -86,7 +62,7 @@ func TestReportBookingsCommand(t *testing.T) {
 		t.Errorf("the second write:\n%s", out.String())
 	}
 
-	err = reportCommand(context.Background(), load("TANDEM_FISCAL_YEAR_START_MONTH", "4"), args, &out)
+	err = reportCommand(context.Background(), commandConfig(t, cfg.BaseURL(), "TANDEM_FISCAL_YEAR_START_MONTH", "4"), args, &out)
 	if err == nil || !strings.Contains(err.Error(), "starts in month 1") {
 		t.Errorf("an April fiscal year against the org's January: %v", err)
 	}
