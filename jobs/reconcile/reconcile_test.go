@@ -7,6 +7,7 @@ import (
 	"time"
 
 	nssandbox "github.com/tandem-sync/tandem/connectors/netsuite/sandbox"
+	sfsandbox "github.com/tandem-sync/tandem/connectors/salesforce/sandbox"
 	"github.com/tandem-sync/tandem/jobs/reconcile/reconciletest"
 )
 
@@ -173,4 +174,28 @@ func sameNumber(got, want any) bool {
 		return false
 	}
 	return g == want.(float64)
+}
+
+// TestBookingsVsBillingsSingleCurrencyOrg: in an org without multi-currency
+// (no CurrencyIsoCode anywhere) the SOQL names no currency and a deal is
+// taken to be in its order's currency.
+func TestBookingsVsBillingsSingleCurrencyOrg(t *testing.T) {
+	sf := reconciletest.StartSalesforceWith(t, sfsandbox.Config{SingleCurrency: true})
+	ns := newNSBench(t, nssandbox.Seed{})
+	deal := sf.Deal(t, "Single currency", "Closed Won", "2026-10-05", "", 800)
+	ns.transform(t, "salesOrder", ns.order(t, "SFOPP-"+deal, "102", "2026-10-05", 8, 100, nil), "invoice", nil)
+	p, _ := ParsePeriod("2026-Q4", 1)
+	r := reconcilerOf(sf, ns.client)
+	r.Now = func() time.Time { return today }
+	s, got := runAll(t, r, p, true)
+	l := got[deal]
+	if l.Kind != KindMatched || l.Currency != "USD" || l.Deal.Booked != 800 || l.Deal.Billed != 800 || l.Deal.BookingGap != 0 {
+		t.Errorf("the deal's line: %+v", l)
+	}
+	if s.Write == nil || s.Write.Written != 1 {
+		t.Errorf("write: %+v", s.Write)
+	}
+	if rec, _ := sf.Org.Get("Opportunity", deal); rec[FieldBilled] != 800.0 {
+		t.Errorf("NetSuite_Billed__c = %v, want 800", rec[FieldBilled])
+	}
 }

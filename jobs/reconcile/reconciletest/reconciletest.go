@@ -28,8 +28,16 @@ type Salesforce struct {
 // StartSalesforce serves a new Salesforce sandbox until the test ends.
 func StartSalesforce(tb testing.TB) *Salesforce {
 	tb.Helper()
+	return StartSalesforceWith(tb, sfsandbox.Config{})
+}
+
+// StartSalesforceWith serves a Salesforce sandbox made from cfg (its
+// BaseURL set to the server's) until the test ends.
+func StartSalesforceWith(tb testing.TB, cfg sfsandbox.Config) *Salesforce {
+	tb.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	org, err := sfsandbox.New(sfsandbox.Config{BaseURL: "http://" + srv.Listener.Addr().String()})
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	org, err := sfsandbox.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -43,11 +51,14 @@ func StartSalesforce(tb testing.TB) *Salesforce {
 	return &Salesforce{Org: org, Client: client}
 }
 
-// Deal creates an opportunity as the sales user would.
+// Deal creates an opportunity as the sales user would; currency "" sets none.
 func (s *Salesforce) Deal(tb testing.TB, name, stage, closeDate, currency string, amount float64) string {
 	tb.Helper()
-	id, err := s.Org.Create("Opportunity", map[string]any{"Name": name, "StageName": stage, "CloseDate": closeDate,
-		"Amount": amount, "CurrencyIsoCode": currency}, s.Org.SalesUser())
+	fields := map[string]any{"Name": name, "StageName": stage, "CloseDate": closeDate, "Amount": amount}
+	if currency != "" { // "" in a single-currency org
+		fields["CurrencyIsoCode"] = currency
+	}
+	id, err := s.Org.Create("Opportunity", fields, s.Org.SalesUser())
 	if err != nil {
 		tb.Fatal(err)
 	}
