@@ -53,6 +53,7 @@ type Config struct {
 	Worker     Worker
 	Sandbox    Sandbox
 	Catalog    Catalog
+	Reconcile  Reconcile
 
 	modeReason string // why Mode is what it is
 }
@@ -135,6 +136,13 @@ type Catalog struct {
 	ItemTypes   []string `env:"TANDEM_CATALOG_ITEM_TYPES" default:"InvtPart,NonInvtPart,Service" validate:"min=1,dive,alpha" doc:"Comma-separated NetSuite item types (itemType ids: InvtPart, NonInvtPart, Service, OthCharge, Kit, Assembly, …) that become Salesforce products."`
 	PriceLevels []string `env:"TANDEM_CATALOG_PRICE_LEVELS" default:"1" validate:"min=1,dive,numeric" doc:"Comma-separated NetSuite price level internal ids synced to price books, each to the book the price_books table in tables.yaml names (made when missing); one must be the standard price book. 1 is Base Price."`
 	Currencies  []string `env:"TANDEM_CATALOG_CURRENCIES" default:"USD" validate:"min=1,dive,len=3,alpha" doc:"Comma-separated ISO currency codes of the price book entries kept (one per product, book and currency), each in the currencies table of tables.yaml."`
+}
+
+// Reconcile configures F6, bookings against billings (jobs/reconcile).
+type Reconcile struct {
+	FiscalYearStartMonth int           `env:"TANDEM_FISCAL_YEAR_START_MONTH" default:"1" validate:"gte=1,lte=12" doc:"Month (1-12) the fiscal year starts in, as the org's fiscal year settings say (SELECT FiscalYearStartMonth FROM Organization); fiscal quarters and years of the bookings-vs-billings report count from it. A fiscal year is named after the calendar year it ends in."`
+	ReportingCurrency    string        `env:"TANDEM_REPORTING_CURRENCY" default:"USD" validate:"len=3,alpha,uppercase" doc:"ISO code of the currency the bookings-vs-billings report totals in, at NetSuite's exchange rates (currencyrate) of the period's last day (today while the period runs)."`
+	Interval             time.Duration `env:"TANDEM_RECONCILE_INTERVAL" default:"0s" validate:"gte=0" doc:"How often the workers reconcile the current fiscal quarter's bookings against billings and write changed NetSuite figures to its closed-won opportunities (once per interval however many workers run). 0: off; tandem report bookings-vs-billings --write does it by hand."`
 }
 
 // NetSuiteUsesM2M reports whether OAuth 2.0 client credentials are configured.

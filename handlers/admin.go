@@ -60,6 +60,8 @@ type AdminDeps struct {
 	// BookingsChart, when set, serves the bookings-vs-billings chart
 	// routes (ChartHandler).
 	BookingsChart http.Handler
+	// BookingsReport, when set, serves PathAdminBookingsReport.
+	BookingsReport *BookingsReport
 }
 
 // JobList is the answer of GET /admin/jobs. Truncated says more jobs
@@ -104,6 +106,9 @@ func NewAdmin(d AdminDeps) http.Handler {
 	if d.BookingsChart != nil {
 		r.Method(http.MethodGet, PathAdminBookingsChart, d.BookingsChart)
 		r.Method(http.MethodGet, PathAdminBookingsPage, d.BookingsChart)
+	}
+	if d.BookingsReport != nil {
+		r.Method(http.MethodGet, PathAdminBookingsReport, d.BookingsReport)
 	}
 	return adminRouter{r}
 }

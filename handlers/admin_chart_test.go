@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -138,19 +137,7 @@ func TestChartRoutesMatchTheSpec(t *testing.T) {
 				} else {
 					want = http.StatusUnauthorized
 				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != want {
-					t.Errorf("GET %s%s: status %d, want %d", path, query, resp.StatusCode, want)
-				}
-				resp.Body = io.NopCloser(bytes.NewReader(body))
-				if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
-					t.Errorf("GET %s%s (%d): the answer does not match the spec:\n%s", path, query, resp.StatusCode, openapitest.Describe(errs))
-				}
+				openapitest.CheckedDo(t, v, req, want)
 				if want == 200 {
 					if ok, errs := v.ValidateHttpRequest(req); !ok {
 						t.Errorf("GET %s%s: the request does not match the spec:\n%s", path, query, openapitest.Describe(errs))

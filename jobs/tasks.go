@@ -28,6 +28,8 @@ const (
 	TypeOnboarding = "onboarding:customer"
 	// The drift audit (jobs/drift): every linked pair compared, periodically.
 	TypeDriftAudit = "drift:audit"
+	// F6: the current fiscal quarter's bookings vs billings, written back (jobs/reconcile).
+	TypeReconcile = "f6:reconcile"
 )
 
 // Queues, so Asynqmon shows each direction apart.
@@ -142,7 +144,7 @@ func OutboundTaskType(object string) (string, bool) {
 func TaskQueue(taskType string) string {
 	switch taskType {
 	case TypeCustomerToAccount, TypeNSContactToContact, TypeInvoiceToSalesforce, TypePaymentToSalesforce, TypeCreditHold, TypeNetSuiteSweep,
-		TypeCatalogItem, TypeOnboarding, TypeDriftAudit:
+		TypeCatalogItem, TypeOnboarding, TypeDriftAudit, TypeReconcile:
 		return QueueNetSuiteToSalesforce
 	}
 	return QueueSalesforceToNetSuite

@@ -64,9 +64,9 @@ func (a *app) adminRoutes() (admin, monitoring http.Handler, auth func(http.Hand
 		},
 		Logger: a.log,
 	}
-	if data := a.bookingsChartData(); data != nil {
-		deps.BookingsChart = handlers.ChartHandler(data)
-	}
+	reports := &lazyReconciler{a: a}
+	deps.BookingsChart = handlers.ChartHandler(a.chartData(reports))
+	deps.BookingsReport = a.bookingsReport(reports)
 	admin = handlers.NewAdmin(deps)
 	monitoring = asynqmon.New(asynqmon.Options{
 		RootPath:     handlers.PrefixMonitoring,
@@ -94,13 +94,4 @@ func adminBanner(cfg *config.Config, base string) string {
 		return line("Asynqmon", base+"/monitoring/ (any user name, password TANDEM_ADMIN_TOKEN)") +
 			line("admin API", base+"/admin/jobs (Authorization: Bearer TANDEM_ADMIN_TOKEN)")
 	}
-}
-
-// bookingsChartData feeds the bookings-vs-billings chart
-// (/admin/reports/bookings-vs-billings/chart and /page) from F6's report:
-// the period's reporting currency and its totals per month and forecast
-// category. Nil until the report is wired in here; the chart routes are
-// not served while it is.
-func (a *app) bookingsChartData() handlers.ChartData {
-	return nil
 }

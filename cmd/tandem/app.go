@@ -25,6 +25,7 @@ import (
 	"github.com/tandem-sync/tandem/jobs/drift"
 	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/jobs/onboarding"
+	"github.com/tandem-sync/tandem/jobs/reconcile"
 	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 	"github.com/tandem-sync/tandem/mapping"
@@ -319,6 +320,7 @@ func (a *app) flows(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Se
 		credithold.Flow(credithold.Options{RulesFile: a.cfg.CreditHoldRules}),
 		sweep.Flow(a.sweepOptions()),
 		drift.Flow(a.driftOptions()),
+		reconcile.Flow(a.reconcileSchedule()),
 		batch.Flow(batch.Options{BulkThreshold: a.cfg.Salesforce.BulkThreshold, MaxRetry: a.cfg.Worker.MaxRetry}),
 		catalog.Flow(catalogCfg),
 		onboarding.Flow(onboarding.Options{RulesFile: a.cfg.OnboardingRules, Off: a.cfg.Live() && a.cfg.OnboardingRules == ""}),

@@ -6,11 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/connectors"
@@ -59,12 +55,9 @@ func syncCommand(ctx context.Context, cfg *config.Config, args []string, out io.
 		what = "items changed since " + scope.ModifiedSince
 	}
 	var progress catalog.Progress
-	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("catalog items"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("items"),
-			progressbar.OptionClearOnFinish())
-		progress = func(n int) { _ = bar.Set(n) }
-		defer bar.Finish()
+	if set, finish, ok := terminalProgress(out, "catalog items", "items"); ok {
+		progress = catalog.Progress(set)
+		defer finish()
 	}
 	before := sf.Limits().Used
 	sum, runErr := s.Run(ctx, scope, progress)

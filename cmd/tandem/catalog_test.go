@@ -16,24 +16,7 @@ import (
 // its summary; run again, it writes nothing.
 func TestSyncCatalogCommand(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	cfg, err := config.Load(func(k string) (string, bool) {
-		v, ok := map[string]string{"TANDEM_PUBLIC_URL": base, "TANDEM_LOG_LEVEL": "error",
-			"TANDEM_CATALOG_PRICE_LEVELS": "1", "TANDEM_CATALOG_CURRENCIES": "USD"}[k]
-		return v, ok
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := newSandboxes(cfg, slog.New(slog.DiscardHandler), base, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sb.close)
-	srv.Config.Handler = mountAll(sb.mounts())
-	srv.Start()
-	t.Cleanup(srv.Close)
+	cfg, _ := startSandboxesOnly(t, "TANDEM_CATALOG_PRICE_LEVELS", "1", "TANDEM_CATALOG_CURRENCIES", "USD")
 
 	var out bytes.Buffer
 	if err := syncCommand(context.Background(), cfg, []string{"catalog", "--full"}, &out); err != nil {
@@ -55,4 +38,37 @@ func TestSyncCatalogCommand(t *testing.T) {
 		}
 	}
 	t.Log("\n" + out.String())
+}
+
+// startSandboxesOnly serves both sandboxes (no Tandem process: nothing
+// reacts to their changes) and returns the configuration of a command
+// that talks to them, from the env pairs given, and the sandboxes.
+func startSandboxesOnly(t *testing.T, env ...string) (*config.Config, *sandboxes) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := commandConfig(t, "http://"+srv.Listener.Addr().String(), env...)
+	sb, err := newSandboxes(cfg, slog.New(slog.DiscardHandler), cfg.BaseURL(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.close)
+	srv.Config.Handler = mountAll(sb.mounts())
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return cfg, sb
+}
+
+// commandConfig is a command's configuration for the sandboxes at base,
+// with the env pairs given.
+func commandConfig(t *testing.T, base string, env ...string) *config.Config {
+	t.Helper()
+	vars := map[string]string{"TANDEM_PUBLIC_URL": base, "TANDEM_LOG_LEVEL": "error"}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -11,6 +11,7 @@
 //	tandem env       the environment variables Tandem reads, with defaults, and the mode
 //	tandem onboarding check the onboarding file; dry-run one customer's onboarding
 //	tandem drift     audit every linked pair now [--heal]
+//	tandem report    bookings-vs-billings --period 2026-Q4 [--write]: Salesforce bookings against NetSuite actuals
 package main
 
 import (
@@ -45,6 +46,9 @@ commands:
   drift [--heal]
             audit every linked account and contact pair now; report the differences
             (GET /admin/drift) and, with --heal, enqueue their sync jobs (needs REDIS_URL)
+  report bookings-vs-billings --period 2026-Q4 [--write] [--lines]
+            closed-won opportunities against NetSuite's ordered, billed, paid and
+            recognised amounts, totalled; --write sets the opportunities' figures
 `
 
 func main() {
@@ -93,6 +97,8 @@ func dispatch(ctx context.Context, cmd string, args []string) error {
 		return onboardingCommand(ctx, cfg, args, os.Stdout)
 	case "drift":
 		return driftCommand(ctx, cfg, args, os.Stdout)
+	case "report":
+		return reportCommand(ctx, cfg, args, os.Stdout)
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -72,6 +72,8 @@ func newSandboxes(cfg *config.Config, log *slog.Logger, base, outbound, tandem s
 		// Keepalives every few seconds rather than 270: a new subscriber
 		// learns its first replay id soon.
 		PubSub: sfsandbox.PubSubConfig{KeepAlive: sandboxPubSubKeepAlive},
+		// the org's fiscal year agrees with Tandem's (F6 checks it)
+		FiscalYearStartMonth: cfg.Reconcile.FiscalYearStartMonth,
 	}
 	nsCfg := nssandbox.Config{
 		BaseURL: base + sandboxNetSuitePath, AccountID: sandboxNSAccount,

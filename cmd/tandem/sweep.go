@@ -5,6 +5,7 @@ import (
 
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/drift"
+	"github.com/tandem-sync/tandem/jobs/reconcile"
 	"github.com/tandem-sync/tandem/jobs/sweep"
 )
 
@@ -24,7 +25,8 @@ func (a *app) sweepOptions() sweep.Options {
 // scheduled are the tasks this process's scheduler enqueues; an entry
 // with interval 0 is not scheduled. A scheduled flow adds its entry here.
 func (a *app) scheduled() []jobs.Scheduled {
-	return []jobs.Scheduled{sweep.Scheduled(a.cfg.Worker.SweepInterval), drift.Scheduled(a.cfg.Worker.DriftInterval)}
+	return []jobs.Scheduled{sweep.Scheduled(a.cfg.Worker.SweepInterval), drift.Scheduled(a.cfg.Worker.DriftInterval),
+		reconcile.Scheduled(a.cfg.Reconcile.Interval)}
 }
 
 // startScheduler starts this process's scheduler of the periodic tasks

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -33,12 +34,23 @@ func (c *Client) Query(ctx context.Context, soql string) ([]Record, error) {
 // QueryEach runs soql and calls fn for every record, one batch at a time.
 // An error from fn stops the query and is returned as is.
 func (c *Client) QueryEach(ctx context.Context, soql string, fn func(Record) error) error {
+	return c.QueryEachBatch(ctx, soql, 0, fn)
+}
+
+// QueryEachBatch is QueryEach asking for batches of batchSize records
+// (Sforce-Query-Options: batchSize, 200-2,000; Salesforce may send fewer);
+// 0 leaves Salesforce's default of 2,000. Smaller batches hold less in
+// memory at a time, for more calls.
+func (c *Client) QueryEachBatch(ctx context.Context, soql string, batchSize int, fn func(Record) error) error {
 	req := request{
 		op:         "query",
 		method:     http.MethodGet,
 		path:       c.dataPath + "/query",
 		query:      url.Values{"q": {soql}},
 		idempotent: true,
+	}
+	if batchSize > 0 {
+		req.header = map[string]string{"Sforce-Query-Options": "batchSize=" + strconv.Itoa(batchSize)}
 	}
 	for {
 		var page queryPage

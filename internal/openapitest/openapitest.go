@@ -3,7 +3,10 @@
 package openapitest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,4 +56,24 @@ func Describe(errs []*oaerrors.ValidationError) string {
 		}
 	}
 	return b.String()
+}
+
+// CheckedDo sends req and reads the answer, failing t when its status is
+// not want or the answer does not match the spec.
+func CheckedDo(t testing.TB, v validator.Validator, req *http.Request, want int) []byte {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Errorf("%s %s: status %d, want %d: %.300s", req.Method, req.URL.RequestURI(), resp.StatusCode, want, body)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
+		t.Errorf("%s %s (%d): the answer does not match the spec:\n%s", req.Method, req.URL.RequestURI(), resp.StatusCode, Describe(errs))
+	}
+	return body
 }

@@ -2,14 +2,15 @@ package drift
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/tandem-sync/tandem/connectors/salesforce"
-	"github.com/tandem-sync/tandem/jobs"
+	"github.com/tandem-sync/tandem/internal/scheduletest"
 )
 
 // runRecorder is Salesforce as the audit sees it, noting when each run
@@ -37,17 +38,11 @@ func TestTwoWorkersAuditOncePerTick(t *testing.T) {
 	o.linkedCustomers(t, 1)
 	rec := &runRecorder{SalesforceAPI: o.sfc}
 	interval := time.Second
-	for i := 0; i < 2; i++ {
+	scheduletest.RunWorkers(t, o.db, Scheduled(interval), func() asynq.Handler {
 		a := o.auditor(t, false)
 		a.Salesforce = rec
-		stop, err := jobs.RunScheduled(o.db.AsynqOpt(), slog.Default(), Scheduled(interval), NewHandler(a, interval))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stop()
-		time.Sleep(300 * time.Millisecond) // the two schedulers tick out of phase
-	}
-	time.Sleep(4 * time.Second)
+		return NewHandler(a, interval)
+	}, 4*time.Second)
 	rec.mu.Lock()
 	starts := append([]time.Time(nil), rec.starts...)
 	rec.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tandem-sync/tandem/connectors/netsuite"
+	"github.com/tandem-sync/tandem/internal/scheduletest"
 	"github.com/tandem-sync/tandem/jobs"
 )
 
@@ -46,16 +47,10 @@ func (r *runRecorder) snapshot() [][2]time.Time {
 // with its own scheduler and asynq server, for d.
 func runTwoWorkers(t *testing.T, b *bench, ns NetSuiteAPI, interval, d time.Duration) {
 	t.Helper()
-	for i := 0; i < 2; i++ {
+	scheduletest.RunWorkers(t, b.db, Scheduled(interval), func() asynq.Handler {
 		s := NewSweeper(ns, b.enq, b.db.Client, Config{AccountID: "TSTDRV1", RecordTypes: []string{"customer"}}, slog.Default())
-		stop, err := jobs.RunScheduled(b.db.AsynqOpt(), slog.Default(), Scheduled(interval), NewHandler(s, interval, slog.Default()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stop()
-		time.Sleep(300 * time.Millisecond) // the two schedulers tick out of phase
-	}
-	time.Sleep(d)
+		return NewHandler(s, interval, slog.Default())
+	}, d)
 }
 
 // TestTwoSchedulersSweepOncePerTick: two worker processes, each

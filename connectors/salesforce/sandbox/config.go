@@ -58,6 +58,8 @@ type Config struct {
 	BaseURL string
 	// OrgID is the 18-character org id; default DefaultOrgID.
 	OrgID string
+	// FiscalYearStartMonth is the Organization's (1-12); default 1.
+	FiscalYearStartMonth int
 	// ClientID and ClientSecret identify the connected app.
 	ClientID, ClientSecret string
 	// JWTPublicKey checks JWT bearer assertions; nil = an RSA 2048 key pair
@@ -147,6 +149,7 @@ type Seed struct {
 
 func (c Config) withDefaults() Config {
 	c.OrgID = cmp.Or(c.OrgID, DefaultOrgID)
+	c.FiscalYearStartMonth = cmp.Or(c.FiscalYearStartMonth, 1)
 	c.ClientID = cmp.Or(c.ClientID, DefaultClientID)
 	c.ClientSecret = cmp.Or(c.ClientSecret, DefaultClientSecret)
 	c.IntegrationUsername = cmp.Or(c.IntegrationUsername, DefaultIntegrationUsername)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"unicode/utf8"
 
@@ -58,6 +59,9 @@ func (tx *txn) parseInput(o *schema.Object, raw map[string]any, creating bool) (
 
 // insert creates a record and returns its id.
 func (tx *txn) insert(o *schema.Object, in input) (string, *APIError) {
+	if err := notOnOrganization(o, "insert"); err != nil {
+		return "", err
+	}
 	row := map[string]any{}
 	for _, f := range o.Fields {
 		row[f.Name] = f.Default
@@ -223,6 +227,9 @@ func (tx *txn) checkUnique(o *schema.Object, row map[string]any) *APIError {
 
 // delete moves a record and its cascade-delete children to the recycle bin.
 func (tx *txn) delete(o *schema.Object, id string) *APIError {
+	if err := notOnOrganization(o, "delete"); err != nil {
+		return err
+	}
 	prev, err := tx.liveRecord(o, id)
 	if err != nil {
 		return err
@@ -245,4 +252,13 @@ func (tx *txn) delete(o *schema.Object, id string) *APIError {
 		return rule.after(tx, row, prev)
 	}
 	return nil
+}
+
+// notOnOrganization refuses inserting or deleting the org's Organization
+// record, which only Setup changes.
+func notOnOrganization(o *schema.Object, op string) *APIError {
+	if o.Name != "Organization" {
+		return nil
+	}
+	return apiErr(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type Organization does not support %s", op)
 }

@@ -88,6 +88,7 @@ func (s *Server) seed() error {
 		s.users[u.Username] = u
 	}
 	sd.managers()
+	s.organization(sd.tx.now)
 	sd.tx.user = s.sales
 	entries := sd.catalog()
 	accounts := sd.accounts()
@@ -205,4 +206,13 @@ func entryIn(entries []priced, currency string) priced {
 		}
 	}
 	return entries[0]
+}
+
+// organization stores the org's Organization record, with the fiscal year
+// settings of Config.FiscalYearStartMonth.
+func (s *Server) organization(now time.Time) {
+	s.store.put("Organization", map[string]any{"Id": s.cfg.OrgID, "IsDeleted": false, "Name": "Tandem Sandbox",
+		"FiscalYearStartMonth": s.cfg.FiscalYearStartMonth, "UsesStartDateAsFiscalYearName": false,
+		"DefaultLocaleSidKey": "en_US", "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now,
+		"CreatedById": s.integration.ID, "LastModifiedById": s.integration.ID})
 }

@@ -18,6 +18,7 @@ const (
 	UserPrefix                = "005"
 	TaskPrefix                = "00T"
 	FeedItemPrefix            = "0D5"
+	OrganizationPrefix        = "00D"
 )
 
 var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals",
@@ -30,7 +31,7 @@ var industries = []string{"Agriculture", "Apparel", "Banking", "Biotechnology", 
 // Default is the sandbox org's schema.
 func Default() *Schema {
 	return New(withShippedMetadata([]*Object{account(), contact(), opportunity(), opportunityLineItem(), product2(),
-		pricebook2(), pricebookEntry(), user(), task(), feedItem()})...)
+		pricebook2(), pricebookEntry(), user(), task(), feedItem(), organization()})...)
 }
 
 // SingleCurrency is the sandbox org's schema with multi-currency off, as
@@ -38,7 +39,7 @@ func Default() *Schema {
 // SOQL and writes naming it fail with INVALID_FIELD.
 func SingleCurrency() *Schema {
 	objects := withShippedMetadata([]*Object{account(), contact(), opportunity(), opportunityLineItem(), product2(),
-		pricebook2(), pricebookEntry(), user(), task(), feedItem()})
+		pricebook2(), pricebookEntry(), user(), task(), feedItem(), organization()})
 	for _, o := range objects {
 		o.Fields = slices.DeleteFunc(o.Fields, func(f *Field) bool { return f.Name == "CurrencyIsoCode" })
 	}
@@ -174,6 +175,21 @@ func pricebookEntry() *Object {
 			field("IsActive", "Active", Boolean).withDefault(false),
 			field("UseStandardPrice", "Use Standard Price", Boolean).withDefault(false),
 			picklist("CurrencyIsoCode", "Currency ISO Code", true, Currencies...).withDefault(CorporateCurrency).createOnly(),
+		))
+}
+
+// organization is the org's one Organization record: its fiscal year
+// settings (Setup > Fiscal Year) are what reports count quarters by.
+// FiscalYearStartMonth is 1-12; UsesStartDateAsFiscalYearName false (the
+// default) names a fiscal year after the calendar year it ends in. The
+// API only reads it: the sandbox refuses creating or deleting one.
+func organization() *Object {
+	return object("Organization", "Organization", "Organizations", OrganizationPrefix, systemFields("Organization ID"),
+		list(
+			text("Name", "Name", 80).readOnly(),
+			field("FiscalYearStartMonth", "Fiscal Year Starts In", Int).readOnly(),
+			field("UsesStartDateAsFiscalYearName", "Fiscal Year Name by Start", Boolean).readOnly(),
+			text("DefaultLocaleSidKey", "Locale", 40).readOnly(),
 		))
 }
 
