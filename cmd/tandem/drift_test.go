@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/tandem-sync/tandem/config"
 	"github.com/tandem-sync/tandem/internal/testredis"
 
@@ -35,7 +37,7 @@ func TestDriftAuditHealsThroughTheWorker(t *testing.T) {
 		return str(a, "Website") == "https://drifted.example.com"
 	})
 	h.waitFor("a completed drift heal job for customer "+nsID, func() bool {
-		tasks, err := h.inspector.ListCompletedTasks(jobs.QueueNetSuiteToSalesforce)
+		tasks, err := h.inspector.ListCompletedTasks(jobs.QueueNetSuiteToSalesforce, asynq.PageSize(10000)) // the audit heals the seeded products too
 		if err != nil {
 			return false
 		}
