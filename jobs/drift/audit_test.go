@@ -7,8 +7,8 @@ import (
 
 	"github.com/tandem-sync/tandem/internal/metrics"
 	"github.com/tandem-sync/tandem/jobs"
-	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/catalog"
 )
 
 // TestAuditFindsAndHealsACustomerChangedWithoutWebhook: a customer's web
