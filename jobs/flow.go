@@ -38,6 +38,18 @@ type FlowDeps struct {
 	Mappings   *mapping.Set          // every mapping, checked at start-up
 	Redis      redis.UniversalClient // locks, echo memos, pair state, the review list
 	Logger     *slog.Logger
+	// Context bounds the reads a flow makes while building its handlers
+	// (and carries the correlation id of the job that waits for them when
+	// they are built on its behalf); nil: context.Background().
+	Context context.Context
+}
+
+// Ctx is d.Context, or context.Background() when none was given.
+func (d FlowDeps) Ctx() context.Context {
+	if d.Context == nil {
+		return context.Background()
+	}
+	return d.Context
 }
 
 // Flow registers one flow with the worker: its name, for errors, and how

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/connectors"
+	"github.com/tandem-sync/tandem/internal/logging"
 )
 
 // Job outcomes: how one attempt of a job ended, as asynq then treats it.
@@ -80,6 +81,12 @@ func AttemptOutcome(ctx context.Context, err error) string {
 type changeHeader struct {
 	ReceivedAt    time.Time `json:"received_at"`
 	CorrelationID string    `json:"correlation_id"`
+}
+
+// WithTaskCorrelation is ctx carrying the correlation id of the change in
+// t's payload, for what is logged on the job's behalf outside its flow.
+func WithTaskCorrelation(ctx context.Context, t *asynq.Task) context.Context {
+	return logging.WithCorrelation(ctx, headerOf(t).CorrelationID)
 }
 
 func headerOf(t *asynq.Task) changeHeader {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/tandem-sync/tandem/internal/logging"
 )
 
 // WorkerConfig tunes a worker process.
@@ -58,7 +57,7 @@ func NewServer(redis asynq.RedisConnOpt, cfg WorkerConfig) *asynq.Server {
 		GroupMaxSize:             cfg.Groups.MaxSize,
 		Logger:                   AsynqLogger(log, "asynq"),
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
-			ctx = logging.WithCorrelation(ctx, headerOf(t).CorrelationID)
+			ctx = WithTaskCorrelation(ctx, t)
 			retried, _ := asynq.GetRetryCount(ctx)
 			maxRetry, _ := asynq.GetMaxRetry(ctx)
 			id, _ := asynq.GetTaskID(ctx)

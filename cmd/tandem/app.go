@@ -289,7 +289,7 @@ func (a *app) netsuiteClient(ctx context.Context, sandboxBase string) (*netsuite
 // checked at start-up, and the handlers the jobs run are fitted to the org
 // (orgFitted) when the first job comes. One line per flow.
 func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set) (*asynq.Server, asynq.Handler, error) {
-	if _, err := a.flows(sf, ns, maps, a.catalogConfig()); err != nil {
+	if _, err := a.flows(context.Background(), sf, ns, maps, a.catalogConfig()); err != nil {
 		return nil, nil, err
 	}
 	fitted := &orgFitted{build: func(ctx context.Context) (asynq.Handler, error) {
@@ -297,7 +297,7 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 		if err != nil {
 			return nil, err
 		}
-		return a.flows(sf, ns, fit, catalogCfg)
+		return a.flows(ctx, sf, ns, fit, catalogCfg)
 	}}
 	srv := jobs.NewServer(a.redis.Asynq, jobs.WorkerConfig{
 		Concurrency: a.cfg.Worker.Concurrency, ShutdownTimeout: a.cfg.Worker.ShutdownTimeout, Logger: a.log,
@@ -307,9 +307,9 @@ func (a *app) worker(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.S
 }
 
 // flows is the handlers of every flow over maps.
-func (a *app) flows(sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set, catalogCfg catalog.Config) (*asynq.ServeMux, error) {
+func (a *app) flows(ctx context.Context, sf *salesforce.Client, ns *netsuite.Client, maps *mapping.Set, catalogCfg catalog.Config) (*asynq.ServeMux, error) {
 	deps := jobs.FlowDeps{Salesforce: sf, NetSuite: ns, Finder: jobs.ConnectorFinder{Salesforce: sf, NetSuite: ns},
-		Mappings: maps, Redis: a.redis.Client, Logger: a.log}
+		Mappings: maps, Redis: a.redis.Client, Logger: a.log, Context: ctx}
 	if a.cfg.ExchangeRates == "netsuite" {
 		deps.Rates = jobs.NetSuiteRates{NetSuite: ns}
 	}

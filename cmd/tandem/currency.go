@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/catalog"
 	"github.com/tandem-sync/tandem/mapping"
 )
@@ -61,7 +62,7 @@ func (o *orgFitted) handler(ctx context.Context) (asynq.Handler, error) {
 }
 
 func (o *orgFitted) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	h, err := o.handler(ctx)
+	h, err := o.handler(jobs.WithTaskCorrelation(ctx, t)) // its log lines belong to the job that waits for it
 	if err != nil {
 		return err
 	}

@@ -64,19 +64,19 @@ func Flow(o Options) jobs.Flow {
 			return nil, err
 		}
 		if d.Salesforce != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(d.Ctx(), 30*time.Second)
 			defer cancel()
 			warnings, err := CheckUsers(ctx, d.Salesforce, cfg)
 			switch {
 			case errors.Is(err, ErrUsersUnread):
 				// Salesforce down at start-up does not stop the worker;
 				// jobs read the users again and fail (and retry) meanwhile.
-				d.Logger.Warn("onboarding: managers not checked at start-up", "error", err)
+				d.Logger.WarnContext(ctx, "onboarding: managers not checked at start-up", "error", err)
 			case err != nil:
 				return nil, err
 			}
 			for _, w := range warnings {
-				d.Logger.Warn("onboarding: " + w)
+				d.Logger.WarnContext(ctx, "onboarding: "+w)
 			}
 		}
 		deps := Deps{Config: cfg, Redis: d.Redis, Logger: d.Logger}
