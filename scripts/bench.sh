@@ -36,7 +36,7 @@ echo "## onboarding: new customers onboarded with a Salesforce sandbox at 150 ms
 bench -bench=BenchmarkOnboarding -benchtime=1x ./cmd/tandem/
 echo "## F5: credit hold events evaluated per second; Salesforce calls per hold event and per episode (issue 12)"
 bench -bench=BenchmarkF5CreditHold -benchtime=1x ./cmd/tandem/
-echo "## F6: bookings vs billings, a quarter of 100,000 closed-won opportunities against both sandboxes (written back, then again); calls per 1,000 opportunities; peak heap (issue 15)"
+echo "## F6: bookings vs billings, a quarter of 100,000 closed-won opportunities against both sandboxes (written back, then again); calls per 1,000 opportunities; Tandem's peak heap, sandboxes in a child process (issue 15)"
 TANDEM_BENCH_F6_OPPORTUNITIES=100000 bench -bench=BenchmarkF6Reconcile -benchtime=1x -timeout 30m ./jobs/reconcile/
 echo "## F6 NetSuite side: one reconciliation page's joined SuiteQL over 100,000 orders, tables warm and rebuilt; NetSuite calls per 1,000 opportunities and per 1,000 orders of a period (issue 15)"
 bench -bench=BenchmarkReconciliationPageQuery -benchtime=3x -timeout 30m ./connectors/netsuite/sandbox/

@@ -4,6 +4,7 @@
 package testorgs
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -41,15 +42,23 @@ func Serve(ns nssandbox.Config) (nsb *nssandbox.Server, nsURL string, sfb *sfsan
 // credentials.
 func Clients(tb testing.TB, nsURL, sfURL string) (*netsuite.Client, *salesforce.Client) {
 	tb.Helper()
-	nsc, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsURL, TBA: &netsuite.TBAConfig{
-		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
-		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	nsc := NetSuiteClient(tb, nsURL, nil)
 	sfc, err := salesforce.New(salesforce.Config{LoginURL: sfURL, ClientID: sfsandbox.DefaultClientID, ClientSecret: sfsandbox.DefaultClientSecret})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return nsc, sfc
+}
+
+// NetSuiteClient is Tandem's client of the NetSuite sandbox at nsURL,
+// sending through hc (nil: a plain client), e.g. to count its calls.
+func NetSuiteClient(tb testing.TB, nsURL string, hc *http.Client) *netsuite.Client {
+	tb.Helper()
+	nsc, err := netsuite.New(netsuite.Config{AccountID: nssandbox.DefaultAccountID, BaseURL: nsURL, HTTPClient: hc, TBA: &netsuite.TBAConfig{
+		ConsumerKey: nssandbox.DefaultConsumerKey, ConsumerSecret: nssandbox.DefaultConsumerSecret,
+		TokenID: nssandbox.DefaultTokenID, TokenSecret: nssandbox.DefaultTokenSecret}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return nsc
 }

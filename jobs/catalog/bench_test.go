@@ -1,20 +1,17 @@
 package catalog
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/tandem-sync/tandem/connectors/salesforce"
+	"github.com/tandem-sync/tandem/internal/benchproc"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -36,36 +33,17 @@ func TestMain(m *testing.M) {
 func serveSandboxes(n string) {
 	items, _ := strconv.Atoi(n)
 	_, nsURL, _, sfURL, _ := startSandboxes(items)
-	fmt.Println(nsURL, sfURL)
-	_, _ = io.Copy(io.Discard, os.Stdin)
+	benchproc.Serve(nsURL, sfURL)
 }
 
 // sandboxProcess starts the sandboxes in a child process.
 func sandboxProcess(b *testing.B, items int) (nsURL, sfURL string) {
 	b.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), sandboxProcessEnv+"="+strconv.Itoa(items))
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
+	urls := benchproc.Child(b, sandboxProcessEnv, strconv.Itoa(items))
+	if len(urls) != 2 {
+		b.Fatalf("sandbox process said %q", urls)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := fmt.Sscan(line, &nsURL, &sfURL); err != nil {
-		b.Fatalf("sandbox process said %q: %v", line, err)
-	}
-	return nsURL, sfURL
+	return urls[0], urls[1]
 }
 
 // oneByOne writes each record in a call of its own: the naive way the
@@ -146,32 +124,14 @@ func BenchmarkF4Catalog(b *testing.B) {
 				runtime.GC()
 				var base runtime.MemStats
 				runtime.ReadMemStats(&base)
-				var peak atomic.Uint64
-				stop := make(chan struct{})
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					var m runtime.MemStats
-					for {
-						runtime.ReadMemStats(&m)
-						if m.HeapAlloc > peak.Load() {
-							peak.Store(m.HeapAlloc)
-						}
-						select {
-						case <-stop:
-							return
-						case <-time.After(20 * time.Millisecond):
-						}
-					}
-				}()
+				stop := benchproc.HeapPeak(nil)
 				before := sfc.Limits().Used
 				b.StartTimer()
 				start := time.Now()
 				sum, err := s.Run(context.Background(), Scope{}, nil)
 				wall := time.Since(start)
 				b.StopTimer()
-				close(stop)
-				<-done
+				peak := stop()
 				if err != nil || sum.Failed != 0 {
 					b.Fatalf("%v %v", err, sum.Err())
 				}
@@ -182,11 +142,11 @@ func BenchmarkF4Catalog(b *testing.B) {
 				b.ReportMetric(float64(written)/float64(writes), "records/write_call")
 				b.ReportMetric(float64(written)/float64(calls), "records/sf_call")
 				b.ReportMetric(float64(sum.NetSuiteCalls)*1000/float64(sum.Items), "ns_calls/1000_items")
-				b.ReportMetric(float64(peak.Load())/(1<<20), "peak_heap_MiB")
+				b.ReportMetric(float64(peak)/(1<<20), "peak_heap_MiB")
 				b.ReportMetric(wall.Seconds(), "wall_s")
 				b.Logf("%s: %d items, %d records written in %s: %d Salesforce calls (%d writes), %d NetSuite calls, peak heap %.1f MiB (%.1f MiB before)",
 					way, sum.Items, written, wall.Round(time.Millisecond), calls, writes, sum.NetSuiteCalls,
-					float64(peak.Load())/(1<<20), float64(base.HeapAlloc)/(1<<20))
+					float64(peak)/(1<<20), float64(base.HeapAlloc)/(1<<20))
 			}
 		})
 	}

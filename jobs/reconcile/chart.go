@@ -65,8 +65,9 @@ const (
 	plotBottom        = 444
 	legendLeft        = 760
 	maxBarWidth       = 56
-	barGap            = 4 // between a month's booked and billed bars
-	yTickTarget       = 5 // about this many gridlines
+	barGap            = 4  // between a month's booked and billed bars
+	yTickTarget       = 5  // about this many gridlines
+	minTickGap        = 16 // pixels between the lowest two gridlines, so their amounts do not overlap
 	minLabelBar       = 30
 	chartMonthLayout  = "2006-01"
 	chartMonthDisplay = "Jan 2006"
@@ -103,13 +104,14 @@ type chart struct {
 	money            moneyFormat
 	categories       []string
 	colours          map[string]string
-	lo, hi, step     float64
+	lo, hi           float64
+	ticks            []float64 // the gridlines' amounts, bottom up
 }
 
 func newChart(period, currency string, months []MonthTotals) *chart {
 	c := &chart{period: period, currency: currency, months: months, money: newMoneyFormat(currency)}
 	c.categories, c.colours = chartCategories(months)
-	c.lo, c.hi, c.step = chartScale(months)
+	c.lo, c.hi, c.ticks = chartScale(months)
 	return c
 }
 
@@ -148,9 +150,12 @@ func chartCategories(months []MonthTotals) ([]string, map[string]string) {
 	return append(cats, extra...), colours
 }
 
-// yScale is the axis range, rounded out to whole steps of a nice size
-// (1, 2, 2.5 or 5 times a power of ten), always including zero.
-func chartScale(months []MonthTotals) (lo, hi, step float64) {
+// chartScale is the axis range and its gridlines: above zero whole steps
+// of a nice size (1, 2, 2.5 or 5 times a power of ten), always including
+// zero; below zero whole steps too, unless the negative amounts (credits)
+// reach less than a step down: then only as far as the next nice amount,
+// so a small credit does not leave an empty band a whole step deep.
+func chartScale(months []MonthTotals) (lo, hi float64, ticks []float64) {
 	for _, m := range months {
 		for _, byCat := range []map[string]float64{m.Booked, m.Billed} {
 			up, down := stackExtent(byCat)
@@ -160,8 +165,22 @@ func chartScale(months []MonthTotals) (lo, hi, step float64) {
 	if hi == lo {
 		hi = 1
 	}
-	step = niceStep((hi - lo) / yTickTarget)
-	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step, step
+	step := niceStep((hi - lo) / yTickTarget)
+	hi = math.Ceil(hi/step) * step
+	if lo < 0 {
+		// deep enough for the lowest amount not to overlap zero's
+		least := hi * minTickGap / (plotBottom - plotTop - minTickGap)
+		if short := niceStep(max(-lo, least)); short < step {
+			lo = -short
+			ticks = append(ticks, lo)
+		} else {
+			lo = math.Floor(lo/step) * step
+		}
+	}
+	for i := math.Ceil(lo / step); i*step <= hi+step/2; i++ {
+		ticks = append(ticks, i*step+0) // +0: -0 would read "CHF -0"
+	}
+	return lo, hi, ticks
 }
 
 // stackExtent is how far a stack reaches above and below zero.
@@ -224,11 +243,7 @@ func (c *chart) description() string {
 // axis draws the gridlines with their amounts and the zero line.
 func (c *chart) axis(b *svgBuilder) {
 	b.raw(`<g class="y-axis" font-size="11" text-anchor="end">` + "\n")
-	for i := 0; ; i++ {
-		v := c.lo + float64(i)*c.step
-		if v > c.hi+c.step/2 {
-			break
-		}
+	for _, v := range c.ticks {
 		y := svgNum(c.y(v))
 		b.raw(fmt.Sprintf(`<line x1="%d" x2="%d" y1="%s" y2="%s" stroke="#e4e7eb"/>`, plotLeft, plotRight, y, y))
 		b.el("text", fmt.Sprintf(`class="tick" x="%d" y="%s" dy="4"`, plotLeft-8, y), c.money.compact(v))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -156,6 +157,29 @@ func TestMoneyFormats(t *testing.T) {
 		}
 		if got := m.compact(c.v); got != c.tick {
 			t.Errorf("compact(%s %v) = %q, want %q", c.code, c.v, got, c.tick)
+		}
+	}
+}
+
+// A small credit extends the axis below zero only to the next nice amount
+// its label fits at; a large one by whole steps.
+func TestChartScaleBelowZero(t *testing.T) {
+	for _, c := range []struct {
+		credit, wantLo, wantHi float64
+		wantTicks              []float64
+	}{
+		{-5000, -50000, 800000, []float64{-50000, 0, 200000, 400000, 600000, 800000}},
+		{-45000, -50000, 800000, []float64{-50000, 0, 200000, 400000, 600000, 800000}},
+		{-60000, -100000, 800000, []float64{-100000, 0, 200000, 400000, 600000, 800000}},
+		{-350000, -500000, 750000, []float64{-500000, -250000, 0, 250000, 500000, 750000}},
+	} {
+		months := []MonthTotals{{Month: "2026-10", Booked: map[string]float64{"Closed": 690000}, Billed: map[string]float64{"Closed": c.credit}}}
+		lo, hi, ticks := chartScale(months)
+		if i := slices.Index(ticks, 0); i < 0 || math.Signbit(ticks[i]) {
+			t.Errorf("credit %v: ticks %v: no zero, or a negative one", c.credit, ticks)
+		}
+		if lo != c.wantLo || hi != c.wantHi || !slices.Equal(ticks, c.wantTicks) {
+			t.Errorf("credit %v: axis %v to %v, ticks %v; want %v to %v, ticks %v", c.credit, lo, hi, ticks, c.wantLo, c.wantHi, c.wantTicks)
 		}
 	}
 }

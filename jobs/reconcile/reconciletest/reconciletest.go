@@ -54,15 +54,21 @@ func StartSalesforceWith(tb testing.TB, cfg sfsandbox.Config) *Salesforce {
 // Deal creates an opportunity as the sales user would; currency "" sets none.
 func (s *Salesforce) Deal(tb testing.TB, name, stage, closeDate, currency string, amount float64) string {
 	tb.Helper()
-	fields := map[string]any{"Name": name, "StageName": stage, "CloseDate": closeDate, "Amount": amount}
-	if currency != "" { // "" in a single-currency org
-		fields["CurrencyIsoCode"] = currency
-	}
-	id, err := s.Org.Create("Opportunity", fields, s.Org.SalesUser())
+	id, err := Deal(s.Org, name, stage, closeDate, currency, amount)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return id
+}
+
+// Deal creates an opportunity in org as the sales user would; currency ""
+// sets none. Benchmarks seeding a sandbox in a process of its own use it.
+func Deal(org *sfsandbox.Server, name, stage, closeDate, currency string, amount float64) (string, error) {
+	fields := map[string]any{"Name": name, "StageName": stage, "CloseDate": closeDate, "Amount": amount}
+	if currency != "" { // "" in a single-currency org
+		fields["CurrencyIsoCode"] = currency
+	}
+	return org.Create("Opportunity", fields, org.SalesUser())
 }
 
 // NetSuite is a NetSuite sandbox served over HTTP and a client of it.
