@@ -1,0 +1,104 @@
+package drift
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/tandem-sync/tandem/jobs"
+)
+
+// linkedInvoice bills a sales order of a linked customer and syncs the
+// invoice as its webhook's job would; it returns the invoice's id.
+func (o *orgs) linkedInvoice(t *testing.T) string {
+	t.Helper()
+	cust := o.linkedCustomers(t, 1)[0]
+	order, err := o.ns.Put("salesOrder", map[string]any{"entity": map[string]any{"id": cust}, "subsidiary": map[string]any{"id": "1"},
+		"item": map[string]any{"items": []any{map[string]any{"item": map[string]any{"id": "1001"}, "quantity": 2, "rate": 50}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := o.ns.Transform("salesOrder", order, "invoice", map[string]any{"dueDate": "2030-01-15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.run(t, jobs.TypeInvoiceToSalesforce, jobs.Change{Source: jobs.SourceNetSuiteWebhook, Object: "invoice", RecordID: inv})
+	return inv
+}
+
+func pairCounts(r *Report, pair string) PairCounts {
+	for _, p := range r.Pairs {
+		if p.Pair == pair {
+			return *p
+		}
+	}
+	return PairCounts{}
+}
+
+// TestInvoiceChangedInNetSuiteIsFoundAndHealed: an invoice whose due date
+// moved in NetSuite with no webhook is reported with NetSuite right; with
+// healing off nothing is enqueued, with it on the invoice job a webhook
+// would make is, and it brings Salesforce back in step.
+func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
+	o := newOrgs(t)
+	ctx := context.Background()
+	inv := o.linkedInvoice(t)
+	r, err := o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := pairCounts(r, PairInvoice); c.Compared != 1 || c.Differing != 0 || c.Failed != 0 || c.Missing != 0 {
+		t.Fatalf("in step: %+v, want 1 compared, none differing", c)
+	}
+
+	if err := o.ns.PutFields("invoice", inv, map[string]any{"dueDate": "2030-02-20"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := pairCounts(r, PairInvoice); c.Differing != 1 || c.Healed != 0 {
+		t.Fatalf("report only: %+v, want 1 differing, none healed", c)
+	}
+	found := false
+	for _, d := range r.Differences {
+		if d.Pair == PairInvoice && d.Field == "Due_Date__c" {
+			found = d.NetSuite == "2030-02-20" && d.Salesforce == "2030-01-15" && d.Right == "netsuite"
+		}
+	}
+	if !found {
+		t.Errorf("differences %+v, want Due_Date__c 2030-01-15 -> 2030-02-20, NetSuite right", r.Differences)
+	}
+	if n := len(o.pending(t, jobs.QueueNetSuiteToSalesforce, jobs.TypeInvoiceToSalesforce)); n != 0 {
+		t.Fatalf("report-only audit enqueued %d invoice jobs", n)
+	}
+
+	r, err = o.auditor(t, true).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := pairCounts(r, PairInvoice); c.Differing != 1 || c.Healed != 1 {
+		t.Fatalf("healing: %+v, want 1 differing, 1 healed", c)
+	}
+	tasks := o.pending(t, jobs.QueueNetSuiteToSalesforce, jobs.TypeInvoiceToSalesforce)
+	if len(tasks) != 1 {
+		t.Fatalf("%d invoice jobs pending, want 1", len(tasks))
+	}
+	var ch jobs.Change
+	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != inv || ch.Object != "invoice" {
+		t.Fatalf("heal job payload %+v (%v), want invoice %s", ch, err, inv)
+	}
+	o.run(t, jobs.TypeInvoiceToSalesforce, ch)
+	recs, err := o.sfc.Query(ctx, "SELECT Due_Date__c FROM NetSuite_Invoice__c WHERE NetSuite_Id__c = '"+inv+"'")
+	if err != nil || len(recs) != 1 || recs[0].String("Due_Date__c") != "2030-02-20" {
+		t.Fatalf("invoice record after the heal job: %v (%v), want due 2030-02-20", recs, err)
+	}
+	r, err = o.auditor(t, false).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := pairCounts(r, PairInvoice); c.Differing != 0 {
+		t.Errorf("after healing: %+v, want none differing", c)
+	}
+}
