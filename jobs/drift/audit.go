@@ -132,6 +132,11 @@ func NewAuditor(d Deps, cfg Config) (*Auditor, error) {
 		return nil, fmt.Errorf("drift audit of %s: %w", PairInvoice, err)
 	}
 	a.pairs = append(a.pairs, inv)
+	orders, err := newSalesOrderPair(d.Mappings)
+	if err != nil {
+		return nil, fmt.Errorf("drift audit of %s: %w", PairSalesOrder, err)
+	}
+	a.pairs = append(a.pairs, orders)
 	return a, nil
 }
 
