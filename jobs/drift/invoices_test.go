@@ -26,13 +26,27 @@ func (o *orgs) linkedInvoice(t *testing.T) string {
 	return inv
 }
 
-func pairCounts(r *Report, pair string) PairCounts {
-	for _, p := range r.Pairs {
-		if p.Pair == pair {
-			return *p
-		}
+// healOne runs a healing audit that finds one differing pair of the type
+// and stores its one heal job, of taskType in queue, for object recordID;
+// it returns the job's change.
+func (o *orgs) healOne(t *testing.T, pair, queue, taskType, object, recordID string) jobs.Change {
+	t.Helper()
+	r, err := o.auditor(t, true).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return PairCounts{}
+	if c := r.Counts(pair); c.Differing != 1 || c.Healed != 1 {
+		t.Fatalf("healing %s: %+v, want 1 differing, 1 healed", pair, c)
+	}
+	tasks := o.pending(t, queue, taskType)
+	if len(tasks) != 1 {
+		t.Fatalf("%d %s jobs pending, want 1", len(tasks), taskType)
+	}
+	var ch jobs.Change
+	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != recordID || ch.Object != object || ch.Source != jobs.SourceDriftAudit {
+		t.Fatalf("heal job payload %+v (%v), want %s %s from the drift audit", ch, err, object, recordID)
+	}
+	return ch
 }
 
 // TestInvoiceChangedInNetSuiteIsFoundAndHealed: an invoice whose due date
@@ -47,7 +61,7 @@ func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := pairCounts(r, PairInvoice); c.Compared != 1 || c.Differing != 0 || c.Failed != 0 || c.Missing != 0 {
+	if c := r.Counts(PairInvoice); c.Compared != 1 || c.Differing != 0 || c.Failed != 0 || c.Missing != 0 {
 		t.Fatalf("in step: %+v, want 1 compared, none differing", c)
 	}
 
@@ -58,7 +72,7 @@ func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := pairCounts(r, PairInvoice); c.Differing != 1 || c.Healed != 0 {
+	if c := r.Counts(PairInvoice); c.Differing != 1 || c.Healed != 0 {
 		t.Fatalf("report only: %+v, want 1 differing, none healed", c)
 	}
 	found := false
@@ -74,21 +88,7 @@ func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
 		t.Fatalf("report-only audit enqueued %d invoice jobs", n)
 	}
 
-	r, err = o.auditor(t, true).Run(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := pairCounts(r, PairInvoice); c.Differing != 1 || c.Healed != 1 {
-		t.Fatalf("healing: %+v, want 1 differing, 1 healed", c)
-	}
-	tasks := o.pending(t, jobs.QueueNetSuiteToSalesforce, jobs.TypeInvoiceToSalesforce)
-	if len(tasks) != 1 {
-		t.Fatalf("%d invoice jobs pending, want 1", len(tasks))
-	}
-	var ch jobs.Change
-	if err := json.Unmarshal(tasks[0].Payload, &ch); err != nil || ch.RecordID != inv || ch.Object != "invoice" {
-		t.Fatalf("heal job payload %+v (%v), want invoice %s", ch, err, inv)
-	}
+	ch := o.healOne(t, PairInvoice, jobs.QueueNetSuiteToSalesforce, jobs.TypeInvoiceToSalesforce, "invoice", inv)
 	o.run(t, jobs.TypeInvoiceToSalesforce, ch)
 	recs, err := o.sfc.Query(ctx, "SELECT Due_Date__c FROM NetSuite_Invoice__c WHERE NetSuite_Id__c = '"+inv+"'")
 	if err != nil || len(recs) != 1 || recs[0].String("Due_Date__c") != "2030-02-20" {
@@ -98,7 +98,7 @@ func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := pairCounts(r, PairInvoice); c.Differing != 0 {
+	if c := r.Counts(PairInvoice); c.Differing != 0 {
 		t.Errorf("after healing: %+v, want none differing", c)
 	}
 }
