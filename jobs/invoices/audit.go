@@ -2,12 +2,9 @@ package invoices
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/tandem-sync/tandem/connectors"
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs/catalog"
 )
@@ -28,12 +25,9 @@ func NewAuditor(d Deps) Auditor { return Auditor{f: newFlow(d)} }
 // found is false when NetSuite has no such invoice (the job would delete
 // its record).
 func (a Auditor) Mapped(ctx context.Context, id string) (fields map[string]any, found bool, err error) {
-	inv, err := a.f.NetSuite.GetRecord(ctx, "invoice", id, nil)
-	if errors.Is(err, connectors.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("reading invoice %s: %w", id, err)
+	inv, found, err := a.f.readInvoice(ctx, id)
+	if err != nil || !found {
+		return nil, found, err
 	}
 	body, err := a.f.mapInvoice(ctx, inv, lastPaid{})
 	if err != nil {
