@@ -10,9 +10,8 @@ import (
 
 // linkedInvoice bills a sales order of a linked customer and syncs the
 // invoice as its webhook's job would; it returns the invoice's id.
-func (o *orgs) linkedInvoice(t *testing.T) string {
+func (o *orgs) linkedInvoice(t testing.TB, cust string) string {
 	t.Helper()
-	cust := o.linkedCustomers(t, 1)[0]
 	order, err := o.ns.Put("salesOrder", map[string]any{"entity": map[string]any{"id": cust}, "subsidiary": map[string]any{"id": "1"},
 		"item": map[string]any{"items": []any{map[string]any{"item": map[string]any{"id": "1001"}, "quantity": 2, "rate": 50}}}})
 	if err != nil {
@@ -56,7 +55,7 @@ func (o *orgs) healOne(t *testing.T, pair, queue, taskType, object, recordID str
 func TestInvoiceChangedInNetSuiteIsFoundAndHealed(t *testing.T) {
 	o := newOrgs(t)
 	ctx := context.Background()
-	inv := o.linkedInvoice(t)
+	inv := o.linkedInvoice(t, o.linkedCustomers(t, 1)[0])
 	r, err := o.auditor(t, false).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
