@@ -109,7 +109,7 @@ type Worker struct {
 	SweepLookback time.Duration `env:"TANDEM_SWEEP_LOOKBACK" default:"24h" validate:"gt=0" doc:"How far back the first sweep of a record type looks when Redis holds no watermark for it yet (a new install or a flushed Redis), instead of the beginning of time."`
 	SweepTypes    []string      `env:"TANDEM_SWEEP_RECORD_TYPES" default:"customer,contact,invoice,customerpayment,creditmemo,customerrefund,inventoryitem,noninventoryitem,serviceitem" doc:"Comma-separated NetSuite record types the sweep reads (lower case, as the webhook names them); a type no flow reads yet is skipped."`
 	// The drift audit (jobs/drift): every linked pair compared, and healed if asked.
-	DriftInterval time.Duration `env:"TANDEM_DRIFT_INTERVAL" default:"24h" validate:"gte=0" doc:"How often every worker process's scheduler enqueues the drift audit (the mapped fields of every linked account/customer, contact and item/product pair compared, page by page; the last run at GET /admin/drift); it runs once per interval however many workers run. 0: off. Whole seconds."`
+	DriftInterval time.Duration `env:"TANDEM_DRIFT_INTERVAL" default:"24h" validate:"gte=0" doc:"How often every worker process's scheduler enqueues the drift audit (the mapped fields of every linked account/customer, contact, item/product, invoice and sales order pair compared, page by page; the last run at GET /admin/drift); it runs once per interval however many workers run. 0: off. Whole seconds."`
 	DriftHeal     string        `env:"TANDEM_DRIFT_HEAL" default:"false" validate:"oneof=true false" doc:"true: the drift audit enqueues the ordinary sync job of each differing pair (one per record), so the side the sync rules say is right is written to the other; false: it only reports."`
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/tandem-sync/tandem/connectors/salesforce"
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
+	"github.com/tandem-sync/tandem/jobs/invoices"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -35,6 +36,7 @@ type SalesforceAPI interface {
 // implements it.
 type NetSuiteAPI interface {
 	SuiteQL(ctx context.Context, query string, params []any, fn func(netsuite.Row) error) error
+	invoices.NetSuiteAPI // the invoice pair reads as the invoice job does
 }
 
 // Enqueuer stores jobs; *jobs.Enqueuer implements it.
@@ -125,6 +127,16 @@ func NewAuditor(d Deps, cfg Config) (*Auditor, error) {
 		return nil, fmt.Errorf("drift audit of %s: %w", PairItemProduct, err)
 	}
 	a.pairs = append(a.pairs, items)
+	inv, err := newInvoicePair(d)
+	if err != nil {
+		return nil, fmt.Errorf("drift audit of %s: %w", PairInvoice, err)
+	}
+	a.pairs = append(a.pairs, inv)
+	orders, err := newSalesOrderPair(d.Mappings)
+	if err != nil {
+		return nil, fmt.Errorf("drift audit of %s: %w", PairSalesOrder, err)
+	}
+	a.pairs = append(a.pairs, orders)
 	return a, nil
 }
 

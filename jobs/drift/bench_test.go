@@ -3,6 +3,7 @@ package drift
 import (
 	"context"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -53,4 +54,55 @@ func BenchmarkDriftAudit(b *testing.B) {
 	b.ReportMetric(float64(sfCalls)*1000/float64(pairs), "sf_calls/1000pairs")
 	b.ReportMetric(float64(nsCalls)*1000/float64(pairs), "ns_calls/1000pairs")
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap_MiB")
+}
+
+// BenchmarkDriftAuditInvoices audits 300 invoice pairs (synced by the
+// invoice job first), read as the invoice job reads them, and reports
+// invoice pairs compared per second and API calls per 1,000 of them.
+func BenchmarkDriftAuditInvoices(b *testing.B) {
+	const n = 300
+	o := newOrgs(b)
+	cust := o.linkedCustomers(b, 1)[0]
+	for range n {
+		o.linkedInvoice(b, cust)
+	}
+	a := o.auditor(b, false)
+	ctx := context.Background()
+	var pairs, sfCalls, nsCalls int
+	var elapsed time.Duration
+	b.ResetTimer()
+	for range b.N {
+		sfBefore, _ := o.sf.APIUsage()
+		nsBefore := o.ns.Stats().Requests
+		start := time.Now()
+		r, err := a.auditPairs(ctx, PairInvoice)
+		elapsed += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c := r.Counts(PairInvoice); c.Compared != n || c.Differing != 0 {
+			b.Fatalf("invoices: %+v, want %d compared, none differing", c, n)
+		}
+		sfAfter, _ := o.sf.APIUsage()
+		sfCalls += sfAfter - sfBefore
+		nsCalls += o.ns.Stats().Requests - nsBefore
+		pairs += n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(pairs)/elapsed.Seconds(), "pairs/s")
+	b.ReportMetric(float64(sfCalls)*1000/float64(pairs), "sf_calls/1000pairs")
+	b.ReportMetric(float64(nsCalls)*1000/float64(pairs), "ns_calls/1000pairs")
+}
+
+// auditPairs audits the named pair types only, not stored as the last run.
+func (a *Auditor) auditPairs(ctx context.Context, names ...string) (*Report, error) {
+	r := newReport(time.Now().UTC(), a.cfg.Heal, a.cfg.Keep)
+	for _, p := range a.pairs {
+		if slices.Contains(names, p.pairName()) {
+			if err := a.auditPair(ctx, p, r); err != nil {
+				return r, err
+			}
+		}
+	}
+	return r, nil
 }

@@ -16,8 +16,18 @@
 //
 // Items and their products (the catalog flow, one way) are judged with the
 // catalog's own reading, mapping and comparison; NetSuite is always right.
+// Invoices and their NetSuite_Invoice__c records (F3, one way) are mapped
+// by the invoice job's own reading (a REST read per invoice, as the job
+// makes) and mapping; NetSuite is right and the heal is the invoice job a
+// webhook makes. Won opportunities and their sales orders (F1, one way:
+// Salesforce is right) compare the header fields F1's mapping writes, the
+// opportunity read and mapped as F1 does and a page of orders read with
+// one SuiteQL query; the heal is F1's job as an Outbound Message makes it,
+// which (coming from the audit) rewrites the order past its write memo,
+// by external id, so never a second order.
 //
-// Done: account/customer, contact/NetSuite contact, item/product. Not
-// audited yet: addresses (the address book is not a SuiteQL column of
-// customer), prices (price book entries), sales orders and invoices.
+// Done: account/customer, contact/NetSuite contact, item/product, invoice,
+// sales order (header). Not audited yet: addresses (the address book is
+// not a SuiteQL column of customer), prices (price book entries), sales
+// order lines, payments.
 package drift

@@ -20,6 +20,8 @@ import (
 	"github.com/tandem-sync/tandem/jobs"
 	"github.com/tandem-sync/tandem/jobs/accountsync"
 	"github.com/tandem-sync/tandem/jobs/catalog"
+	"github.com/tandem-sync/tandem/jobs/invoices"
+	"github.com/tandem-sync/tandem/jobs/salesorder"
 	"github.com/tandem-sync/tandem/mapping"
 )
 
@@ -53,7 +55,7 @@ func newOrgs(t testing.TB) *orgs {
 		t.Fatal(err)
 	}
 	catalogCfg := catalog.Config{ItemTypes: []string{"InvtPart", "NonInvtPart", "Service"}, PriceLevels: []string{"1"}, Currencies: []string{"USD"}}
-	if o.mux, err = jobs.NewMux(o.flowDeps(), accountsync.Flow(accountsync.Options{}), catalog.Flow(catalogCfg)); err != nil {
+	if o.mux, err = jobs.NewMux(o.flowDeps(), accountsync.Flow(accountsync.Options{}), catalog.Flow(catalogCfg), invoices.Flow(), salesorder.Flow()); err != nil {
 		t.Fatal(err)
 	}
 	return o

@@ -3,6 +3,7 @@ package invoices
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tandem-sync/tandem/jobs"
@@ -30,6 +31,29 @@ func TestFlowHandlesInvoicesAndPayments(t *testing.T) {
 		"customerrefund": jobs.TypePaymentToSalesforce} {
 		if !slices.Contains(jobs.NetSuiteTaskTypes(recordType), taskType) {
 			t.Errorf("a %s webhook does not start %s", recordType, taskType)
+		}
+	}
+}
+
+// TestAuditorReadsEveryFieldTheJobWrites: the fields the drift audit reads
+// of NetSuite_Invoice__c cover what the invoice mapping writes (but the
+// payment job's Date_Last_Paid__c and the link itself).
+func TestAuditorReadsEveryFieldTheJobWrites(t *testing.T) {
+	set, err := mapping.Load(mapping.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := set.Mapping(MappingInvoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, f := range (Auditor{}).Fields() {
+		read[strings.Split(f, ".")[0]] = true
+	}
+	for _, f := range m.Writes() {
+		if !read[f] && f != "Date_Last_Paid__c" && f != "NetSuite_Id__c" {
+			t.Errorf("the invoice mapping writes %s; the drift audit does not read it", f)
 		}
 	}
 }

@@ -23,12 +23,12 @@ func (f flow) syncInvoice(ctx context.Context, id string) error {
 		return err
 	}
 	defer unlock()
-	inv, err := f.NetSuite.GetRecord(ctx, "invoice", id, nil)
-	if errors.Is(err, connectors.ErrNotFound) {
-		return f.removeInvoice(ctx, id)
-	}
+	inv, found, err := f.readInvoice(ctx, id)
 	if err != nil {
-		return fmt.Errorf("reading invoice %s: %w", id, err)
+		return err
+	}
+	if !found {
+		return f.removeInvoice(ctx, id)
 	}
 	body, err := f.mapInvoice(ctx, inv, lastPaid{})
 	if err != nil {
@@ -43,6 +43,18 @@ func (f flow) syncInvoice(ctx context.Context, id string) error {
 		return err
 	}
 	return f.writeInvoiceAndBalance(ctx, pending, balance)
+}
+
+// readInvoice reads an invoice; found is false when NetSuite has none.
+func (f flow) readInvoice(ctx context.Context, id string) (inv netsuite.Record, found bool, err error) {
+	inv, err = f.NetSuite.GetRecord(ctx, "invoice", id, nil)
+	if errors.Is(err, connectors.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading invoice %s: %w", id, err)
+	}
+	return inv, true, nil
 }
 
 func invoiceLockKey(id string) string { return "tandem:f3:invoice:{" + id + "}:lock" }

@@ -60,7 +60,9 @@ type Deps struct {
 // and the write-back only happens when values differ.
 func NewHandler(d Deps) asynq.HandlerFunc {
 	return jobs.ChangeHandler(func(ctx context.Context, ch jobs.Change) error {
-		err := salesOrderFlow{d}.run(ctx, ch.RecordID)
+		// A drift audit's job comes because NetSuite no longer holds what
+		// Tandem last wrote: the write memo must not skip the write.
+		err := salesOrderFlow{d}.run(ctx, ch.RecordID, ch.Source == jobs.SourceDriftAudit)
 		if errors.Is(err, errOpportunityGone) && ch.ChangeType == jobs.ChangeDelete {
 			// Deleted before its notification was delivered: a sales order
 			// already made stays, as NetSuite keeps what was sold.
@@ -73,7 +75,7 @@ func NewHandler(d Deps) asynq.HandlerFunc {
 
 type salesOrderFlow struct{ Deps }
 
-func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
+func (f salesOrderFlow) run(ctx context.Context, oppID string, rewrite bool) error {
 	unlock, err := jobs.RecordLock(ctx, f.Redis, "tandem:f1:{"+jobs.SalesforceID15(oppID)+"}:lock", "opportunity "+oppID)
 	if err != nil {
 		return err
@@ -101,11 +103,21 @@ func (f salesOrderFlow) run(ctx context.Context, oppID string) error {
 	if err != nil {
 		return err
 	}
-	memo, err := f.writeSalesOrder(ctx, ExternalID(oppID), order)
+	memo, err := f.writeSalesOrder(ctx, ExternalID(oppID), order, rewrite)
 	if err != nil {
 		return err
 	}
 	return f.writeBack(ctx, opp, memo)
+}
+
+// OpportunitySOQL reads opportunities as the flow reads one: what the
+// order and customer mappings read, the link fields, and where.
+func OpportunitySOQL(order, customer *mapping.Mapping, where string) string {
+	reads := jobs.NewReadList("Id", "Name", "StageName", "IsWon", "AccountId",
+		"NetSuite_Sales_Order_Id__c", "NetSuite_Sales_Order_Number__c", "Account.NetSuite_Id__c")
+	reads.AddReads("", order.Reads())
+	reads.AddReads("Account.", customer.Reads())
+	return reads.SOQL("Opportunity", where)
 }
 
 // errOpportunityGone marks an opportunity that is not in Salesforce.
@@ -115,11 +127,7 @@ var errOpportunityGone = errors.New("not found in Salesforce (deleted?)")
 func ExternalID(oppID string) string { return "SFOPP-" + oppID }
 
 func (f salesOrderFlow) loadOpportunity(ctx context.Context, id string) (salesforce.Record, error) {
-	reads := jobs.NewReadList("Id", "Name", "StageName", "IsWon", "AccountId",
-		"NetSuite_Sales_Order_Id__c", "NetSuite_Sales_Order_Number__c", "Account.NetSuite_Id__c")
-	reads.AddReads("", f.Order.Reads())
-	reads.AddReads("Account.", f.Customer.Reads())
-	recs, err := f.Salesforce.Query(ctx, reads.SOQL("Opportunity", jobs.ByID(id)))
+	recs, err := f.Salesforce.Query(ctx, OpportunitySOQL(f.Order, f.Customer, jobs.ByID(id)))
 	if err != nil {
 		return nil, fmt.Errorf("reading opportunity %s: %w", id, err)
 	}
@@ -161,8 +169,10 @@ func (f salesOrderFlow) ensureCustomer(ctx context.Context, sess *mapping.Sessio
 }
 
 // writeSalesOrder upserts the order unless NetSuite already holds exactly
-// this payload from Tandem's last write, and returns its id and number.
-func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, order map[string]any) (jobs.WriteMemo, error) {
+// this payload from Tandem's last write (rewrite: it is known not to), and
+// returns its id and number. The upsert is by external id either way: one
+// order per opportunity.
+func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, order map[string]any, rewrite bool) (jobs.WriteMemo, error) {
 	target := "netsuite:salesOrder:" + externalID
 	hash, err := jobs.PayloadHash(order)
 	if err != nil {
@@ -172,7 +182,7 @@ func (f salesOrderFlow) writeSalesOrder(ctx context.Context, externalID string, 
 	if err != nil {
 		return jobs.WriteMemo{}, err
 	}
-	if ok && last.Hash == hash {
+	if ok && last.Hash == hash && !rewrite {
 		jobs.NoteEcho(ctx)
 		f.Logger.InfoContext(ctx, "sales order unchanged since Tandem wrote it; no write", "external_id", externalID, "sales_order", last.ID)
 		return last, nil

@@ -8,7 +8,10 @@
 // 1,000 rows ordered by (lastmodifieddate, id) from a watermark kept in
 // Redis, enqueues one job per flow that reads the type (jobs.NetSuiteTaskTypes)
 // with a task id per record version, and advances the watermark only after
-// a page's jobs are stored. A webhook and a sweep of the same change make
+// a page's jobs are stored. lastmodifieddate counts whole seconds: a row
+// whose second is not settled by the run's start (Redis's clock) gets the
+// run in its task id, so a second save in that second, re-read by the next
+// run, makes a new job. A webhook and a sweep of the same change make
 // two jobs; the flows are idempotent, so they write once.
 //
 // The schedule runs through asynq's Scheduler in every worker process;

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -51,15 +53,36 @@ func (b *bench) customers(t *testing.T, n int) []string {
 	return ids
 }
 
-// stored is whether the job of taskType for a record version is stored.
+// stored is whether a job of taskType for a record version is stored
+// (the version's one, or a run's while the version was not settled).
 func (b *bench) stored(t *testing.T, taskType, id, modified string) bool {
 	t.Helper()
+	return b.jobsOf(t, taskType, id, modified) > 0
+}
+
+// jobsOf counts the stored jobs of taskType for a record version.
+func (b *bench) jobsOf(t *testing.T, taskType, id, modified string) int {
+	t.Helper()
 	in := asynq.NewInspectorFromRedisClient(b.db.Client)
-	_, err := in.GetTaskInfo(jobs.QueueNetSuiteToSalesforce, jobs.EventTaskID(taskType, "ns", nssandbox.DefaultAccountID, id, "sweep:"+modified))
-	if err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+	prefix := jobs.EventTaskID(taskType, "ns", nssandbox.DefaultAccountID, id, "sweep:"+modified)
+	tasks, err := in.ListPendingTasks(jobs.QueueNetSuiteToSalesforce, asynq.PageSize(10000))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return err == nil
+	n := 0
+	for _, task := range tasks {
+		if task.ID == prefix || strings.HasPrefix(task.ID, prefix+"@") {
+			n++
+		}
+	}
+	return n
+}
+
+// settled makes a sweeper's runs start a minute past its settle time:
+// every row it reads is settled.
+func settled(s *Sweeper) *Sweeper {
+	s.cfg.Clock = func(context.Context) (time.Time, error) { return time.Now().Add(s.cfg.Settle + time.Minute), nil }
+	return s
 }
 
 func (b *bench) pending(t *testing.T) int {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +16,12 @@ import (
 
 // PageSize is the rows of one keyset page: NetSuite's largest SuiteQL page.
 const PageSize = netsuite.MaxSuiteQLPage
+
+// DefaultSettle is how long after its second a row's lastmodifieddate is
+// taken as final: lastmodifieddate counts whole seconds, so until its
+// second is over (plus room for NetSuite's and Redis's clocks to differ)
+// another save may land in it and look like the version already swept.
+const DefaultSettle = 2 * time.Second
 
 // DefaultLookback is how far back the first sweep of a record type looks
 // when no watermark is stored yet.
@@ -37,6 +44,12 @@ type Config struct {
 	RecordTypes []string      // nil = DefaultRecordTypes
 	Lookback    time.Duration // first sweep with no watermark: now minus this; 0 = DefaultLookback
 	Now         func() time.Time
+	// Settle: a row modified less than this before the end of its second,
+	// by the run's start, is not settled yet (see version); 0 = DefaultSettle.
+	Settle time.Duration
+	// Clock tells a run's start; nil = Redis's clock (TIME), one clock for
+	// every worker process.
+	Clock func(ctx context.Context) (time.Time, error)
 }
 
 // Sweeper runs sweeps: Run is one on demand.
@@ -59,6 +72,12 @@ func NewSweeper(ns NetSuiteAPI, enq Enqueuer, rdb redis.UniversalClient, cfg Con
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = DefaultSettle
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = func(ctx context.Context) (time.Time, error) { return rdb.Time(ctx).Result() }
 	}
 	if log == nil {
 		log = slog.Default()
@@ -83,10 +102,14 @@ type Report []Counts
 // Run sweeps every configured record type once. A type's error does not
 // stop the others; the errors are joined.
 func (s *Sweeper) Run(ctx context.Context) (Report, error) {
+	started, err := s.cfg.Clock(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the clock for a netsuite sweep: %w", err)
+	}
 	var report Report
 	var errs []error
 	for _, rt := range s.cfg.RecordTypes {
-		c, err := s.sweepType(ctx, rt)
+		c, err := s.sweepType(ctx, rt, started.UTC())
 		report = append(report, c)
 		s.logCounts(ctx, c, err)
 		if err != nil {
@@ -111,7 +134,7 @@ func (s *Sweeper) logCounts(ctx context.Context, c Counts, err error) {
 }
 
 // sweepType pages through one record type's changes since its watermark.
-func (s *Sweeper) sweepType(ctx context.Context, recordType string) (Counts, error) {
+func (s *Sweeper) sweepType(ctx context.Context, recordType string, started time.Time) (Counts, error) {
 	c := Counts{RecordType: recordType}
 	taskTypes := jobs.NetSuiteTaskTypes(recordType)
 	src, known := sourceOf(recordType)
@@ -137,7 +160,7 @@ func (s *Sweeper) sweepType(ctx context.Context, recordType string) (Counts, err
 		if len(rows) == 0 {
 			return c, nil
 		}
-		if err := s.store(ctx, recordType, taskTypes, rows, &c); err != nil {
+		if err := s.store(ctx, recordType, taskTypes, rows, started, &c); err != nil {
 			return c, err
 		}
 		last := rows[len(rows)-1]
@@ -187,16 +210,17 @@ func (s *Sweeper) page(ctx context.Context, query string, params []any) ([]row, 
 
 // store enqueues every flow's job for every row of a page, in one round
 // trip. The task id names the record version, so a second sweep of an
-// unchanged record is a duplicate.
-func (s *Sweeper) store(ctx context.Context, recordType string, taskTypes []string, rows []row, c *Counts) error {
+// unchanged, settled record is a duplicate.
+func (s *Sweeper) store(ctx context.Context, recordType string, taskTypes []string, rows []row, started time.Time, c *Counts) error {
 	batch := make([]jobs.Incoming, 0, len(rows)*len(taskTypes))
 	now := s.cfg.Now().UTC()
 	for _, r := range rows {
 		modified, _ := time.Parse(time.RFC3339, r.modified)
+		v := version(r.modified, modified, started, s.cfg.Settle)
 		ch := jobs.Change{Source: jobs.SourceNetSuiteSweep, OrgID: s.cfg.AccountID, Object: recordType, RecordID: r.id,
-			EventID: "sweep:" + r.modified, LastModified: modified, ReceivedAt: now, CorrelationID: "sweep-" + r.id + "-" + r.modified}
+			EventID: v, LastModified: modified, ReceivedAt: now, CorrelationID: "sweep-" + r.id + "-" + r.modified}
 		for _, tt := range taskTypes {
-			batch = append(batch, jobs.Incoming{Type: tt, ID: jobs.EventTaskID(tt, "ns", s.cfg.AccountID, r.id, "sweep:"+r.modified), Change: ch})
+			batch = append(batch, jobs.Incoming{Type: tt, ID: jobs.EventTaskID(tt, "ns", s.cfg.AccountID, r.id, v), Change: ch})
 		}
 	}
 	dups, err := s.enq.EnqueueAll(ctx, batch)
@@ -208,4 +232,18 @@ func (s *Sweeper) store(ctx context.Context, recordType string, taskTypes []stri
 	c.Enqueued += len(batch) - dups
 	c.Duplicates += dups
 	return nil
+}
+
+// version names a swept record version in its task id: its
+// lastmodifieddate, a whole second. While that second is not settled (it
+// ends less than settle before the run started) a later save in it would
+// look the same, so the run's start is added: the next run re-reads the
+// row (the watermark's second is read again) and makes a new job. The
+// flows are idempotent, so the extra job of an unchanged row writes
+// nothing.
+func version(mark string, modified, started time.Time, settle time.Duration) string {
+	if modified.IsZero() || modified.Add(time.Second+settle).After(started) {
+		return "sweep:" + mark + "@" + strconv.FormatInt(started.UnixMilli(), 10)
+	}
+	return "sweep:" + mark
 }

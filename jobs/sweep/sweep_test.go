@@ -20,7 +20,7 @@ func TestSweepEnqueuesEachFlowsJobOncePerVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := b.sweeper(b.enq, "customer", "contact", "invoice")
+	s := settled(b.sweeper(b.enq, "customer", "contact", "invoice"))
 	report, err := s.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestKeysetPagesAndWatermarkOnlyAfterStore(t *testing.T) {
 	ids := b.customers(t, PageSize+50)
 
 	failing := &failingEnqueuer{Enqueuer: b.enq, ok: 1}
-	s := b.sweeper(failing, "customer")
+	s := settled(b.sweeper(failing, "customer"))
 	start, _ := s.startMark(ctx, "customer")
 	report, err := s.Run(ctx)
 	if err == nil {
@@ -113,7 +113,7 @@ func TestKeysetPagesAndWatermarkOnlyAfterStore(t *testing.T) {
 		t.Errorf("watermark moved to %s with nothing stored", mark)
 	}
 
-	report, err = b.sweeper(b.enq, "customer").Run(ctx)
+	report, err = settled(b.sweeper(b.enq, "customer")).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
