@@ -22,37 +22,17 @@ func BenchmarkDriftAudit(b *testing.B) {
 		b.Fatal(err)
 	}
 	a := o.auditor(b, false)
-	ctx := context.Background()
-	var pairs, sfCalls, nsCalls int
-	var elapsed time.Duration
-	b.ResetTimer()
-	for range b.N {
-		sfBefore, _ := o.sf.APIUsage()
-		nsBefore := o.ns.Stats().Requests
-		start := time.Now()
-		r, err := a.Run(ctx)
-		elapsed += time.Since(start)
-		if err != nil {
-			b.Fatal(err)
-		}
+	benchAudit(b, o, 2*n, a.Run, func(r *Report) {
 		if c := r.Counts(accountsync.PairAccountCustomer); c.Compared != n || c.Differing != 1 {
 			b.Fatalf("accounts: %+v, want %d compared, 1 differing", c, n)
 		}
 		if c := r.Counts(accountsync.PairContact); c.Compared != n || c.Differing != 0 {
 			b.Fatalf("contacts: %+v, want %d compared, none differing", c, n)
 		}
-		sfAfter, _ := o.sf.APIUsage()
-		sfCalls += sfAfter - sfBefore
-		nsCalls += o.ns.Stats().Requests - nsBefore
-		pairs += 2 * n
-	}
-	b.StopTimer()
+	})
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(pairs)/elapsed.Seconds(), "pairs/s")
-	b.ReportMetric(float64(sfCalls)*1000/float64(pairs), "sf_calls/1000pairs")
-	b.ReportMetric(float64(nsCalls)*1000/float64(pairs), "ns_calls/1000pairs")
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap_MiB")
 }
 
@@ -67,6 +47,17 @@ func BenchmarkDriftAuditInvoices(b *testing.B) {
 		o.linkedInvoice(b, cust)
 	}
 	a := o.auditor(b, false)
+	audit := func(ctx context.Context) (*Report, error) { return a.auditPairs(ctx, PairInvoice) }
+	benchAudit(b, o, n, audit, func(r *Report) {
+		if c := r.Counts(PairInvoice); c.Compared != n || c.Differing != 0 {
+			b.Fatalf("invoices: %+v, want %d compared, none differing", c, n)
+		}
+	})
+}
+
+// benchAudit runs audit b.N times, checks each report, and reports pairs
+// compared per second (pairs per run) and each side's API calls per 1,000.
+func benchAudit(b *testing.B, o *orgs, pairsPerRun int, audit func(context.Context) (*Report, error), check func(*Report)) {
 	ctx := context.Background()
 	var pairs, sfCalls, nsCalls int
 	var elapsed time.Duration
@@ -75,18 +66,16 @@ func BenchmarkDriftAuditInvoices(b *testing.B) {
 		sfBefore, _ := o.sf.APIUsage()
 		nsBefore := o.ns.Stats().Requests
 		start := time.Now()
-		r, err := a.auditPairs(ctx, PairInvoice)
+		r, err := audit(ctx)
 		elapsed += time.Since(start)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if c := r.Counts(PairInvoice); c.Compared != n || c.Differing != 0 {
-			b.Fatalf("invoices: %+v, want %d compared, none differing", c, n)
-		}
+		check(r)
 		sfAfter, _ := o.sf.APIUsage()
 		sfCalls += sfAfter - sfBefore
 		nsCalls += o.ns.Stats().Requests - nsBefore
-		pairs += n
+		pairs += pairsPerRun
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(pairs)/elapsed.Seconds(), "pairs/s")
